@@ -1,0 +1,238 @@
+// Package store keeps a device's data in SQLite: its identity and settings,
+// consent records, sealed responses, the declined tally, withdrawals,
+// batches and the audit log.
+//
+// One process owns a data folder at a time ([ErrLocked] for the second).
+// The database runs in WAL mode with synchronous=FULL, so a response that was
+// committed survives a crash or power cut. Answers only ever reach the
+// database sealed (see [Store.Submit]); what stays readable is metadata.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Clock returns the current time. Tests inject their own.
+type Clock func() time.Time
+
+// Store is an open data folder.
+type Store struct {
+	db    *sql.DB
+	dir   string
+	lock  *os.File
+	clock Clock
+}
+
+// ErrLocked is returned by [Open] when another Chorus is using the folder.
+var ErrLocked = errors.New("another Chorus is already using this data folder")
+
+// DBName is the database file's name inside a data folder.
+const DBName = "chorus.db"
+
+// DSN returns the writer data source name for the database in dir.
+func DSN(dir string) string {
+	u := url.URL{Scheme: "file", Path: filepath.Join(dir, DBName)}
+	return u.String() + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1"
+}
+
+// Open opens (creating if needed) the data folder dir. clock may be nil for
+// the system clock.
+func Open(dir string, clock Clock) (*Store, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create data folder: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "chorus.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("cannot lock data folder: %w", err)
+	}
+	db, err := sql.Open("sqlite3", DSN(dir))
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, dir: dir, lock: lock, clock: clock}
+	if err := s.migrate(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database and releases the folder.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close() // closing the file releases the flock
+	}
+	return err
+}
+
+// Dir is the data folder.
+func (s *Store) Dir() string { return s.dir }
+
+// DB gives packages in data/ direct access for their own queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.clock() }
+
+// migration is one embedded numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	body    string
+}
+
+func loadMigrations() ([]migration, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, f := range files {
+		base := filepath.Base(f)
+		num, _, ok := strings.Cut(base, "-")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must be NNN-description.sql", base)
+		}
+		body, err := migrations.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: base, body: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion is the newest schema this build knows.
+func SchemaVersion() int {
+	ms, _ := loadMigrations()
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+func (s *Store) migrate() error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("cannot open database: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("cannot open database: %w", err)
+	}
+	var have int
+	if err := tx.QueryRow(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return err
+	}
+	if len(ms) > 0 && have > ms[len(ms)-1].version {
+		return fmt.Errorf("this data folder was written by a newer Chorus (schema %d; this one knows %d): update Chorus", have, ms[len(ms)-1].version)
+	}
+	for _, m := range ms {
+		if m.version <= have {
+			continue
+		}
+		if _, err := tx.Exec(m.body); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, utc(s.clock())); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.Query(`PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	bad := rows.Next()
+	rows.Close()
+	if bad {
+		return errors.New("database fails its foreign key check after migration")
+	}
+	return tx.Commit()
+}
+
+// utc formats t for storage.
+func utc(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// offset is t's offset from UTC in minutes.
+func offset(t time.Time) int {
+	_, off := t.Zone()
+	return off / 60
+}
+
+// ParseTime reads a time written by the store.
+func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// Setting returns a setting, or "" when it is not set.
+func (s *Store) Setting(key string) (string, error) {
+	var v string
+	err := s.db.QueryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting stores a setting.
+func (s *Store) SetSetting(key, value string) error {
+	_, err := s.db.Exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Backup writes a consistent copy of the database to path (VACUUM INTO).
+func (s *Store) Backup(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s already exists", path)
+	}
+	_, err := s.db.Exec(`VACUUM INTO ?`, path)
+	return err
+}
+
+// Checkpoint copies the WAL into the database and truncates it, so deleted
+// rows leave no copy in chorus.db-wal.
+func (s *Store) Checkpoint() error {
+	_, err := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}

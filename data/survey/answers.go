@@ -1,0 +1,235 @@
+package survey
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Answer is the answer to one question. Which field is used depends on the
+// question's type: Choice for single, faces4, scale5 and yesno; Choices for
+// multi; Text for text; Number for number.
+type Answer struct {
+	Choice  string   `json:"choice,omitempty"`
+	Choices []string `json:"choices,omitempty"`
+	Text    string   `json:"text,omitempty"`
+	Number  *int     `json:"number,omitempty"`
+}
+
+// Empty reports whether the answer holds nothing.
+func (a Answer) Empty() bool {
+	return a.Choice == "" && len(a.Choices) == 0 && a.Text == "" && a.Number == nil
+}
+
+// Answers maps question ids to answers.
+type Answers map[string]Answer
+
+// Answer errors, for callers that turn them into translated messages.
+var (
+	ErrTooLong      = errors.New("answer is too long")
+	ErrOutOfRange   = errors.New("number is out of range")
+	ErrUnknownCode  = errors.New("not one of the question's options")
+	ErrInvalidText  = errors.New("text is not valid")
+	ErrWrongKind    = errors.New("answer does not fit the question type")
+	ErrNotAnswering = errors.New("question takes no answer")
+)
+
+// Normalize checks a against q and returns it in canonical form: text in NFC
+// with surrounding space trimmed, choices in the question's option order
+// without duplicates. An empty answer is valid here; see [Survey.Missing].
+func (q *Question) Normalize(a Answer) (Answer, error) {
+	if !q.Answerable() {
+		if a.Empty() {
+			return a, nil
+		}
+		return Answer{}, ErrNotAnswering
+	}
+	switch q.Type {
+	case Single, Faces4, Scale5, YesNo:
+		if len(a.Choices) > 0 || a.Text != "" || a.Number != nil {
+			return Answer{}, ErrWrongKind
+		}
+		if a.Choice != "" {
+			if _, ok := q.Option(a.Choice); !ok {
+				return Answer{}, fmt.Errorf("%q: %w", a.Choice, ErrUnknownCode)
+			}
+		}
+		return Answer{Choice: a.Choice}, nil
+	case Multi:
+		if a.Choice != "" || a.Text != "" || a.Number != nil {
+			return Answer{}, ErrWrongKind
+		}
+		var out []string
+		for _, o := range q.Options {
+			if slices.Contains(a.Choices, o.Code) {
+				out = append(out, o.Code)
+			}
+		}
+		for _, c := range a.Choices {
+			if _, ok := q.Option(c); !ok {
+				return Answer{}, fmt.Errorf("%q: %w", c, ErrUnknownCode)
+			}
+		}
+		return Answer{Choices: out}, nil
+	case Free:
+		if a.Choice != "" || len(a.Choices) > 0 || a.Number != nil {
+			return Answer{}, ErrWrongKind
+		}
+		t, err := CleanText(a.Text)
+		if err != nil {
+			return Answer{}, err
+		}
+		if utf8.RuneCountInString(t) > q.Limit() {
+			return Answer{}, ErrTooLong
+		}
+		return Answer{Text: t}, nil
+	case Number:
+		if a.Choice != "" || len(a.Choices) > 0 || a.Text != "" {
+			return Answer{}, ErrWrongKind
+		}
+		if a.Number != nil && (*a.Number < *q.Min || *a.Number > *q.Max) {
+			return Answer{}, ErrOutOfRange
+		}
+		return a, nil
+	}
+	return Answer{}, ErrWrongKind
+}
+
+// CleanText returns s in NFC with surrounding white space trimmed. It rejects
+// invalid UTF-8, NUL and other control characters except tab and newline.
+func CleanText(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("%w: not UTF-8", ErrInvalidText)
+	}
+	for _, r := range s {
+		if r == '\t' || r == '\n' {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return "", fmt.Errorf("%w: control character U+%04X", ErrInvalidText, r)
+		}
+	}
+	return strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))), nil
+}
+
+// Toggle returns a multi-choice answer with code switched on or off. Picking
+// an exclusive option ("prefer not to say") clears the others, and picking
+// any other option clears the exclusive ones.
+func (q *Question) Toggle(a Answer, code string) Answer {
+	if slices.Contains(a.Choices, code) {
+		return Answer{Choices: slices.DeleteFunc(slices.Clone(a.Choices), func(c string) bool { return c == code })}
+	}
+	o, ok := q.Option(code)
+	if !ok {
+		return a
+	}
+	var out []string
+	if !o.Exclusive {
+		for _, c := range a.Choices {
+			if oc, ok := q.Option(c); ok && !oc.Exclusive {
+				out = append(out, c)
+			}
+		}
+	}
+	out = append(out, code)
+	n, _ := q.Normalize(Answer{Choices: out})
+	return n
+}
+
+// Visible reports whether question i is shown, given the answers so far. A
+// question whose condition looks at a hidden question is hidden too.
+func (s *Survey) Visible(i int, ans Answers) bool {
+	c := s.Questions[i].ShowIf
+	if c == nil {
+		return true
+	}
+	j, ok := s.index[c.Question]
+	if !ok || j >= i || !s.Visible(j, ans) {
+		return false
+	}
+	a, ok := ans[c.Question]
+	if !ok || a.Empty() {
+		return false
+	}
+	switch {
+	case c.Answered:
+		return true
+	case c.Equals != "":
+		return a.Choice == c.Equals || slices.Contains(a.Choices, c.Equals)
+	default:
+		for _, code := range c.AnyOf {
+			if a.Choice == code || slices.Contains(a.Choices, code) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Next returns the index of the first visible question after i, or -1 when
+// there is none. Next(-1, ans) is the first question.
+func (s *Survey) Next(i int, ans Answers) int {
+	for j := i + 1; j < len(s.Questions); j++ {
+		if s.Visible(j, ans) {
+			return j
+		}
+	}
+	return -1
+}
+
+// Prev returns the index of the last visible question before i, or -1.
+func (s *Survey) Prev(i int, ans Answers) int {
+	for j := i - 1; j >= 0; j-- {
+		if s.Visible(j, ans) {
+			return j
+		}
+	}
+	return -1
+}
+
+// Path returns the indexes of the questions a participant sees with ans.
+func (s *Survey) Path(ans Answers) []int {
+	var out []int
+	for i := s.Next(-1, ans); i >= 0; i = s.Next(i, ans) {
+		out = append(out, i)
+	}
+	return out
+}
+
+// Clean returns the answers to visible, answerable questions only, each
+// normalised, dropping empty answers and answers the participant skipped past
+// by changing an earlier answer.
+func (s *Survey) Clean(ans Answers) (Answers, error) {
+	out := Answers{}
+	for _, i := range s.Path(ans) {
+		q := &s.Questions[i]
+		a, ok := ans[q.ID]
+		if !ok || !q.Answerable() {
+			continue
+		}
+		n, err := q.Normalize(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q.ID, err)
+		}
+		if !n.Empty() {
+			out[q.ID] = n
+		}
+	}
+	return out, nil
+}
+
+// Missing returns the ids of required visible questions without an answer.
+func (s *Survey) Missing(ans Answers) []string {
+	var out []string
+	for _, i := range s.Path(ans) {
+		q := &s.Questions[i]
+		if q.Required && ans[q.ID].Empty() {
+			out = append(out, q.ID)
+		}
+	}
+	return out
+}

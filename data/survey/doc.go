@@ -1,0 +1,26 @@
+// Package survey is Chorus's domain: survey definitions, the answers a
+// participant gives, and the consent record that goes with them.
+//
+// # Survey files
+//
+// A survey is a JSON file (format "chorus-survey/1") with an id and a
+// version. Every text a participant sees is a [Text]: a map from a BCP 47
+// language tag to the string in that language, and every text must exist in
+// every language the survey declares. A survey carries its own consent block:
+// versioned text per language and the purposes a participant agrees to, each
+// required or optional.
+//
+// [Parse] reads a file and reports every problem it finds at once, each
+// naming the file, the line and the field, for example
+//
+//	survey.json:41: questions[3].show_if: unknown question "q9"
+//
+// A bad file never panics; the problems come back as [Problems].
+//
+// # Questions and skip logic
+//
+// Questions are shown one per screen. A question's show_if condition looks
+// at one earlier answer (equals, any_of or answered); [Survey.Visible],
+// [Survey.Next] and [Survey.Prev] walk the survey with those conditions, and
+// [Survey.Clean] drops answers to questions a participant ended up skipping.
+package survey

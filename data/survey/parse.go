@@ -1,0 +1,525 @@
+package survey
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxFileSize is the largest survey file Chorus reads.
+const MaxFileSize = 4 << 20
+
+// Problem is one thing wrong with a survey file.
+type Problem struct {
+	File  string // base name of the file
+	Line  int    // 1-based; 0 when unknown
+	Field string // JSON path such as questions[3].show_if; "" for the file
+	Msg   string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	b.WriteString(": ")
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is every problem found in one survey file, in file order.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ParseFile reads and parses the survey at path.
+func ParseFile(path string) (*Survey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return Parse(filepath.Base(path), data)
+}
+
+// Parse parses and validates a survey file. name is used in messages. On
+// failure the error is [Problems] listing everything found.
+func Parse(name string, data []byte) (*Survey, error) {
+	fail := func(line int, field, msg string) error {
+		return Problems{{File: name, Line: line, Field: field, Msg: msg}}
+	}
+	if len(data) > MaxFileSize {
+		return nil, fail(0, "", fmt.Sprintf("file is larger than %d MiB", MaxFileSize>>20))
+	}
+	sum := sha256.Sum256(data)
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from Notepad is harmless
+	if !utf8.Valid(data) {
+		off := firstInvalidUTF8(data)
+		return nil, fail(lineAt(data, off), "", "not valid UTF-8 text; save the file as UTF-8")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fail(0, "", "file is empty")
+	}
+	pos, err := positions(data)
+	if err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fail(lineAt(data, se.Offset), "", "not valid JSON: "+se.Error())
+		}
+		return nil, fail(0, "", "not valid JSON: "+err.Error())
+	}
+	var s Survey
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fail(lineAt(data, te.Offset), te.Field, fmt.Sprintf("must be %s, not %s", kind(te.Type.Kind().String()), te.Value))
+		}
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+			field, _ := strconv.Unquote(f)
+			return nil, fail(pos.unknownFieldLine(field), "", "unknown field "+f+"; check the spelling")
+		}
+		return nil, fail(0, "", "not a survey: "+msg)
+	}
+	s.File = name
+	s.SHA256 = hex.EncodeToString(sum[:])
+	v := validator{s: &s, pos: pos, file: name}
+	v.validate()
+	if len(v.problems) > 0 {
+		sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })
+		return nil, v.problems
+	}
+	return &s, nil
+}
+
+func kind(k string) string {
+	switch k {
+	case "int", "int64":
+		return "a whole number"
+	case "string":
+		return "text in quotes"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list [...]"
+	case "map", "struct":
+		return "an object {...}"
+	}
+	return k
+}
+
+func firstInvalidUTF8(b []byte) int64 {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return int64(i)
+		}
+		i += n
+	}
+	return int64(len(b))
+}
+
+func lineAt(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// posMap maps JSON paths ("questions[3].show_if") to 1-based lines.
+type posMap struct {
+	lines map[string]int
+	order []string
+}
+
+// line returns the line of path or of its nearest ancestor that exists.
+func (p posMap) line(path string) int {
+	for {
+		if l, ok := p.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return p.lines[""]
+		}
+		path = path[:i]
+	}
+}
+
+func (p posMap) unknownFieldLine(field string) int {
+	for _, k := range p.order {
+		if k == field || strings.HasSuffix(k, "."+field) {
+			return p.lines[k]
+		}
+	}
+	return 0
+}
+
+// positions walks the JSON tokens of data and records where each value is.
+func positions(data []byte) (posMap, error) {
+	p := posMap{lines: map[string]int{}}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var walk func(path string) error
+	record := func(path string) {
+		if _, ok := p.lines[path]; !ok {
+			p.lines[path] = lineAt(data, dec.InputOffset())
+			p.order = append(p.order, path)
+		}
+	}
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			for dec.More() {
+				record(path) // the first key's line for objects that start on a line of their own
+				k, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := k.(string)
+				child := key
+				if path != "" {
+					child = path + "." + key
+				}
+				p.lines[child] = lineAt(data, dec.InputOffset())
+				p.order = append(p.order, child)
+				if err := walk(child); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				child := fmt.Sprintf("%s[%d]", path, i)
+				p.lines[child] = lineAt(data, dec.InputOffset()+1)
+				p.order = append(p.order, child)
+				if err := walk(child); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		}
+		return nil
+	}
+	p.lines[""] = 1
+	if err := walk(""); err != nil {
+		return p, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return p, &json.SyntaxError{Offset: dec.InputOffset()}
+	}
+	return p, nil
+}
+
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+type validator struct {
+	s        *Survey
+	pos      posMap
+	file     string
+	problems Problems
+}
+
+func (v *validator) add(field, format string, args ...any) {
+	v.problems = append(v.problems, Problem{File: v.file, Line: v.pos.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) validate() {
+	s := v.s
+	if s.Format != Format {
+		v.add("format", "must be %q, not %q", Format, s.Format)
+	}
+	if !idPattern.MatchString(s.ID) {
+		v.add("id", "must be 1-40 lower-case letters, digits or _ and start with a letter, not %q", s.ID)
+	}
+	if s.Version < 1 {
+		v.add("version", "must be a whole number from 1 up")
+	}
+	v.languages()
+	v.text("title", s.Title, true)
+	v.text("intro", s.Intro, false)
+	v.consent()
+	v.questions()
+}
+
+func (v *validator) languages() {
+	s := v.s
+	if len(s.Languages) == 0 {
+		v.add("languages", "list at least one language, e.g. [\"en\"]")
+	}
+	seen := map[string]bool{}
+	for i, tag := range s.Languages {
+		field := fmt.Sprintf("languages[%d]", i)
+		t, err := language.Parse(tag)
+		switch {
+		case err != nil:
+			v.add(field, "%q is not a language tag (BCP 47, e.g. \"en\", \"cy\", \"zh-Hans\")", tag)
+		case t.String() != tag:
+			v.add(field, "write %q as %q", tag, t.String())
+		case seen[tag]:
+			v.add(field, "%q is listed twice", tag)
+		}
+		seen[tag] = true
+	}
+}
+
+// text checks that t has every declared language and nothing else, and
+// normalises it to NFC.
+func (v *validator) text(field string, t Text, required bool) {
+	if len(t) == 0 {
+		if required {
+			v.add(field, "missing; give the text in %s", strings.Join(v.s.Languages, ", "))
+		}
+		return
+	}
+	for _, tag := range v.s.Languages {
+		if strings.TrimSpace(t[tag]) == "" {
+			v.add(field, "missing %q text", tag)
+		}
+	}
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.Contains(v.s.Languages, k) {
+			v.add(field+"."+k, "language %q is not in the survey's languages list", k)
+		}
+		t[k] = norm.NFC.String(t[k])
+	}
+}
+
+func (v *validator) consent() {
+	c := &v.s.Consent
+	if strings.TrimSpace(c.Version) == "" {
+		v.add("consent.version", "missing; name this wording, e.g. \"2026-11-1\"")
+	}
+	v.text("consent.text", c.Text, true)
+	if len(c.Purposes) == 0 {
+		v.add("consent.purposes", "list at least one purpose, e.g. take_part")
+	}
+	seen := map[string]bool{}
+	anyRequired := false
+	for i := range c.Purposes {
+		p := &c.Purposes[i]
+		field := fmt.Sprintf("consent.purposes[%d]", i)
+		if !idPattern.MatchString(p.ID) {
+			v.add(field+".id", "must be lower-case letters, digits or _, not %q", p.ID)
+		} else if seen[p.ID] {
+			v.add(field+".id", "purpose %q is listed twice", p.ID)
+		}
+		seen[p.ID] = true
+		anyRequired = anyRequired || p.Required
+		v.text(field+".label", p.Label, true)
+	}
+	if len(c.Purposes) > 0 && !anyRequired {
+		v.add("consent.purposes", "at least one purpose must be required (usually take_part)")
+	}
+}
+
+func (v *validator) questions() {
+	s := v.s
+	if len(s.Questions) == 0 {
+		v.add("questions", "list at least one question")
+	}
+	s.index = map[string]int{}
+	for i := range s.Questions {
+		q := &s.Questions[i]
+		field := fmt.Sprintf("questions[%d]", i)
+		if !idPattern.MatchString(q.ID) {
+			v.add(field+".id", "must be 1-40 lower-case letters, digits or _ and start with a letter, not %q", q.ID)
+		} else if j, dup := s.index[q.ID]; dup {
+			v.add(field+".id", "%q is already the id of questions[%d]", q.ID, j)
+		} else {
+			s.index[q.ID] = i
+		}
+		v.question(field, q)
+	}
+	for i := range s.Questions {
+		if s.Questions[i].ShowIf != nil {
+			v.condition(i)
+		}
+	}
+}
+
+func (v *validator) question(field string, q *Question) {
+	if !slices.Contains(types, q.Type) {
+		names := make([]string, len(types))
+		for i, t := range types {
+			names[i] = string(t)
+		}
+		v.add(field+".type", "unknown type %q; use one of %s", q.Type, strings.Join(names, ", "))
+		return
+	}
+	v.text(field+".text", q.Text, true)
+	v.text(field+".help", q.Help, false)
+	if q.Type == Info && q.Required {
+		v.add(field+".required", "an info screen takes no answer, so it cannot be required")
+	}
+	want := map[Type]int{Faces4: 4, Scale5: 5}
+	switch q.Type {
+	case Single, Multi, Faces4, Scale5:
+		if len(q.Options) == 0 {
+			v.add(field+".options", "a %s question needs options", q.Type)
+		} else if n, fixed := want[q.Type]; fixed && len(q.Options) != n {
+			v.add(field+".options", "a %s question has exactly %d options, not %d", q.Type, n, len(q.Options))
+		}
+		seen := map[string]bool{}
+		for j := range q.Options {
+			o := &q.Options[j]
+			of := fmt.Sprintf("%s.options[%d]", field, j)
+			if !idPattern.MatchString(o.Code) {
+				v.add(of+".code", "must be lower-case letters, digits or _, not %q", o.Code)
+			} else if seen[o.Code] {
+				v.add(of+".code", "option %q is listed twice", o.Code)
+			}
+			seen[o.Code] = true
+			v.text(of+".label", o.Label, true)
+			if o.Exclusive && q.Type != Multi {
+				v.add(of+".exclusive", "only options of a multi question can be exclusive")
+			}
+		}
+	default:
+		if len(q.Options) > 0 {
+			v.add(field+".options", "a %s question has no options", q.Type)
+		}
+	}
+	if q.Type == YesNo {
+		q.Options = []Option{{Code: "yes"}, {Code: "no"}}
+	}
+	if q.Type == Number {
+		if q.Min == nil || q.Max == nil {
+			v.add(field, "a number question needs min and max")
+		} else if *q.Min > *q.Max {
+			v.add(field+".min", "min %d is more than max %d", *q.Min, *q.Max)
+		}
+	} else if q.Min != nil || q.Max != nil {
+		v.add(field, "only number questions have min and max")
+	}
+	if q.MaxLength != 0 && (q.Type != Free || q.MaxLength < 1 || q.MaxLength > MaxMaxLength) {
+		if q.Type != Free {
+			v.add(field+".max_length", "only text questions have max_length")
+		} else {
+			v.add(field+".max_length", "must be from 1 to %d", MaxMaxLength)
+		}
+	}
+}
+
+func (v *validator) condition(i int) {
+	s := v.s
+	q := &s.Questions[i]
+	c := q.ShowIf
+	field := fmt.Sprintf("questions[%d].show_if", i)
+	set := 0
+	if c.Equals != "" {
+		set++
+	}
+	if len(c.AnyOf) > 0 {
+		set++
+	}
+	if c.Answered {
+		set++
+	}
+	if set != 1 {
+		v.add(field, "give exactly one of equals, any_of or answered")
+	}
+	j, ok := s.index[c.Question]
+	if !ok {
+		v.add(field+".question", "unknown question %q", c.Question)
+		return
+	}
+	if cycle := v.cycle(i); cycle != nil {
+		v.add(field, "skip logic goes round in a circle: %s", strings.Join(cycle, " -> "))
+		return
+	}
+	if j >= i {
+		v.add(field+".question", "%q comes after this question; skip logic can only look at earlier answers", c.Question)
+		return
+	}
+	ref := &s.Questions[j]
+	if !ref.Answerable() {
+		v.add(field+".question", "%q is an info screen and has no answer", c.Question)
+		return
+	}
+	codes := c.AnyOf
+	if c.Equals != "" {
+		codes = []string{c.Equals}
+	}
+	for _, code := range codes {
+		if !ref.Choice() {
+			v.add(field, "%q is a %s question; use answered", c.Question, ref.Type)
+			return
+		}
+		if _, ok := ref.Option(code); !ok {
+			v.add(field, "%q has no option %q", c.Question, code)
+		}
+	}
+}
+
+// cycle returns the ids on a skip-logic cycle through question i, if any.
+func (v *validator) cycle(i int) []string {
+	s := v.s
+	path := []string{s.Questions[i].ID}
+	seen := map[int]bool{i: true}
+	for cur := i; ; {
+		c := s.Questions[cur].ShowIf
+		if c == nil {
+			return nil
+		}
+		next, ok := s.index[c.Question]
+		if !ok {
+			return nil
+		}
+		path = append(path, s.Questions[next].ID)
+		if next == i {
+			return path
+		}
+		if seen[next] {
+			return nil // a cycle that does not pass through i is reported at its own questions
+		}
+		seen[next] = true
+		cur = next
+	}
+}

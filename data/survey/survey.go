@@ -1,0 +1,171 @@
+package survey
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+)
+
+// Format is the value of the "format" field of a version 1 survey file.
+const Format = "chorus-survey/1"
+
+// Type is the kind of a question, which decides how it is answered.
+type Type string
+
+// The question types.
+const (
+	Single Type = "single" // one option from a list
+	Multi  Type = "multi"  // any number of options from a list
+	Faces4 Type = "faces4" // four faces, no neutral middle
+	Scale5 Type = "scale5" // a five-point scale
+	YesNo  Type = "yesno"  // yes or no
+	Free   Type = "text"   // free text up to MaxLength characters
+	Number Type = "number" // a whole number between Min and Max
+	Info   Type = "info"   // a screen of information, not answered
+)
+
+var types = []Type{Single, Multi, Faces4, Scale5, YesNo, Free, Number, Info}
+
+// Text is a visible text in every language the survey declares, keyed by
+// BCP 47 tag.
+type Text map[string]string
+
+// In returns the text in language tag, or "" when there is none.
+func (t Text) In(tag string) string { return t[tag] }
+
+// Survey is a parsed and validated survey definition.
+type Survey struct {
+	Format    string     `json:"format"`
+	ID        string     `json:"id"`
+	Version   int        `json:"version"`
+	Languages []string   `json:"languages"`
+	Title     Text       `json:"title"`
+	Intro     Text       `json:"intro,omitempty"`
+	Consent   Consent    `json:"consent"`
+	Questions []Question `json:"questions"`
+	// KeepPartial says whether a response that is left unfinished at an idle
+	// kiosk, after consent, is kept (sealed, status partial) or discarded.
+	KeepPartial bool `json:"keep_partial,omitempty"`
+
+	// SHA256 is the hex SHA-256 of the file the survey was parsed from.
+	SHA256 string `json:"-"`
+	// File is the name the survey was parsed from, for messages.
+	File string `json:"-"`
+
+	index map[string]int
+}
+
+// Consent is a survey's consent block.
+type Consent struct {
+	// Version names this wording of the consent text, e.g. "2026-11-1".
+	// Change it whenever the text changes.
+	Version  string    `json:"version"`
+	Text     Text      `json:"text"`
+	Purposes []Purpose `json:"purposes"`
+}
+
+// Purpose is one thing a participant may agree to.
+type Purpose struct {
+	ID       string `json:"id"`
+	Label    Text   `json:"label"`
+	Required bool   `json:"required,omitempty"`
+}
+
+// Question is one screen of the survey.
+type Question struct {
+	ID        string     `json:"id"`
+	Type      Type       `json:"type"`
+	Text      Text       `json:"text"`
+	Help      Text       `json:"help,omitempty"`
+	Required  bool       `json:"required,omitempty"`
+	Options   []Option   `json:"options,omitempty"`
+	Min       *int       `json:"min,omitempty"`
+	Max       *int       `json:"max,omitempty"`
+	MaxLength int        `json:"max_length,omitempty"`
+	ShowIf    *Condition `json:"show_if,omitempty"`
+	// Section groups questions for analysts, e.g. "about_you".
+	Section string `json:"section,omitempty"`
+}
+
+// Option is one answer a participant can choose.
+type Option struct {
+	Code  string `json:"code"`
+	Label Text   `json:"label"`
+	// Exclusive options ("prefer not to say", "none of these") clear every
+	// other choice of a multiple-choice question.
+	Exclusive bool `json:"exclusive,omitempty"`
+}
+
+// Condition shows a question only when an earlier answer matches. Exactly
+// one of Equals, AnyOf and Answered is set.
+type Condition struct {
+	Question string   `json:"question"`
+	Equals   string   `json:"equals,omitempty"`
+	AnyOf    []string `json:"any_of,omitempty"`
+	Answered bool     `json:"answered,omitempty"`
+}
+
+// DefaultMaxLength is the longest free-text answer when a question sets none.
+const DefaultMaxLength = 2000
+
+// MaxMaxLength is the largest max_length a question may set.
+const MaxMaxLength = 100_000
+
+// Answerable reports whether the question takes an answer.
+func (q *Question) Answerable() bool { return q.Type != Info }
+
+// Choice reports whether the question is answered by choosing options.
+func (q *Question) Choice() bool {
+	switch q.Type {
+	case Single, Multi, Faces4, Scale5, YesNo:
+		return true
+	}
+	return false
+}
+
+// Limit is the longest free-text answer, in characters.
+func (q *Question) Limit() int {
+	if q.MaxLength > 0 {
+		return q.MaxLength
+	}
+	return DefaultMaxLength
+}
+
+// Option returns the option with code, if the question has one.
+func (q *Question) Option(code string) (Option, bool) {
+	for _, o := range q.Options {
+		if o.Code == code {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// Question returns the question with id.
+func (s *Survey) Question(id string) (*Question, bool) {
+	i, ok := s.index[id]
+	if !ok {
+		return nil, false
+	}
+	return &s.Questions[i], true
+}
+
+// HasLanguage reports whether the survey, its consent text included, exists
+// in language tag.
+func (s *Survey) HasLanguage(tag string) bool { return slices.Contains(s.Languages, tag) }
+
+// ConsentSHA256 is the hex SHA-256 of the exact consent text shown in tag,
+// purposes included, so a consent record names the words the participant saw.
+func (s *Survey) ConsentSHA256(tag string) string {
+	h := sha256.New()
+	h.Write([]byte(s.Consent.Version))
+	h.Write([]byte{0})
+	h.Write([]byte(s.Consent.Text[tag]))
+	for _, p := range s.Consent.Purposes {
+		h.Write([]byte{0})
+		h.Write([]byte(p.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(p.Label[tag]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
