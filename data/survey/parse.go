@@ -252,7 +252,10 @@ func positions(data []byte) (posMap, error) {
 	return p, nil
 }
 
-var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+var (
+	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+	codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,39}$`) // option codes may be "1".."5"
+)
 
 type validator struct {
 	s        *Survey
@@ -410,8 +413,8 @@ func (v *validator) question(field string, q *Question) {
 		for j := range q.Options {
 			o := &q.Options[j]
 			of := fmt.Sprintf("%s.options[%d]", field, j)
-			if !idPattern.MatchString(o.Code) {
-				v.add(of+".code", "must be lower-case letters, digits or _, not %q", o.Code)
+			if !codePattern.MatchString(o.Code) {
+				v.add(of+".code", "must be 1-40 lower-case letters, digits or _, not %q", o.Code)
 			} else if seen[o.Code] {
 				v.add(of+".code", "option %q is listed twice", o.Code)
 			}
