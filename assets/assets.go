@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed surveys/*.json demo/*.txt
+//go:embed surveys/*.json demo/*.txt faces/*.svg icon.png
 var files embed.FS
 
 // BuiltinSurvey is the file name of the built-in survey.
@@ -30,3 +30,17 @@ func mustRead(name string) string {
 	}
 	return string(b)
 }
+
+// Face returns the picture (SVG) for point i (0-3) of a four-face scale,
+// from very unhappy to very happy.
+func Face(i int) []byte {
+	names := [...]string{"very_unhappy", "unhappy", "happy", "very_happy"}
+	if i < 0 || i >= len(names) {
+		return nil
+	}
+	b, _ := files.ReadFile("faces/" + names[i] + ".svg")
+	return b
+}
+
+// Icon is Chorus's application icon (PNG).
+func Icon() []byte { b, _ := files.ReadFile("icon.png"); return b }

@@ -1,0 +1,42 @@
+# Chorus. The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+export LANG := en_GB.UTF-8
+export CGO_ENABLED := 1
+PKGS := ./...
+BIN := bin/chorus
+
+.PHONY: run test build vet bench e2e deps-build deps-test deps-e2e clean central
+
+## run: install missing build packages, build, start Chorus in demo mode
+run: deps-build build
+	./$(BIN) --demo
+
+build:
+	$(GO) build -o $(BIN) .
+
+central:
+	$(GO) build -o bin/chorus-central ./cmd/chorus-central
+
+## test: the full test suite (headless: Fyne's test driver, real SQLite, real age)
+test: deps-test vet
+	$(GO) test -tags ci -count=1 $(PKGS)
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet -tags ci $(PKGS)
+
+## bench: benchmarks, each with its baseline in the same run
+bench: deps-test
+	$(GO) test -tags ci -run '^$$' -bench 'Submit|RawInsert' -benchtime 300x -count 5 ./data/store
+
+deps-build:
+	@scripts/install-deps build
+deps-test:
+	@scripts/install-deps test
+deps-e2e:
+	@scripts/install-deps e2e
+
+clean:
+	rm -rf bin

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"time"
+
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"github.com/google/uuid"
+)
+
+// Flow is one participant's visit, held only in memory: their language,
+// consent choices and answers. It is dropped whole when they finish, decline
+// or walk away, so nothing of theirs reaches the next person.
+type Flow struct {
+	Lang      string
+	Started   time.Time
+	ConsentAt time.Time
+	ConsentID string
+	Receipt   string
+	Purposes  map[string]bool
+	Answers   survey.Answers
+	Index     int // current question; -1 before the first
+}
+
+// NewFlow starts a visit in language lang.
+func NewFlow(lang string, now time.Time) *Flow {
+	return &Flow{Lang: lang, Started: now, Purposes: map[string]bool{}, Answers: survey.Answers{}, Index: -1}
+}
+
+// Consent records the participant's yes to the required purposes and their
+// choice for each optional one, and gives them a receipt code.
+func (f *Flow) Consent(sv *survey.Survey, optional map[string]bool, now time.Time) {
+	f.Purposes = map[string]bool{}
+	for _, p := range sv.Consent.Purposes {
+		f.Purposes[p.ID] = p.Required || optional[p.ID]
+	}
+	f.ConsentAt = now
+	if f.ConsentID == "" {
+		f.ConsentID = uuid.Must(uuid.NewV7()).String()
+		f.Receipt = survey.NewReceipt()
+	}
+}
+
+// Submission turns the visit into what the store saves.
+func (f *Flow) Submission(sv *survey.Survey, dev store.Device, mode survey.Mode, how, staff, interpreter, sessionID string, status survey.Status) store.Submission {
+	return store.Submission{
+		Survey: sv,
+		Consent: survey.ConsentRecord{
+			ID:            f.ConsentID,
+			ReceiptHash:   survey.HashReceipt(f.Receipt),
+			SurveyID:      sv.ID,
+			SurveyVersion: sv.Version,
+			TextVersion:   sv.Consent.Version,
+			TextSHA256:    sv.ConsentSHA256(f.Lang),
+			Language:      f.Lang,
+			Format:        survey.FormatStandard,
+			Purposes:      f.Purposes,
+			HowGiven:      how,
+			Mode:          mode,
+			Staff:         staff,
+			At:            f.ConsentAt,
+			DeviceID:      dev.ID,
+		},
+		Answers:             f.Answers,
+		Language:            f.Lang,
+		Mode:                mode,
+		InterpreterLanguage: interpreter,
+		SessionID:           sessionID,
+		Status:              status,
+		StartedAt:           f.Started,
+	}
+}

@@ -1,0 +1,276 @@
+// Package app is Chorus's Fyne user interface: the participant's kiosk path
+// (welcome, consent, questions, review, thank-you) and, later, the staff
+// screens. Screens are structs that hold their widgets, so tests can reach
+// them, with a build method and short onXxx handlers that call into data/.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+)
+
+// Config is what a kiosk needs to run.
+type Config struct {
+	Store      *store.Store
+	Survey     *survey.Survey
+	Recipients []seal.Recipient
+	Device     store.Device
+	Catalog    *Catalog
+	Demo       bool
+	Mode       survey.Mode // self at a kiosk
+	Staff      string      // worker who assisted or witnessed, if any
+	SessionID  string
+	Clock      func() time.Time
+	// StaffLang is the staff screens' language.
+	StaffLang string
+}
+
+// Kiosk runs the participant's path in one window.
+type Kiosk struct {
+	cfg     Config
+	win     fyne.Window
+	theme   *Theme
+	body    *fyne.Container
+	flow    *Flow
+	shownAt time.Time
+	primary *Button // what Enter does when nothing else takes it
+
+	// The screen on show; exactly one is non-nil. Tests reach widgets
+	// through these.
+	welcome  *welcomeScreen
+	consent  *consentScreen
+	question *questionScreen
+	review   *reviewScreen
+	thanks   *thanksScreen
+	declined *declinedScreen
+}
+
+// NewKiosk makes a kiosk in win. Call Start to show the welcome screen.
+func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = survey.ModeSelf
+	}
+	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
+	k.body = container.NewStack()
+	var top fyne.CanvasObject
+	if cfg.Demo {
+		top = demoBanner(cfg.Catalog.Localizer(cfg.StaffLang), k.theme)
+	}
+	win.SetContent(container.NewBorder(top, nil, nil, nil, k.body))
+	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+			k.pressPrimary()
+		}
+	})
+	return k
+}
+
+// pressPrimary does what the screen's primary button does (Next, Agree,
+// Send, Finish), for Enter.
+func (k *Kiosk) pressPrimary() {
+	if b := k.primary; b != nil && !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+	}
+}
+
+// Theme is the kiosk's theme, for the app to install.
+func (k *Kiosk) Theme() *Theme { return k.theme }
+
+// Start shows the welcome screen, with no trace of any previous visit.
+func (k *Kiosk) Start() {
+	k.flow = nil
+	k.clear()
+	k.welcome = &welcomeScreen{k: k}
+	k.show(k.welcome.build(), nil)
+}
+
+// show puts obj on screen. Callers set the one screen field that built obj
+// after clear(), so no earlier screen (and no earlier person's widgets) stays
+// reachable.
+func (k *Kiosk) show(obj fyne.CanvasObject, primary *Button) {
+	k.primary = primary
+	k.win.Canvas().Unfocus()
+	k.body.Objects = []fyne.CanvasObject{obj}
+	k.body.Refresh()
+	k.shownAt = k.cfg.Clock()
+}
+
+// settleTime is how long after a screen appears its buttons ignore taps, so
+// a double tap on Next cannot also press whatever sits in the same place on
+// the next screen (such as "Send my answers").
+const settleTime = 600 * time.Millisecond
+
+// guard wraps a button handler so it ignores taps while a new screen settles.
+func (k *Kiosk) guard(fn func()) func() {
+	return func() {
+		if k.cfg.Clock().Sub(k.shownAt) < settleTime {
+			return
+		}
+		fn()
+	}
+}
+
+func (k *Kiosk) clear() {
+	k.welcome, k.consent, k.question, k.review, k.thanks, k.declined = nil, nil, nil, nil, nil, nil
+}
+
+func (k *Kiosk) loc() *Localizer {
+	if k.flow == nil {
+		return k.cfg.Catalog.Localizer(k.cfg.StaffLang)
+	}
+	return k.cfg.Catalog.Localizer(k.flow.Lang)
+}
+
+// onLanguage starts a visit in the chosen language.
+func (k *Kiosk) onLanguage(tag string) {
+	if !k.cfg.Survey.HasLanguage(tag) {
+		return // P10: consent only in languages whose consent text exists
+	}
+	k.flow = NewFlow(tag, k.cfg.Clock())
+	k.showConsent()
+}
+
+func (k *Kiosk) showConsent() {
+	k.clear()
+	k.consent = &consentScreen{k: k, l: k.loc()}
+	k.show(k.consent.build(), k.consent.agree)
+}
+
+// onAgree records consent and moves to the first question.
+func (k *Kiosk) onAgree(optional map[string]bool) {
+	k.flow.Consent(k.cfg.Survey, optional, k.cfg.Clock())
+	k.goTo(k.cfg.Survey.Next(-1, k.flow.Answers))
+}
+
+// onDecline stores the anonymous tally and thanks the person.
+func (k *Kiosk) onDecline() {
+	sv, lang, session := k.cfg.Survey, k.flow.Lang, k.cfg.SessionID
+	k.clear()
+	k.declined = &declinedScreen{k: k, l: k.loc()}
+	k.flow = nil // nothing of theirs is kept
+	k.show(k.declined.build(), k.declined.finish)
+	go func() {
+		if err := k.cfg.Store.Decline(context.Background(), sv, lang, session); err != nil {
+			slog.Error("cannot record a declined consent", "err", err)
+		}
+	}()
+}
+
+// goTo shows question i, or the review when i is -1.
+func (k *Kiosk) goTo(i int) {
+	if i < 0 {
+		k.showReview()
+		return
+	}
+	k.flow.Index = i
+	k.clear()
+	k.question = &questionScreen{k: k, l: k.loc(), q: &k.cfg.Survey.Questions[i]}
+	k.show(k.question.build(), k.question.next)
+	if k.question.focus != nil {
+		k.win.Canvas().Focus(k.question.focus)
+	}
+}
+
+func (k *Kiosk) showReview() {
+	k.flow.Index = -1
+	k.clear()
+	k.review = &reviewScreen{k: k, l: k.loc()}
+	k.show(k.review.build(), k.review.submit)
+}
+
+// onSubmit seals and saves the response off the UI goroutine. The answers
+// stay in memory until the store says they are saved.
+func (k *Kiosk) onSubmit() {
+	f := k.flow
+	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, survey.GivenTap, k.cfg.Staff, "", k.cfg.SessionID, survey.Complete)
+	r := k.review
+	r.setBusy(true)
+	go func() {
+		_, err := k.cfg.Store.Submit(context.Background(), k.cfg.Recipients, sub)
+		fyne.Do(func() {
+			if k.flow != f {
+				return // the kiosk moved on meanwhile
+			}
+			if err != nil {
+				slog.Error("cannot save a response", "err", errors.Unwrap(err))
+				r.setBusy(false)
+				r.showError()
+				return
+			}
+			k.clear()
+			k.thanks = &thanksScreen{k: k, l: k.loc(), receipt: f.Receipt}
+			k.flow = nil
+			k.show(k.thanks.build(), k.thanks.finish)
+		})
+	}()
+}
+
+// demoBanner is the strip that says this is not for real data.
+func demoBanner(l *Localizer, th *Theme) fyne.CanvasObject {
+	bg := canvas.NewRectangle(bannerBackground(th))
+	text := canvas.NewText(l.T("demo.banner"), bannerText(th))
+	text.TextStyle = fyne.TextStyle{Bold: true}
+	text.TextSize = 18
+	text.Alignment = fyne.TextAlignCenter
+	return container.NewStack(bg, container.NewPadded(text))
+}
+
+// navBar lays out Back and Next: Back leading, Next trailing, mirrored for
+// right-to-left languages.
+func navBar(rtl bool, back, next fyne.CanvasObject) fyne.CanvasObject {
+	var left, right fyne.CanvasObject = back, next
+	if rtl {
+		left, right = next, back
+	}
+	if left == nil {
+		left = layout.NewSpacer()
+	}
+	if right == nil {
+		right = layout.NewSpacer()
+	}
+	return container.NewPadded(container.NewBorder(nil, nil, big(left), big(right)))
+}
+
+// big gives a control at least the kiosk's minimum target size, and more
+// width for words.
+func big(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(&minSize{min: fyne.NewSize(200, MinTarget)}, o)
+}
+
+// minSize is a layout that makes its only child at least min.
+type minSize struct{ min fyne.Size }
+
+func (m *minSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (m *minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := m.min
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	return s
+}
+
+// WindowSize is the kiosk window's size outside full screen: the 1280×800
+// laptop screens venues have.
+var WindowSize = fyne.NewSize(1280, 800)

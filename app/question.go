@@ -1,0 +1,252 @@
+package app
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"chorus/assets"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// shortText is the longest limit for which a text answer gets a one-line box
+// that stops at the limit instead of a multi-line box with a counter.
+const shortText = 60
+
+// questionScreen shows one question with Back and Next.
+type questionScreen struct {
+	k        *Kiosk
+	l        *Localizer
+	q        *survey.Question
+	root     fyne.CanvasObject
+	choices  []*Choice // in option order
+	entry    *widget.Entry
+	counter  *widget.Label
+	message  *widget.Label
+	progress *progress
+	back     *Button
+	next     *Button
+	focus    fyne.Focusable // where typing goes when the screen opens
+}
+
+func (s *questionScreen) build() fyne.CanvasObject {
+	k, l, q := s.k, s.l, s.q
+	lang := k.flow.Lang
+	path := k.cfg.Survey.Path(k.flow.Answers)
+	pos := slices.Index(path, k.flow.Index) + 1
+	s.progress = newProgress(l, pos, len(path))
+	s.message = para(l, "", theme.SizeNameText, true)
+	s.message.Importance = widget.DangerImportance
+	s.message.Hide()
+
+	body := container.NewVBox(heading(l, q.Text.In(lang)))
+	if h := q.Help.In(lang); h != "" {
+		body.Add(para(l, h, theme.SizeNameText, false))
+	}
+	if q.Type == survey.Multi {
+		body.Add(para(l, l.T("question.choose_any"), theme.SizeNameText, false))
+	}
+	body.Add(s.answerArea())
+	body.Add(s.message)
+
+	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
+	s.next = k.button(l, l.T("nav.next"), true, s.onNext)
+	top := s.progress.root
+	s.root = container.NewBorder(top, navBar(l.Lang.RTL(), s.back, s.next), nil, nil,
+		container.NewVScroll(container.NewPadded(body)))
+	return s.root
+}
+
+// answerArea builds the controls for the question's type.
+func (s *questionScreen) answerArea() fyne.CanvasObject {
+	k, l, q := s.k, s.l, s.q
+	lang := k.flow.Lang
+	rtl := l.Lang.RTL()
+	ans := k.flow.Answers[q.ID]
+	label := func(o survey.Option) string {
+		if q.Type == survey.YesNo && o.Label.In(lang) == "" {
+			return l.T("answer." + o.Code)
+		}
+		return o.Label.In(lang)
+	}
+	switch q.Type {
+	case survey.Single, survey.Multi, survey.YesNo:
+		box := container.NewVBox()
+		if q.Type == survey.YesNo {
+			box = container.NewGridWithColumns(2)
+		}
+		for _, o := range q.Options {
+			c := NewChoice(visual(l.Lang, label(o)), q.Type == survey.Multi, rtl, nil)
+			c.OnTapped = k.guard(func() { s.onChoose(o.Code) })
+			c.OnSubmit = k.pressPrimary
+			c.Selected = ans.Choice == o.Code || slices.Contains(ans.Choices, o.Code)
+			s.choices = append(s.choices, c)
+			box.Add(c)
+		}
+		return box
+	case survey.Faces4, survey.Scale5:
+		row := container.NewGridWithColumns(len(q.Options))
+		tiles := make([]fyne.CanvasObject, 0, len(q.Options))
+		for i, o := range q.Options {
+			var pic fyne.Resource
+			if q.Type == survey.Faces4 {
+				pic = fyne.NewStaticResource("face"+strconv.Itoa(i)+".svg", assets.Face(i))
+			}
+			c := NewTile(visual(l.Lang, label(o)), pic, rtl, nil)
+			c.OnTapped = k.guard(func() { s.onChoose(o.Code) })
+			c.OnSubmit = k.pressPrimary
+			c.Selected = ans.Choice == o.Code
+			s.choices = append(s.choices, c)
+			tiles = append(tiles, c)
+		}
+		if rtl { // the scale runs right to left too
+			slices.Reverse(tiles)
+		}
+		for _, t := range tiles {
+			row.Add(t)
+		}
+		return row
+	case survey.Free:
+		if q.Limit() <= shortText {
+			// A short answer (a postcode): one line that stops at the limit.
+			s.entry = widget.NewEntry()
+			s.entry.OnSubmitted = func(string) { k.pressPrimary() }
+		} else {
+			s.entry = widget.NewMultiLineEntry()
+			s.entry.Wrapping = fyne.TextWrapWord
+			s.entry.SetMinRowsVisible(5)
+		}
+		s.entry.SetText(ans.Text)
+		s.counter = para(l, "", theme.SizeNameText, false)
+		s.entry.OnChanged = s.onTyped
+		s.onTyped(ans.Text)
+		s.focus = s.entry
+		if q.Limit() <= shortText {
+			s.counter.Hide() // the box itself stops at the limit
+			return container.NewVBox(container.New(&minSize{min: fyne.NewSize(320, MinTarget)}, s.entry), s.counter)
+		}
+		return container.NewVBox(s.entry, s.counter)
+	case survey.Number:
+		s.entry = widget.NewEntry()
+		if ans.Number != nil {
+			s.entry.SetText(strconv.Itoa(*ans.Number))
+		}
+		s.entry.SetPlaceHolder(l.T("question.number_hint", map[string]any{"Min": *q.Min, "Max": *q.Max}))
+		s.entry.OnChanged = s.onTyped
+		s.entry.OnSubmitted = func(string) { k.pressPrimary() }
+		s.focus = s.entry
+		return container.New(&minSize{min: fyne.NewSize(320, MinTarget)}, s.entry)
+	}
+	return container.NewVBox()
+}
+
+// onChoose handles a tap on an option.
+func (s *questionScreen) onChoose(code string) {
+	f, q := s.k.flow, s.q
+	a := f.Answers[q.ID]
+	switch {
+	case q.Type == survey.Multi:
+		a = q.Toggle(a, code)
+	case a.Choice == code:
+		a = survey.Answer{} // a second tap takes the answer back
+	default:
+		a = survey.Answer{Choice: code}
+	}
+	s.set(a)
+	for i, o := range q.Options {
+		s.choices[i].SetSelected(a.Choice == o.Code || slices.Contains(a.Choices, o.Code))
+	}
+	s.message.Hide()
+}
+
+// onTyped keeps the typed text or number as the answer.
+func (s *questionScreen) onTyped(text string) {
+	q, l := s.q, s.l
+	if q.Type == survey.Number {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			s.set(survey.Answer{})
+			return
+		}
+		if n, err := strconv.Atoi(text); err == nil {
+			s.set(survey.Answer{Number: &n})
+		} else {
+			s.set(survey.Answer{Text: text}) // rejected at Next with a message
+		}
+		return
+	}
+	if q.Limit() <= shortText && utf8.RuneCountInString(text) > q.Limit() {
+		s.entry.SetText(string([]rune(text)[:q.Limit()])) // calls onTyped again
+		return
+	}
+	s.set(survey.Answer{Text: text})
+	left := q.Limit() - utf8.RuneCountInString(text)
+	if left >= 0 {
+		s.counter.SetText(visual(l.Lang, l.N("question.chars_left", left)))
+		s.counter.Importance = widget.MediumImportance
+	} else {
+		s.counter.SetText(visual(l.Lang, l.N("question.chars_over", -left)))
+		s.counter.Importance = widget.DangerImportance
+	}
+	s.counter.Refresh()
+}
+
+func (s *questionScreen) set(a survey.Answer) {
+	if a.Empty() {
+		delete(s.k.flow.Answers, s.q.ID)
+		return
+	}
+	s.k.flow.Answers[s.q.ID] = a
+}
+
+func (s *questionScreen) onBack() {
+	k := s.k
+	prev := k.cfg.Survey.Prev(k.flow.Index, k.flow.Answers)
+	if prev < 0 {
+		k.showConsent()
+		return
+	}
+	k.goTo(prev)
+}
+
+func (s *questionScreen) onNext() {
+	k, q, l := s.k, s.q, s.l
+	a := k.flow.Answers[q.ID]
+	n, err := q.Normalize(a)
+	if err != nil || (q.Type == survey.Number && a.Text != "") {
+		s.warn(s.problem(err))
+		return
+	}
+	if q.Required && n.Empty() {
+		s.warn(l.T("question.required"))
+		return
+	}
+	s.set(n)
+	k.goTo(k.cfg.Survey.Next(k.flow.Index, k.flow.Answers))
+}
+
+// problem turns an answer error into words for the participant.
+func (s *questionScreen) problem(err error) string {
+	l, q := s.l, s.q
+	switch {
+	case q.Type == survey.Number:
+		return l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max})
+	case errors.Is(err, survey.ErrTooLong):
+		return l.N("question.too_long", q.Limit())
+	case errors.Is(err, survey.ErrInvalidText):
+		return l.T("question.bad_text")
+	}
+	return l.T("question.try_again")
+}
+
+func (s *questionScreen) warn(msg string) {
+	s.message.SetText(visual(s.l.Lang, msg))
+	s.message.Show()
+}

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// reviewScreen lists the answers so the participant can check or change
+// them before sending.
+type reviewScreen struct {
+	k       *Kiosk
+	l       *Localizer
+	root    fyne.CanvasObject
+	change  map[string]*Button // question id -> "Change"
+	submit  *Button
+	back    *Button
+	message *widget.Label
+}
+
+func (s *reviewScreen) build() fyne.CanvasObject {
+	k, l := s.k, s.l
+	sv := k.cfg.Survey
+	lang := k.flow.Lang
+	s.change = map[string]*Button{}
+	list := container.NewVBox(heading(l, l.T("review.title")), para(l, l.T("review.intro"), theme.SizeNameText, false))
+	for _, i := range sv.Path(k.flow.Answers) {
+		q := &sv.Questions[i]
+		if !q.Answerable() {
+			continue
+		}
+		text := answerText(l, q, k.flow.Answers[q.ID], lang)
+		b := k.button(l, l.T("review.change"), false, func() { k.goTo(i) })
+		s.change[q.ID] = b
+		item := container.NewVBox(
+			para(l, q.Text.In(lang), theme.SizeNameText, true),
+			para(l, text, theme.SizeNameText, false),
+		)
+		var row fyne.CanvasObject
+		if l.Lang.RTL() {
+			row = container.NewBorder(nil, nil, big(b), nil, item)
+		} else {
+			row = container.NewBorder(nil, nil, nil, big(b), item)
+		}
+		list.Add(row)
+		list.Add(widget.NewSeparator())
+	}
+	s.message = para(l, l.T("review.save_failed"), theme.SizeNameText, true)
+	s.message.Importance = widget.DangerImportance
+	s.message.Hide()
+	list.Add(s.message)
+	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
+	s.submit = k.button(l, l.T("review.send"), true, k.onSubmit)
+	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, s.submit), nil, nil,
+		container.NewVScroll(container.NewPadded(list)))
+	return s.root
+}
+
+func (s *reviewScreen) onBack() {
+	k := s.k
+	last := k.cfg.Survey.Prev(len(k.cfg.Survey.Questions), k.flow.Answers)
+	k.goTo(last)
+}
+
+func (s *reviewScreen) setBusy(busy bool) {
+	if busy {
+		s.submit.Disable()
+		s.back.Disable()
+		s.submit.SetText(visual(s.l.Lang, s.l.T("review.saving")))
+		return
+	}
+	s.submit.Enable()
+	s.back.Enable()
+	s.submit.SetText(visual(s.l.Lang, s.l.T("review.send")))
+}
+
+func (s *reviewScreen) showError() { s.message.Show() }
+
+// answerText is an answer in words, as the participant chose it.
+func answerText(l *Localizer, q *survey.Question, a survey.Answer, lang string) string {
+	label := func(code string) string {
+		if o, ok := q.Option(code); ok && o.Label.In(lang) != "" {
+			return o.Label.In(lang)
+		}
+		return l.T("answer." + code)
+	}
+	switch {
+	case a.Empty():
+		return l.T("review.skipped")
+	case a.Choice != "":
+		return label(a.Choice)
+	case len(a.Choices) > 0:
+		out := make([]string, len(a.Choices))
+		for i, c := range a.Choices {
+			out[i] = label(c)
+		}
+		return strings.Join(out, ", ")
+	case a.Number != nil:
+		return strconv.Itoa(*a.Number)
+	}
+	return a.Text
+}

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// align is the text alignment for the localizer's language: leading for
+// left-to-right, trailing for right-to-left.
+func (l *Localizer) align() fyne.TextAlign {
+	if l.Lang.RTL() {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
+}
+
+// para is a wrapped paragraph in the localizer's direction.
+func para(l *Localizer, text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
+	lb := widget.NewLabel(visual(l.Lang, text))
+	lb.Wrapping = fyne.TextWrapWord
+	lb.Alignment = l.align()
+	lb.SizeName = size
+	lb.TextStyle = fyne.TextStyle{Bold: bold}
+	return lb
+}
+
+func heading(l *Localizer, text string) *widget.Label {
+	return para(l, text, theme.SizeNameHeadingText, true)
+}
+
+// visual returns s in the order Fyne should draw it. Fyne 2.7 lays text out
+// left to right, so right-to-left text is reordered here.
+func visual(lang Language, s string) string {
+	if !lang.RTL() {
+		return s
+	}
+	return bidiVisual(s)
+}
+
+// button is a large button with words in the localizer's direction. Its
+// handler ignores taps while a new screen settles (see Kiosk.guard).
+func (k *Kiosk) button(l *Localizer, text string, primary bool, tapped func()) *Button {
+	b := NewButton(visual(l.Lang, text), k.guard(tapped))
+	if primary {
+		b.Importance = widget.HighImportance
+	}
+	return b
+}

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// thanksScreen says the answers are saved and gives the receipt code for
+// withdrawal. Finish goes back to the welcome screen.
+type thanksScreen struct {
+	k       *Kiosk
+	l       *Localizer
+	receipt string
+	root    fyne.CanvasObject
+	code    *widget.RichText
+	finish  *Button
+}
+
+func (s *thanksScreen) build() fyne.CanvasObject {
+	l := s.l
+	s.code = widget.NewRichText(&widget.TextSegment{ // Latin letters and digits, always left to right
+		Text: s.receipt,
+		Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, SizeName: sizeNameReceipt,
+			TextStyle: fyne.TextStyle{Bold: true, Monospace: true}},
+	})
+	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.Start)
+	body := container.NewVBox(
+		heading(l, l.T("thanks.title")),
+		para(l, l.T("thanks.saved"), theme.SizeNameText, false),
+		para(l, l.T("thanks.receipt_intro"), theme.SizeNameText, true),
+		s.code,
+		para(l, l.T("thanks.receipt_use"), theme.SizeNameText, false),
+	)
+	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
+		container.NewVScroll(container.NewPadded(body)))
+	return s.root
+}
+
+// declinedScreen thanks someone who said no; nothing of theirs is kept.
+type declinedScreen struct {
+	k      *Kiosk
+	l      *Localizer
+	root   fyne.CanvasObject
+	finish *Button
+}
+
+func (s *declinedScreen) build() fyne.CanvasObject {
+	l := s.l
+	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.Start)
+	body := container.NewVBox(
+		heading(l, l.T("declined.title")),
+		para(l, l.T("declined.body"), theme.SizeNameText, false),
+	)
+	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
+		container.NewVScroll(container.NewPadded(body)))
+	return s.root
+}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Theme is Chorus's look: large text and targets for unsteady fingers and
+// tired eyes, a light palette, a high-contrast variant and a text scale
+// (1, 1.5 or 2) that the participant can change.
+type Theme struct {
+	Scale        float32
+	HighContrast bool
+}
+
+var _ fyne.Theme = (*Theme)(nil)
+
+// sizeNameReceipt is the size of the receipt code on the thank-you screen.
+const sizeNameReceipt fyne.ThemeSizeName = "chorus.receipt"
+
+// focusRing is the colour of the ring around a focused answer: solid, and
+// at least 3:1 against the background (WCAG 1.4.11).
+func focusRing(t fyne.Theme, v fyne.ThemeVariant) color.Color {
+	if th, ok := t.(*Theme); ok && th.HighContrast {
+		return yellow
+	}
+	return color.NRGBA{0x00, 0x30, 0x87, 0xff}
+}
+
+// Palette colours. Every text/background pair is checked in theme_test.go.
+var (
+	white     = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	ink       = color.NRGBA{0x21, 0x2b, 0x32, 0xff} // NHS black
+	nhsBlue   = color.NRGBA{0x00, 0x5e, 0xb8, 0xff}
+	paleGrey  = color.NRGBA{0xf0, 0xf4, 0xf5, 0xff}
+	midGrey   = color.NRGBA{0x4c, 0x62, 0x72, 0xff}
+	paleBlue  = color.NRGBA{0xd6, 0xe6, 0xf5, 0xff}
+	red       = color.NRGBA{0xb0, 0x10, 0x1e, 0xff}
+	warmAmber = color.NRGBA{0xff, 0xeb, 0x3b, 0xff}
+	black     = color.NRGBA{0x00, 0x00, 0x00, 0xff}
+	yellow    = color.NRGBA{0xff, 0xea, 0x00, 0xff}
+	cyan      = color.NRGBA{0x00, 0xe5, 0xff, 0xff}
+)
+
+// Color implements fyne.Theme. The variant is ignored: a kiosk looks the same
+// whatever the desktop prefers.
+func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	if t.HighContrast {
+		switch n {
+		case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground,
+			theme.ColorNameInputBackground, theme.ColorNameHeaderBackground:
+			return black
+		case theme.ColorNameForeground, theme.ColorNamePlaceHolder, theme.ColorNameInputBorder,
+			theme.ColorNameSeparator, theme.ColorNameScrollBar:
+			return white
+		case theme.ColorNameButton:
+			return black
+		case theme.ColorNameDisabled, theme.ColorNameDisabledButton:
+			return color.NRGBA{0xb0, 0xb0, 0xb0, 0xff}
+		case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+			return yellow
+		case theme.ColorNameFocus:
+			return color.NRGBA{0xff, 0xff, 0xff, 0x55}
+		case theme.ColorNameForegroundOnPrimary:
+			return black
+		case theme.ColorNameSelection, theme.ColorNameHover, theme.ColorNamePressed:
+			return color.NRGBA{0x33, 0x33, 0x33, 0xff}
+		case theme.ColorNameError, theme.ColorNameForegroundOnError:
+			return cyan
+		case theme.ColorNameShadow:
+			return color.Transparent
+		}
+		return theme.DefaultTheme().Color(n, theme.VariantDark)
+	}
+	switch n {
+	case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground,
+		theme.ColorNameInputBackground, theme.ColorNameHeaderBackground:
+		return white
+	case theme.ColorNameForeground:
+		return ink
+	case theme.ColorNamePlaceHolder, theme.ColorNameInputBorder:
+		return midGrey
+	case theme.ColorNameButton:
+		return paleGrey
+	case theme.ColorNameDisabledButton:
+		return paleGrey
+	case theme.ColorNameDisabled:
+		return midGrey
+	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+		return nhsBlue
+	case theme.ColorNameFocus:
+		// Fyne blends this over a focused button, so it must keep the
+		// button's words readable: a translucent dark blue.
+		return color.NRGBA{0x00, 0x30, 0x87, 0x66}
+	case theme.ColorNameForegroundOnPrimary:
+		return white
+	case theme.ColorNameSelection:
+		return paleBlue
+	case theme.ColorNameHover:
+		return color.NRGBA{0x00, 0x5e, 0xb8, 0x22}
+	case theme.ColorNamePressed:
+		return color.NRGBA{0x00, 0x5e, 0xb8, 0x44}
+	case theme.ColorNameError:
+		return red
+	case theme.ColorNameForegroundOnError:
+		return white
+	case theme.ColorNameSeparator:
+		return color.NRGBA{0xd8, 0xdd, 0xe0, 0xff}
+	}
+	return theme.DefaultTheme().Color(n, theme.VariantLight)
+}
+
+// Font implements fyne.Theme with Fyne's bundled font, which falls back glyph
+// by glyph to system fonts for other scripts. A global font for one script
+// would break the others.
+func (t *Theme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }
+
+// Icon implements fyne.Theme.
+func (t *Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
+
+// Size implements fyne.Theme: text and padding grow with Scale.
+func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
+	s := t.Scale
+	if s <= 0 {
+		s = 1
+	}
+	switch n {
+	case theme.SizeNameText:
+		return 20 * s
+	case theme.SizeNameHeadingText:
+		return 30 * s
+	case sizeNameReceipt:
+		return 48 * s
+	case theme.SizeNameSubHeadingText:
+		return 24 * s
+	case theme.SizeNameCaptionText:
+		return 16 * s
+	case theme.SizeNameInlineIcon:
+		return 28 * s
+	case theme.SizeNamePadding:
+		return 6 * s
+	case theme.SizeNameInnerPadding:
+		return 14 * s
+	case theme.SizeNameLineSpacing:
+		return 6 * s
+	case theme.SizeNameInputBorder:
+		return 2
+	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:
+		return 6
+	case theme.SizeNameScrollBar:
+		return 16
+	case theme.SizeNameScrollBarSmall:
+		return 8
+	}
+	return theme.DefaultTheme().Size(n)
+}
+
+// Palette pairs: every text colour on every background it is drawn on.
+func (t *Theme) textPairs() map[string][2]color.Color {
+	c := func(n fyne.ThemeColorName) color.Color { return t.Color(n, theme.VariantLight) }
+	pairs := map[string][2]color.Color{
+		"text on background":     {c(theme.ColorNameForeground), c(theme.ColorNameBackground)},
+		"text on button":         {c(theme.ColorNameForeground), c(theme.ColorNameButton)},
+		"text on input":          {c(theme.ColorNameForeground), c(theme.ColorNameInputBackground)},
+		"placeholder on input":   {c(theme.ColorNamePlaceHolder), c(theme.ColorNameInputBackground)},
+		"text on primary":        {c(theme.ColorNameForegroundOnPrimary), c(theme.ColorNamePrimary)},
+		"text on selected":       {c(theme.ColorNameForeground), c(theme.ColorNameSelection)},
+		"error text":             {c(theme.ColorNameError), c(theme.ColorNameBackground)},
+		"primary text":           {c(theme.ColorNamePrimary), c(theme.ColorNameBackground)},
+		"banner text on warning": {bannerText(t), bannerBackground(t)},
+		"disabled text":          {c(theme.ColorNameDisabled), c(theme.ColorNameButton)},
+	}
+	return pairs
+}
+
+func bannerBackground(t *Theme) color.Color {
+	if t.HighContrast {
+		return yellow
+	}
+	return warmAmber
+}
+
+func bannerText(t *Theme) color.Color {
+	if t.HighContrast {
+		return black
+	}
+	return ink
+}

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// welcomeScreen invites people in and lets them pick their language, each
+// shown in its own name and script.
+type welcomeScreen struct {
+	k     *Kiosk
+	root  fyne.CanvasObject
+	langs map[string]*Button
+}
+
+func (s *welcomeScreen) build() fyne.CanvasObject {
+	k := s.k
+	s.langs = map[string]*Button{}
+	// The invitation, in the first few languages at once.
+	invite := container.NewVBox()
+	for i, tag := range k.cfg.Survey.Languages {
+		if i == 3 {
+			break
+		}
+		l := k.cfg.Catalog.Localizer(tag)
+		size := theme.SizeNameSubHeadingText
+		if i == 0 {
+			size = theme.SizeNameHeadingText
+		}
+		lb := para(l, l.T("welcome.title"), size, i == 0)
+		lb.Alignment = fyne.TextAlignCenter
+		invite.Add(lb)
+	}
+	grid := container.NewGridWithColumns(columnsFor(len(k.cfg.Survey.Languages)))
+	for _, tag := range k.cfg.Survey.Languages {
+		lang, ok := k.cfg.Catalog.Language(tag)
+		if !ok {
+			lang = Language{Tag: tag}
+		}
+		b := NewButton(visual(lang, lang.SelfName()), k.guard(func() { k.onLanguage(tag) }))
+		b.Importance = widget.HighImportance
+		s.langs[tag] = b
+		grid.Add(container.New(&minSize{min: fyne.NewSize(220, 80)}, b))
+	}
+	first := k.cfg.Catalog.Localizer(k.cfg.Survey.Languages[0])
+	tap := para(first, first.T("welcome.choose"), theme.SizeNameText, false)
+	tap.Alignment = fyne.TextAlignCenter
+	body := container.NewVBox(invite, widget.NewSeparator(), tap, grid)
+	s.root = container.NewPadded(container.NewVScroll(container.NewPadded(body)))
+	return s.root
+}
+
+func columnsFor(n int) int {
+	switch {
+	case n <= 2:
+		return n
+	case n <= 6:
+		return 3
+	}
+	return 4
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Walks one participant through the real Chorus window under Xvfb, taking a
+screenshot of every screen.
+
+    scripts/walk.py --lang cy --out shots/cy [--bin bin/chorus] [--keyboard]
+
+It starts Xvfb (unless DISPLAY is set), runs `chorus --demo` on a fresh data
+folder, answers every question of the built-in survey (the first option of
+each choice question, a sentence for text, a number for numbers), sends the
+answers and finishes. With --keyboard it uses only the keyboard (Tab, Space,
+Enter). It prints the data folder so callers can check what was saved.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETTLE = 0.9  # seconds: longer than the kiosk's settle time
+
+
+def sh(*args, check=True):
+    return subprocess.run(args, check=check, capture_output=True, text=True).stdout
+
+
+class Walk:
+    def __init__(self, a):
+        self.a = a
+        self.n = 0
+        os.makedirs(a.out, exist_ok=True)
+        with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
+            self.survey = json.load(f)
+        with open(os.path.join(ROOT, "translations/languages.json"), encoding="utf-8") as f:
+            langs = {l["tag"]: l for l in json.load(f)}
+        self.rtl = langs.get(a.lang, {}).get("dir") == "rtl"
+
+    def shot(self, name):
+        self.n += 1
+        path = os.path.join(self.a.out, f"{self.n:02d}-{name}.png")
+        sh("import", "-window", "root", path)
+        return path
+
+    def key(self, *keys):
+        for k in keys:
+            sh("xdotool", "key", k)
+            time.sleep(0.08)
+
+    def next(self):
+        """Presses the primary button (Next, Agree, Send, Finish)."""
+        if self.a.keyboard:
+            self.key("Return")  # the kiosk maps Enter to its primary action
+        else:
+            x = 112 if self.rtl else 1168
+            sh("xdotool", "mousemove", str(x), "756", "click", "1")
+        time.sleep(SETTLE)
+
+    def choose_first(self):
+        self.key("Tab", "space")
+
+    def run(self):
+        tags = self.survey["languages"]
+        if self.a.lang not in tags:
+            sys.exit(f"the built-in survey has no {self.a.lang}")
+        time.sleep(SETTLE)
+        self.shot("welcome")
+        self.key(*(["Tab"] * (tags.index(self.a.lang) + 1)), "space")
+        time.sleep(SETTLE)
+        self.shot("consent")
+        self.next()
+        for q in self.survey["questions"]:
+            t = q["type"]
+            if t in ("single", "multi", "faces4", "scale5", "yesno"):
+                self.choose_first()
+            elif t == "text":
+                sh("xdotool", "type", "--delay", "15", self.a.text[: q.get("max_length", 2000)])
+            elif t == "number":
+                sh("xdotool", "type", str(q.get("min", 1)))
+            time.sleep(0.3)
+            self.shot(q["id"])
+            self.next()
+        self.shot("review")
+        self.next()
+        time.sleep(1.5)
+        self.shot("thanks")
+        self.next()
+        self.shot("welcome-after")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--lang", default="en")
+    p.add_argument("--out", default="shots")
+    p.add_argument("--bin", default=os.path.join(ROOT, "bin/chorus"))
+    p.add_argument("--keyboard", action="store_true")
+    p.add_argument("--text", default="The nurse was kind (thank you!) - 100%")
+    p.add_argument("--keep", action="store_true", help="leave the app running")
+    a = p.parse_args()
+
+    procs = []
+    if not os.environ.get("DISPLAY"):
+        os.environ["DISPLAY"] = ":99"
+        procs.append(subprocess.Popen(["Xvfb", ":99", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(100):
+            if subprocess.run(["xdpyinfo"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+    home = tempfile.mkdtemp(prefix="chorus-walk-")
+    data = os.path.join(home, "data")
+    env = dict(os.environ, HOME=home, LANG="en_GB.UTF-8")
+    app = subprocess.Popen([a.bin, "--demo", "--data", data], env=env,
+                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "w"))
+    try:
+        sh("xdotool", "search", "--sync", "--name", "Chorus")
+        time.sleep(1.5)
+        Walk(a).run()
+        print(data)
+    finally:
+        if not a.keep:
+            app.terminate()
+            app.wait(10)
+            for p in procs:
+                p.terminate()
+                p.wait(10)
+
+
+if __name__ == "__main__":
+    main()
