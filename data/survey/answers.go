@@ -105,6 +105,7 @@ func CleanText(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("%w: not UTF-8", ErrInvalidText)
 	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, r := range s {
 		if r == '\t' || r == '\n' {
 			continue
@@ -113,7 +114,7 @@ func CleanText(s string) (string, error) {
 			return "", fmt.Errorf("%w: control character U+%04X", ErrInvalidText, r)
 		}
 	}
-	return strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))), nil
+	return strings.TrimSpace(norm.NFC.String(s)), nil
 }
 
 // Toggle returns a multi-choice answer with code switched on or off. Picking

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -92,11 +93,7 @@ func Parse(name string, data []byte) (*Survey, error) {
 	}
 	pos, err := positions(data)
 	if err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fail(lineAt(data, se.Offset), "", "not valid JSON: "+se.Error())
-		}
-		return nil, fail(0, "", "not valid JSON: "+err.Error())
+		return nil, jsonProblem(name, data, err)
 	}
 	var s Survey
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -106,12 +103,13 @@ func Parse(name string, data []byte) (*Survey, error) {
 		if errors.As(err, &te) {
 			return nil, fail(lineAt(data, te.Offset), te.Field, fmt.Sprintf("must be %s, not %s", kind(te.Type.Kind().String()), te.Value))
 		}
-		msg := err.Error()
-		if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-			field, _ := strconv.Unquote(f)
-			return nil, fail(pos.unknownFieldLine(field), "", "unknown field "+f+"; check the spelling")
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			if key, _ := strconv.Unquote(f); key == pos.unknownKey {
+				return nil, fail(pos.unknownLine, pos.unknownIn, "unknown field "+f+"; check the spelling")
+			}
+			return nil, fail(0, "", "unknown field "+f+"; check the spelling")
 		}
-		return nil, fail(0, "", "not a survey: "+msg)
+		return nil, jsonProblem(name, data, err)
 	}
 	s.File = name
 	s.SHA256 = hex.EncodeToString(sum[:])
@@ -122,6 +120,25 @@ func Parse(name string, data []byte) (*Survey, error) {
 		return nil, v.problems
 	}
 	return &s, nil
+}
+
+// jsonProblem describes an error from reading the JSON as a problem.
+func jsonProblem(name string, data []byte, err error) error {
+	p := Problem{File: name, Msg: "not valid JSON: " + err.Error()}
+	var se *json.SyntaxError
+	var te *trailingError
+	switch {
+	case errors.As(err, &se):
+		p.Line = lineAt(data, se.Offset)
+	case errors.As(err, &te):
+		p.Line = lineAt(data, te.Offset)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		p.Line = lineAt(data, int64(len(bytes.TrimRight(data, " \t\r\n"))))
+		p.Msg = "not valid JSON: the file ends too soon; check for a missing } or ]"
+	default:
+		p.Msg = "not a survey: " + err.Error()
+	}
+	return Problems{p}
 }
 
 func kind(k string) string {
@@ -164,7 +181,11 @@ func lineAt(data []byte, off int64) int {
 // posMap maps JSON paths ("questions[3].show_if") to 1-based lines.
 type posMap struct {
 	lines map[string]int
-	order []string
+	// The first object key that is no field of the survey format: the path
+	// of the object that holds it, the key and the key's line.
+	unknownIn   string
+	unknownKey  string
+	unknownLine int
 }
 
 // line returns the line of path or of its nearest ancestor that exists.
@@ -181,59 +202,99 @@ func (p posMap) line(path string) int {
 	}
 }
 
-func (p posMap) unknownFieldLine(field string) int {
-	for _, k := range p.order {
-		if k == field || strings.HasSuffix(k, "."+field) {
-			return p.lines[k]
-		}
-	}
-	return 0
-}
+// trailingError is a second JSON value after the survey's object.
+type trailingError struct{ Offset int64 }
 
-// positions walks the JSON tokens of data and records where each value is.
+func (e *trailingError) Error() string { return "more text after the closing }" }
+
+// positions walks the JSON tokens of data alongside the Survey type and
+// records the line of each value the survey format knows. Values it does not
+// know (unknown keys, a list where text belongs) are skipped without
+// recursion or recording, so memory stays in proportion to the file's size
+// however deeply a bad file nests.
 func positions(data []byte) (posMap, error) {
-	p := posMap{lines: map[string]int{}}
+	p := posMap{lines: map[string]int{"": 1}}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var walk func(path string) error
-	record := func(path string) {
-		if _, ok := p.lines[path]; !ok {
-			p.lines[path] = lineAt(data, dec.InputOffset())
-			p.order = append(p.order, path)
+	// start returns the offset of the next value, past space and commas.
+	start := func() int64 {
+		off := dec.InputOffset()
+		for off < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[off]) >= 0 {
+			off++
+		}
+		return off
+	}
+	// skip reads tokens until depth open brackets are closed; with depth 0
+	// it skips one whole value.
+	skip := func(depth int) error {
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			switch tok {
+			case json.Delim('{'), json.Delim('['):
+				depth++
+			case json.Delim('}'), json.Delim(']'):
+				depth--
+			}
+			if depth <= 0 {
+				return nil
+			}
 		}
 	}
-	walk = func(path string) error {
+	var walk func(path string, t reflect.Type) error
+	walk = func(path string, t reflect.Type) error {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return err
 		}
 		switch tok {
 		case json.Delim('{'):
+			if t.Kind() != reflect.Struct && t.Kind() != reflect.Map {
+				return skip(1)
+			}
 			for dec.More() {
-				record(path) // the first key's line for objects that start on a line of their own
 				k, err := dec.Token()
 				if err != nil {
 					return err
 				}
 				key, _ := k.(string)
-				child := key
-				if path != "" {
-					child = path + "." + key
+				line := lineAt(data, dec.InputOffset())
+				name, ft := key, reflect.Type(nil)
+				if t.Kind() == reflect.Map {
+					ft = t.Elem()
+				} else if name, ft = jsonField(t, key); ft == nil {
+					if p.unknownKey == "" {
+						p.unknownIn, p.unknownKey, p.unknownLine = path, key, line
+					}
+					if err := skip(0); err != nil {
+						return err
+					}
+					continue
 				}
-				p.lines[child] = lineAt(data, dec.InputOffset())
-				p.order = append(p.order, child)
-				if err := walk(child); err != nil {
+				child := name
+				if path != "" {
+					child = path + "." + name
+				}
+				p.lines[child] = line // of the last if a key repeats, as its value is the one kept
+				if err := walk(child, ft); err != nil {
 					return err
 				}
 			}
 			_, err = dec.Token()
 			return err
 		case json.Delim('['):
+			if t.Kind() != reflect.Slice {
+				return skip(1)
+			}
 			for i := 0; dec.More(); i++ {
 				child := fmt.Sprintf("%s[%d]", path, i)
-				p.lines[child] = lineAt(data, dec.InputOffset()+1)
-				p.order = append(p.order, child)
-				if err := walk(child); err != nil {
+				p.lines[child] = lineAt(data, start())
+				if err := walk(child, t.Elem()); err != nil {
 					return err
 				}
 			}
@@ -242,14 +303,38 @@ func positions(data []byte) (posMap, error) {
 		}
 		return nil
 	}
-	p.lines[""] = 1
-	if err := walk(""); err != nil {
+	if err := walk("", reflect.TypeFor[Survey]()); err != nil {
 		return p, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return p, &json.SyntaxError{Offset: dec.InputOffset()}
+	off := start()
+	if _, err := dec.Token(); err == nil {
+		return p, &trailingError{Offset: off}
+	} else if err != io.EOF {
+		return p, err
 	}
 	return p, nil
+}
+
+// jsonField returns the name and type of the field of struct t that
+// encoding/json decodes key into, matching case as it does, or a nil type
+// when there is none.
+func jsonField(t reflect.Type, key string) (string, reflect.Type) {
+	var folded reflect.StructField
+	foldedName := ""
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		if name == key {
+			return name, f.Type
+		}
+		if foldedName == "" && strings.EqualFold(name, key) {
+			folded, foldedName = f, name
+		}
+	}
+	return foldedName, folded.Type
 }
 
 var (
@@ -401,9 +486,19 @@ func (v *validator) question(field string, q *Question) {
 	if q.Type == Info && q.Required {
 		v.add(field+".required", "an info screen takes no answer, so it cannot be required")
 	}
-	want := map[Type]int{Faces4: 4, Scale5: 5}
+	want := map[Type]int{Faces4: 4, Scale5: 5, YesNo: 2}
+	if q.Type == YesNo && len(q.Options) > 0 {
+		// A yes/no question may word its answers itself: Welsh answers
+		// "Ydych chi...?" with "Ydw" but "Oes...?" with "Oes".
+		if len(q.Options) != 2 || q.Options[0].Code != "yes" || q.Options[1].Code != "no" {
+			v.add(field+".options", "a yesno question has no options, or exactly two with codes \"yes\" and \"no\" in that order to word the answers")
+		}
+	}
 	switch q.Type {
-	case Single, Multi, Faces4, Scale5:
+	case Single, Multi, Faces4, Scale5, YesNo:
+		if q.Type == YesNo && len(q.Options) == 0 {
+			break
+		}
 		if len(q.Options) == 0 {
 			v.add(field+".options", "a %s question needs options", q.Type)
 		} else if n, fixed := want[q.Type]; fixed && len(q.Options) != n {
@@ -429,7 +524,7 @@ func (v *validator) question(field string, q *Question) {
 			v.add(field+".options", "a %s question has no options", q.Type)
 		}
 	}
-	if q.Type == YesNo {
+	if q.Type == YesNo && len(q.Options) == 0 {
 		q.Options = []Option{{Code: "yes"}, {Code: "no"}}
 	}
 	if q.Type == Number {

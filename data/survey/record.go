@@ -127,7 +127,10 @@ func NewReceipt() string {
 // the canonical form.
 func ParseReceipt(s string) (string, error) {
 	var out []byte
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A' // ASCII only: strings.ToUpper would turn Turkish ı into I
+		}
 		switch {
 		case r == '-' || r == ' ' || r == '\t':
 			continue

@@ -3,6 +3,7 @@ package survey
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 )
 
@@ -129,6 +130,18 @@ func (q *Question) Limit() int {
 		return q.MaxLength
 	}
 	return DefaultMaxLength
+}
+
+// MarshalJSON writes q as a survey file has it: the yes and no options
+// that [Parse] gives a yesno question are implied there, not written, and a
+// file that lists them does not parse.
+func (q Question) MarshalJSON() ([]byte, error) {
+	type plain Question // without this method
+	p := plain(q)
+	if q.Type == YesNo && len(q.Options) == 2 && len(q.Options[0].Label) == 0 {
+		p.Options = nil // the implied yes and no
+	}
+	return json.Marshal(p)
 }
 
 // Option returns the option with code, if the question has one.
