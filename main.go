@@ -2,12 +2,14 @@
 // community venues. See README.md.
 //
 //	chorus --demo [--data DIR]              demo mode: built-in survey, demo key
-//	chorus --data DIR --recipient FILE      real mode
+//	chorus --data DIR [--kiosk]             real mode (first run: setup)
+//	chorus setup --data DIR ...             headless setup for provisioning
 //	chorus export --data DIR --to DIR       write a batch for the analyst
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +18,6 @@ import (
 
 	chorusapp "chorus/app"
 	"chorus/assets"
-	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
 	"chorus/translations"
@@ -31,33 +32,39 @@ const appID = "uk.nhs.chorus"
 func main() {
 	if len(os.Args) > 1 {
 		sub := map[string]func([]string) error{
+			"setup":     runSetup,
 			"export":    runExport,
 			"demo-fill": runDemoFill,
 		}
 		if run, ok := sub[os.Args[1]]; ok {
 			if err := run(os.Args[2:]); err != nil {
-				fmt.Fprintln(os.Stderr, "chorus:", err)
-				os.Exit(1)
+				fail(err)
 			}
 			return
 		}
 	}
 	if err := runGUI(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "chorus:", err)
-		var p survey.Problems
-		if errors.As(err, &p) {
-			fmt.Fprintln(os.Stderr, "hint: fix the survey file, or start without --survey to use the built-in survey")
-		}
-		os.Exit(1)
+		fail(err)
 	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "chorus:", err)
+	var p survey.Problems
+	if errors.As(err, &p) {
+		fmt.Fprintln(os.Stderr, "hint: fix the survey file; every problem above names its line")
+	}
+	if errors.Is(err, store.ErrLocked) {
+		fmt.Fprintln(os.Stderr, "hint: close the other Chorus window first, or use another --data folder")
+	}
+	os.Exit(1)
 }
 
 func runGUI(args []string) error {
 	fs := flag.NewFlagSet("chorus", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "demo mode: built-in survey and the demo analyst key; not for real data")
 	data := fs.String("data", "", "data folder (demo default: ~/.local/share/chorus/demo)")
-	recipient := fs.String("recipient", "", "file with the analyst's age public key(s), needed the first time in real mode")
-	surveyFile := fs.String("survey", "", "survey JSON file (default: the built-in survey)")
+	kiosk := fs.Bool("kiosk", false, "start locked in the full-screen kiosk")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,80 +84,50 @@ func runGUI(args []string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := wire(st, *demo, *recipient, *surveyFile)
-	if err != nil {
-		return err
+	pins := ""
+	if *demo {
+		if pins, err = setUpDemo(st); err != nil {
+			return err
+		}
+	} else if d, err := st.Device(); err == nil && d.Demo {
+		return fmt.Errorf("%s holds demo data; start with --demo, or use another folder for real data", dir)
 	}
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
-	win := a.NewWindow("Chorus")
 	cat, problems := chorusapp.LoadCatalog(translations.FS())
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
 	}
-	k := chorusapp.NewKiosk(win, chorusapp.Config{
-		Store: st, Survey: w.survey, Recipients: w.recipients, Device: w.device,
-		Catalog: cat, Demo: *demo, StaffLang: "en",
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	win := a.NewWindow("Chorus")
+	shell := chorusapp.NewShell(a, win, chorusapp.ShellConfig{
+		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
+		LoadSurvey:    func() (*survey.Survey, error) { return activeSurvey(st) },
+		BuiltinSurvey: builtinSurvey,
 	})
-	a.Settings().SetTheme(k.Theme())
-	k.Start()
+	a.Settings().SetTheme(shell.Theme())
+	shell.Start()
 	win.Resize(chorusapp.WindowSize)
 	win.ShowAndRun()
 	return nil
 }
 
-// wired is what start-up hands the UI.
-type wired struct {
-	device     store.Device
-	survey     *survey.Survey
-	recipients []seal.Recipient
+// builtinSurvey returns the built-in survey file.
+func builtinSurvey() (string, []byte) {
+	b, err := assets.Survey(assets.BuiltinSurvey)
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return assets.BuiltinSurvey, b
 }
 
-// wire sets up the device, the analyst recipients and the survey.
-func wire(st *store.Store, demo bool, recipientFile, surveyFile string) (wired, error) {
-	var w wired
-	name, _ := os.Hostname()
-	dev, err := st.InitDevice(name, demo)
+// activeSurvey parses the survey the data folder uses.
+func activeSurvey(st *store.Store) (*survey.Survey, error) {
+	name, body, err := st.ActiveSurvey(context.Background())
 	if err != nil {
-		return w, err
+		return nil, err
 	}
-	w.device = dev
-	switch {
-	case demo:
-		rs, err := seal.ParseRecipients(assets.DemoRecipient())
-		if err != nil {
-			return w, err
-		}
-		if err := st.SetRecipients(rs); err != nil {
-			return w, err
-		}
-	case recipientFile != "":
-		b, err := os.ReadFile(recipientFile)
-		if err != nil {
-			return w, err
-		}
-		rs, err := seal.ParseRecipients(string(b))
-		if err != nil {
-			return w, fmt.Errorf("%s: %w", recipientFile, err)
-		}
-		if err := st.SetRecipients(rs); err != nil {
-			return w, err
-		}
+	if body == nil {
+		return nil, errors.New("no survey is chosen for this data folder")
 	}
-	if w.recipients, err = st.Recipients(); err != nil {
-		return w, fmt.Errorf("%w\nhint: the first time, start with --recipient FILE (the analyst's age public key)", err)
-	}
-	body, err := assets.Survey(assets.BuiltinSurvey)
-	name = assets.BuiltinSurvey
-	if surveyFile != "" {
-		body, err = os.ReadFile(surveyFile)
-		name = filepath.Base(surveyFile)
-	}
-	if err != nil {
-		return w, err
-	}
-	if w.survey, err = survey.Parse(name, body); err != nil {
-		return w, err
-	}
-	return w, st.AddSurvey(w.survey, body)
+	return survey.Parse(name, body)
 }

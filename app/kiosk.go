@@ -15,7 +15,6 @@ import (
 	"chorus/data/survey"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 )
@@ -45,6 +44,7 @@ type Kiosk struct {
 	flow    *Flow
 	shownAt time.Time
 	primary *Button // what Enter does when nothing else takes it
+	visit   Visit
 
 	// The screen on show; exactly one is non-nil. Tests reach widgets
 	// through these.
@@ -66,17 +66,55 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	}
 	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
 	k.body = container.NewStack()
-	var top fyne.CanvasObject
-	if cfg.Demo {
-		top = demoBanner(cfg.Catalog.Localizer(cfg.StaffLang), k.theme)
-	}
-	win.SetContent(container.NewBorder(top, nil, nil, nil, k.body))
-	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
-			k.pressPrimary()
-		}
-	})
 	return k
+}
+
+// Root is the kiosk's part of the window.
+func (k *Kiosk) Root() fyne.CanvasObject { return k.body }
+
+// TypedKey handles keys that no widget took: Enter does the screen's
+// primary action.
+func (k *Kiosk) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+		k.pressPrimary()
+	}
+}
+
+// Visit says who is answering and how, for the next participant.
+type Visit struct {
+	Mode        survey.Mode
+	Staff       string // worker who helps or records; "" at the kiosk
+	SessionID   string
+	Interpreter string // language tag of an interpreter, if one helped
+	Verbal      bool   // consent given aloud and recorded by the worker
+	// Done runs when the participant finishes or declines; nil returns to
+	// the welcome screen for the next person.
+	Done func()
+}
+
+// SetVisit sets how the next visit is recorded and shows the welcome screen.
+func (k *Kiosk) SetVisit(v Visit) {
+	if v.Mode == "" {
+		v.Mode = survey.ModeSelf
+	}
+	k.cfg.Mode, k.cfg.Staff, k.cfg.SessionID = v.Mode, v.Staff, v.SessionID
+	k.visit = v
+	k.Start()
+}
+
+// SetSurvey changes the survey for the next visit.
+func (k *Kiosk) SetSurvey(sv *survey.Survey) { k.cfg.Survey = sv }
+
+// finish ends a visit: back to the welcome screen, or to whoever started
+// an assisted visit.
+func (k *Kiosk) finish() {
+	if k.visit.Done != nil {
+		k.flow = nil
+		k.clear()
+		k.visit.Done()
+		return
+	}
+	k.Start()
 }
 
 // pressPrimary does what the screen's primary button does (Next, Agree,
@@ -196,7 +234,11 @@ func (k *Kiosk) showReview() {
 // stay in memory until the store says they are saved.
 func (k *Kiosk) onSubmit() {
 	f := k.flow
-	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, survey.GivenTap, k.cfg.Staff, "", k.cfg.SessionID, survey.Complete)
+	how := survey.GivenTap
+	if k.visit.Verbal {
+		how = survey.GivenVerbal
+	}
+	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, how, k.cfg.Staff, k.visit.Interpreter, k.cfg.SessionID, survey.Complete)
 	r := k.review
 	r.setBusy(true)
 	go func() {
@@ -217,16 +259,6 @@ func (k *Kiosk) onSubmit() {
 			k.show(k.thanks.build(), k.thanks.finish)
 		})
 	}()
-}
-
-// demoBanner is the strip that says this is not for real data.
-func demoBanner(l *Localizer, th *Theme) fyne.CanvasObject {
-	bg := canvas.NewRectangle(bannerBackground(th))
-	text := canvas.NewText(l.T("demo.banner"), bannerText(th))
-	text.TextStyle = fyne.TextStyle{Bold: true}
-	text.TextSize = 18
-	text.Alignment = fyne.TextAlignCenter
-	return container.NewStack(bg, container.NewPadded(text))
 }
 
 // navBar lays out Back and Next: Back leading, Next trailing, mirrored for

@@ -81,6 +81,7 @@ func newRig(t *testing.T, surveyPath string) *rig {
 	k := NewKiosk(win, Config{Store: st, Survey: sv, Recipients: rs, Device: dev, Catalog: cat, Demo: true, StaffLang: "en",
 		Clock: steppingClock(time.Second)})
 	a.Settings().SetTheme(k.Theme())
+	win.SetContent(k.Root())
 	win.Resize(WindowSize)
 	k.Start()
 	return &rig{k: k, st: st, sv: sv, win: win}

@@ -25,7 +25,7 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 		Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, SizeName: sizeNameReceipt,
 			TextStyle: fyne.TextStyle{Bold: true, Monospace: true}},
 	})
-	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.Start)
+	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.finish)
 	body := container.NewVBox(
 		heading(l, l.T("thanks.title")),
 		para(l, l.T("thanks.saved"), theme.SizeNameText, false),
@@ -48,7 +48,7 @@ type declinedScreen struct {
 
 func (s *declinedScreen) build() fyne.CanvasObject {
 	l := s.l
-	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.Start)
+	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.finish)
 	body := container.NewVBox(
 		heading(l, l.T("declined.title")),
 		para(l, l.T("declined.body"), theme.SizeNameText, false),

@@ -1,0 +1,357 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"chorus/data/batch"
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// coordinatorTabs are the coordinator's screens: export, staff, survey and
+// the audit log.
+type coordinatorTabs struct {
+	sh *Shell
+	l  *Localizer
+
+	// Export.
+	waiting   *widget.Label
+	folder    *widget.Entry
+	export    *Button
+	progress  *widget.ProgressBar
+	exportMsg *widget.Label
+	history   *fyne.Container
+
+	// Staff.
+	staffList *fyne.Container
+	newName   *widget.Entry
+	newRole   *widget.Select
+	newPIN    *widget.Entry
+	newPIN2   *widget.Entry
+	addStaff  *Button
+	staffMsg  *widget.Label
+
+	// Survey.
+	surveyFile *widget.Entry
+	loadSurvey *Button
+	surveyMsg  *widget.Label
+
+	audit *widget.Label
+}
+
+func (c *coordinatorTabs) build() []*container.TabItem {
+	l := c.l
+	return []*container.TabItem{
+		container.NewTabItem(l.T("staff.tab.export"), c.exportTab()),
+		container.NewTabItem(l.T("staff.tab.staff"), c.staffTab()),
+		container.NewTabItem(l.T("staff.tab.survey"), c.surveyTab()),
+		container.NewTabItem(l.T("staff.tab.audit"), c.auditTab()),
+	}
+}
+
+func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
+	l, sh := c.l, c.sh
+	c.waiting = widget.NewLabel("")
+	c.waiting.Wrapping = fyne.TextWrapWord
+	var fps []string
+	for _, r := range sh.recipients() {
+		fps = append(fps, r.Fingerprint())
+	}
+	keys := widget.NewLabel(l.T("staff.recipients", map[string]any{"Fingerprints": strings.Join(fps, ", ")}))
+	keys.Wrapping = fyne.TextWrapWord
+	c.folder = widget.NewEntry()
+	c.folder.SetPlaceHolder(l.T("staff.folder_hint"))
+	choose := NewButton(l.T("staff.choose_folder"), c.onChooseFolder)
+	c.export = NewButton(l.T("staff.export"), c.onExport)
+	c.export.Importance = widget.HighImportance
+	c.progress = widget.NewProgressBar()
+	c.progress.Hide()
+	c.exportMsg = widget.NewLabel("")
+	c.exportMsg.Wrapping = fyne.TextWrapWord
+	c.history = container.NewVBox()
+	c.refreshExport()
+	return container.NewVScroll(container.NewVBox(
+		heading(l, l.T("staff.export_title")),
+		c.waiting, keys,
+		widget.NewLabel(l.T("staff.folder")),
+		container.NewBorder(nil, nil, nil, choose, c.folder),
+		c.export, c.progress, c.exportMsg,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(l.T("staff.history"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		c.history,
+	))
+}
+
+func (c *coordinatorTabs) refreshExport() {
+	l, sh := c.l, c.sh
+	ctx := context.Background()
+	n, err := sh.cfg.Store.Unexported(ctx)
+	if err != nil {
+		c.waiting.SetText(err.Error())
+	} else {
+		c.waiting.SetText(l.T("staff.waiting", map[string]any{"Responses": n.Responses, "Consents": n.Consents,
+			"Declined": n.Declined, "Withdrawals": n.Withdrawals}))
+	}
+	c.history.RemoveAll()
+	batches, _ := sh.cfg.Store.Batches(ctx)
+	if len(batches) == 0 {
+		c.history.Add(widget.NewLabel(l.T("staff.no_exports")))
+	}
+	for i := len(batches) - 1; i >= 0; i-- {
+		b := batches[i]
+		when := l.T("staff.pending")
+		if !b.Pending() {
+			when = b.ExportedAt.Local().Format("Mon 2 Jan 2006 15:04")
+		}
+		line := widget.NewLabel(fmt.Sprintf("%s — %s — %s", b.FileName, when,
+			l.T("staff.batch_counts", map[string]any{"Responses": b.Counts.Responses, "Withdrawals": b.Counts.Withdrawals})))
+		again := NewButton(l.T("staff.export_again"), func() { c.onReexport(b.Seq) })
+		if b.Pending() {
+			again.Disable()
+		}
+		c.history.Add(container.NewBorder(nil, nil, nil, again, line))
+	}
+}
+
+func (c *coordinatorTabs) onChooseFolder() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err == nil && u != nil {
+			c.folder.SetText(u.Path())
+		}
+	}, c.sh.win)
+	d.Show()
+}
+
+// onExport writes a batch off the UI goroutine, with progress.
+func (c *coordinatorTabs) onExport() {
+	dir := strings.TrimSpace(c.folder.Text)
+	c.run(func(opts store.ExportOptions) (string, error) {
+		res, err := c.sh.cfg.Store.Export(context.Background(), dir, opts)
+		if err != nil {
+			return "", err
+		}
+		var names []string
+		for _, r := range res {
+			names = append(names, r.Path)
+		}
+		return c.l.T("staff.exported", map[string]any{"Files": strings.Join(names, ", ")}), nil
+	})
+}
+
+func (c *coordinatorTabs) onReexport(seq int64) {
+	dir := strings.TrimSpace(c.folder.Text)
+	c.run(func(opts store.ExportOptions) (string, error) {
+		r, err := c.sh.cfg.Store.Reexport(context.Background(), seq, dir, opts)
+		if err != nil {
+			return "", err
+		}
+		return c.l.T("staff.exported", map[string]any{"Files": r.Path}), nil
+	})
+}
+
+func (c *coordinatorTabs) run(work func(store.ExportOptions) (string, error)) {
+	c.export.Disable()
+	c.progress.SetValue(0)
+	c.progress.Show()
+	c.exportMsg.SetText(c.l.T("staff.exporting"))
+	opts := store.ExportOptions{Progress: func(p store.ExportProgress) {
+		fyne.Do(func() {
+			if p.Total > 0 {
+				c.progress.SetValue(float64(p.Done) / float64(p.Total))
+			}
+		})
+	}}
+	actor := c.sh.user.Name
+	go func() {
+		msg, err := work(opts)
+		if err == nil {
+			c.sh.cfg.Store.Audit(context.Background(), actor, "export.ui", msg)
+		}
+		fyne.Do(func() {
+			c.export.Enable()
+			c.progress.Hide()
+			if err != nil {
+				msg = c.exportProblem(err)
+			}
+			c.exportMsg.SetText(msg)
+			c.refreshExport()
+		})
+	}()
+}
+
+func (c *coordinatorTabs) exportProblem(err error) string {
+	l := c.l
+	switch {
+	case errors.Is(err, store.ErrNothingToExport):
+		return l.T("staff.nothing_to_export")
+	case errors.Is(err, batch.ErrNoFolder):
+		return l.T("staff.no_folder")
+	case errors.Is(err, batch.ErrNotWritable):
+		return l.T("staff.not_writable")
+	case errors.Is(err, batch.ErrDiskFull):
+		return l.T("staff.disk_full")
+	}
+	return l.T("staff.export_failed", map[string]any{"Err": err.Error()})
+}
+
+func (c *coordinatorTabs) staffTab() fyne.CanvasObject {
+	l := c.l
+	c.staffList = container.NewVBox()
+	c.newName = widget.NewEntry()
+	c.newRole = widget.NewSelect([]string{l.T("staff.role.worker"), l.T("staff.role.coordinator")}, nil)
+	c.newRole.SetSelectedIndex(0)
+	c.newPIN = widget.NewPasswordEntry()
+	c.newPIN2 = widget.NewPasswordEntry()
+	c.addStaff = NewButton(l.T("staff.add"), c.onAddStaff)
+	c.staffMsg = widget.NewLabel("")
+	c.staffMsg.Wrapping = fyne.TextWrapWord
+	c.refreshStaff()
+	return container.NewVScroll(container.NewVBox(
+		heading(l, l.T("staff.staff_title")), c.staffList, widget.NewSeparator(),
+		widget.NewLabelWithStyle(l.T("staff.add_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewForm(
+			widget.NewFormItem(l.T("staff.name"), c.newName),
+			widget.NewFormItem(l.T("staff.role"), c.newRole),
+			widget.NewFormItem(l.T("staff.pin"), c.newPIN),
+			widget.NewFormItem(l.T("staff.pin_again"), c.newPIN2),
+		),
+		c.addStaff, c.staffMsg))
+}
+
+func (c *coordinatorTabs) refreshStaff() {
+	l, sh := c.l, c.sh
+	c.staffList.RemoveAll()
+	list, _ := sh.cfg.Store.StaffList(context.Background())
+	for _, st := range list {
+		reset := NewButton(l.T("staff.reset_pin"), func() { c.onResetPIN(st) })
+		c.staffList.Add(container.NewBorder(nil, nil, nil, reset,
+			widget.NewLabel(st.Name+" — "+l.T("staff.role."+string(st.Role)))))
+	}
+}
+
+func (c *coordinatorTabs) onAddStaff() {
+	l, sh := c.l, c.sh
+	pin, pin2 := c.newPIN.Text, c.newPIN2.Text
+	c.newPIN.SetText("")
+	c.newPIN2.SetText("")
+	if pin != pin2 {
+		c.staffMsg.SetText(l.T("staff.pins_differ"))
+		return
+	}
+	role := store.Worker
+	if c.newRole.SelectedIndex() == 1 {
+		role = store.Coordinator
+	}
+	st, err := sh.cfg.Store.AddStaff(context.Background(), sh.user.Name, c.newName.Text, role, pin)
+	if err != nil {
+		c.staffMsg.SetText(c.pinProblem(err))
+		return
+	}
+	c.newName.SetText("")
+	c.staffMsg.SetText(l.T("staff.added", map[string]any{"Name": st.Name}))
+	c.refreshStaff()
+}
+
+func (c *coordinatorTabs) pinProblem(err error) string {
+	if errors.Is(err, seal.ErrWeakPIN) {
+		return c.l.T("staff.weak_pin")
+	}
+	return err.Error()
+}
+
+func (c *coordinatorTabs) onResetPIN(st store.Staff) {
+	l, sh := c.l, c.sh
+	pin := widget.NewPasswordEntry()
+	pin2 := widget.NewPasswordEntry()
+	dialog.ShowForm(l.T("staff.reset_title", map[string]any{"Name": st.Name}), l.T("staff.save"), l.T("staff.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(l.T("staff.pin"), pin), widget.NewFormItem(l.T("staff.pin_again"), pin2)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if pin.Text != pin2.Text {
+				c.staffMsg.SetText(l.T("staff.pins_differ"))
+				return
+			}
+			if err := sh.cfg.Store.SetPIN(context.Background(), *sh.user, st.ID, pin.Text); err != nil {
+				c.staffMsg.SetText(c.pinProblem(err))
+				return
+			}
+			c.staffMsg.SetText(l.T("staff.pin_set", map[string]any{"Name": st.Name}))
+		}, sh.win)
+}
+
+func (c *coordinatorTabs) surveyTab() fyne.CanvasObject {
+	l, sh := c.l, c.sh
+	current := widget.NewLabel("")
+	if sv, err := sh.cfg.LoadSurvey(); err == nil {
+		current.SetText(l.T("staff.survey_current", map[string]any{"Title": sv.Title.In("en"), "ID": sv.ID,
+			"Version": sv.Version, "Languages": strings.Join(sv.Languages, ", ")}))
+	}
+	current.Wrapping = fyne.TextWrapWord
+	c.surveyFile = widget.NewEntry()
+	c.surveyFile.SetPlaceHolder("/media/usb/survey.json")
+	choose := NewButton(l.T("staff.choose_file"), func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				c.surveyFile.SetText(r.URI().Path())
+				r.Close()
+			}
+		}, sh.win)
+	})
+	c.loadSurvey = NewButton(l.T("staff.load_survey"), c.onLoadSurvey)
+	c.surveyMsg = widget.NewLabel("")
+	c.surveyMsg.Wrapping = fyne.TextWrapWord
+	c.surveyMsg.TextStyle = fyne.TextStyle{Monospace: true}
+	return container.NewVScroll(container.NewVBox(heading(l, l.T("staff.survey_title")), current,
+		container.NewBorder(nil, nil, nil, choose, c.surveyFile), c.loadSurvey, c.surveyMsg))
+}
+
+// onLoadSurvey validates a survey file and uses it; on any problem the
+// survey in use keeps working and every problem is listed by line.
+func (c *coordinatorTabs) onLoadSurvey() {
+	l, sh := c.l, c.sh
+	path := strings.TrimSpace(c.surveyFile.Text)
+	sv, err := survey.ParseFile(path)
+	if err != nil {
+		c.surveyMsg.SetText(l.T("staff.survey_bad") + "\n" + err.Error())
+		return
+	}
+	body, err := os.ReadFile(path)
+	if err == nil {
+		err = sh.cfg.Store.UseSurvey(context.Background(), sh.user.Name, sv, body)
+	}
+	if err != nil {
+		c.surveyMsg.SetText(err.Error())
+		return
+	}
+	if sh.kiosk != nil {
+		sh.kiosk.SetSurvey(sv)
+	}
+	c.surveyMsg.SetText(l.T("staff.survey_loaded", map[string]any{"ID": sv.ID, "Version": sv.Version}))
+}
+
+func (c *coordinatorTabs) auditTab() fyne.CanvasObject {
+	c.audit = widget.NewLabel("")
+	c.audit.TextStyle = fyne.TextStyle{Monospace: true}
+	entries, err := c.sh.cfg.Store.AuditLog(context.Background(), 200)
+	var b strings.Builder
+	if err != nil {
+		b.WriteString(err.Error())
+	}
+	for _, e := range entries {
+		fmt.Fprintf(&b, "%s  %-14s  %-16s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Actor, e.Action, e.Detail)
+	}
+	c.audit.SetText(b.String())
+	return container.NewVScroll(c.audit)
+}

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// setupScreen is first-run setup for real data: the device's name, the
+// first coordinator and their PIN, the analyst's key(s) with fingerprints
+// to confirm, and the survey. Nothing is collected before it is done.
+type setupScreen struct {
+	sh          *Shell
+	l           *Localizer
+	root        fyne.CanvasObject
+	device      *widget.Entry
+	coordinator *widget.Entry
+	pin, pin2   *widget.Entry
+	recipients  *widget.Entry
+	escrow      *widget.Entry
+	fingerprint *widget.Label
+	confirm     *widget.Check
+	surveyPath  *widget.Entry
+	finish      *Button
+	message     *widget.Label
+}
+
+func (sh *Shell) showSetup() {
+	sh.setup = &setupScreen{sh: sh, l: sh.l}
+	sh.swap(sh.setup.build())
+}
+
+func (s *setupScreen) build() fyne.CanvasObject {
+	l, sh := s.l, s.sh
+	s.device = widget.NewEntry()
+	if h, err := os.Hostname(); err == nil {
+		s.device.SetText(h)
+	}
+	s.coordinator = widget.NewEntry()
+	s.pin = widget.NewPasswordEntry()
+	s.pin2 = widget.NewPasswordEntry()
+	s.recipients = widget.NewMultiLineEntry()
+	s.recipients.SetPlaceHolder("age1...")
+	s.recipients.SetMinRowsVisible(2)
+	s.escrow = widget.NewEntry()
+	s.escrow.SetPlaceHolder(l.T("setup.escrow_hint"))
+	s.fingerprint = widget.NewLabel("")
+	s.fingerprint.Wrapping = fyne.TextWrapWord
+	s.fingerprint.TextStyle = fyne.TextStyle{Monospace: true}
+	s.confirm = widget.NewCheck(l.T("setup.confirm_key"), nil)
+	s.recipients.OnChanged = func(string) { s.showFingerprints() }
+	s.escrow.OnChanged = func(string) { s.showFingerprints() }
+	fromFile := NewButton(l.T("setup.key_from_file"), func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			defer r.Close()
+			b := make([]byte, 64<<10)
+			n, _ := r.Read(b)
+			s.recipients.SetText(string(b[:n]))
+		}, sh.win)
+	})
+	s.surveyPath = widget.NewEntry()
+	s.surveyPath.SetPlaceHolder(l.T("setup.survey_hint"))
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Importance = widget.DangerImportance
+	s.message.TextStyle = fyne.TextStyle{Monospace: true}
+	s.finish = NewButton(l.T("setup.finish"), s.onFinish)
+	s.finish.Importance = widget.HighImportance
+	form := widget.NewForm(
+		widget.NewFormItem(l.T("setup.device"), s.device),
+		widget.NewFormItem(l.T("setup.coordinator"), s.coordinator),
+		widget.NewFormItem(l.T("staff.pin"), s.pin),
+		widget.NewFormItem(l.T("staff.pin_again"), s.pin2),
+		widget.NewFormItem(l.T("setup.key"), container.NewBorder(nil, nil, nil, fromFile, s.recipients)),
+		widget.NewFormItem(l.T("setup.escrow"), s.escrow),
+		widget.NewFormItem("", s.fingerprint),
+		widget.NewFormItem("", s.confirm),
+		widget.NewFormItem(l.T("setup.survey"), s.surveyPath),
+	)
+	intro := para(l, l.T("setup.intro"), "", false)
+	s.root = container.NewBorder(nil, navBar(false, nil, s.finish), nil, nil,
+		container.NewVScroll(container.NewPadded(container.NewVBox(heading(l, l.T("setup.title")), intro, form, s.message))))
+	return s.root
+}
+
+func (s *setupScreen) keyText() string {
+	return strings.TrimSpace(s.recipients.Text) + "\n" + strings.TrimSpace(s.escrow.Text)
+}
+
+// showFingerprints shows each key's fingerprint for the coordinator to read
+// to the analyst, and asks again for confirmation whenever the keys change.
+func (s *setupScreen) showFingerprints() {
+	s.confirm.SetChecked(false)
+	rs, err := seal.ParseRecipients(s.keyText())
+	if err != nil {
+		s.fingerprint.SetText(err.Error())
+		return
+	}
+	var lines []string
+	for _, r := range rs {
+		lines = append(lines, s.l.T("setup.fingerprint", map[string]any{"Fingerprint": r.Fingerprint(), "Kind": r.Kind()}))
+	}
+	s.fingerprint.SetText(strings.Join(lines, "\n"))
+}
+
+func (s *setupScreen) onFinish() {
+	l, sh := s.l, s.sh
+	var problems []string
+	pin := s.pin.Text
+	if pin != s.pin2.Text {
+		problems = append(problems, l.T("staff.pins_differ"))
+	} else if err := seal.CheckPINStrength(pin); err != nil {
+		problems = append(problems, l.T("staff.weak_pin"))
+	}
+	rs, err := seal.ParseRecipients(s.keyText())
+	if err != nil {
+		problems = append(problems, l.T("setup.key")+": "+err.Error())
+	} else if !s.confirm.Checked {
+		problems = append(problems, l.T("setup.confirm_needed"))
+	}
+	name, body := sh.cfg.BuiltinSurvey()
+	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
+		name = p
+		body, err = os.ReadFile(p)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	var sv *survey.Survey
+	if body != nil {
+		if sv, err = survey.Parse(name, body); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if len(problems) > 0 {
+		s.message.SetText(strings.Join(problems, "\n"))
+		return
+	}
+	user, err := sh.cfg.Store.Setup(context.Background(), store.SetupInput{
+		DeviceName: s.device.Text, CoordinatorName: s.coordinator.Text, PIN: pin,
+		Recipients: rs, Survey: sv, SurveyBody: body,
+	}, sh.cfg.Demo)
+	s.pin.SetText("")
+	s.pin2.SetText("")
+	if err != nil {
+		s.message.SetText(err.Error())
+		return
+	}
+	sh.startKiosk()
+	sh.signedIn(user) // the coordinator goes on to add staff and open a session
+}

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// ShellConfig is what the Chorus window needs.
+type ShellConfig struct {
+	Store   *store.Store
+	Catalog *Catalog
+	Demo    bool
+	// DemoPINs are shown on the demo banner ("coordinator 246810 ...").
+	DemoPINs string
+	// Kiosk starts locked in the kiosk, full screen (--kiosk).
+	Kiosk bool
+	// LoadSurvey parses the survey in use from the store.
+	LoadSurvey func() (*survey.Survey, error)
+	// BuiltinSurvey returns the built-in survey's file name and bytes, for setup.
+	BuiltinSurvey func() (string, []byte)
+	Clock         func() time.Time
+	StaffLang     string
+}
+
+// Shell is the whole window: first-run setup, the participant kiosk, and
+// the staff screens behind a PIN.
+type Shell struct {
+	cfg   ShellConfig
+	app   fyne.App
+	win   fyne.Window
+	body  *fyne.Container
+	kiosk *Kiosk
+	l     *Localizer // staff language
+
+	user    *store.Staff   // signed in, or nil
+	session *store.Session // open session, or nil
+
+	// The staff screen on show, if any, for tests.
+	setup *setupScreen
+	login *loginScreen
+	home  *staffHome
+}
+
+// NewShell builds the window's content. Call Start to show it.
+func NewShell(a fyne.App, win fyne.Window, cfg ShellConfig) *Shell {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.StaffLang == "" {
+		cfg.StaffLang = "en"
+	}
+	s := &Shell{cfg: cfg, app: a, win: win, l: cfg.Catalog.Localizer(cfg.StaffLang)}
+	s.body = container.NewStack()
+	var top fyne.CanvasObject
+	if cfg.Demo {
+		top = s.demoBanner()
+	}
+	win.SetContent(container.NewBorder(top, nil, nil, nil, s.body))
+	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if s.kiosk != nil && s.showingKiosk() {
+			s.kiosk.TypedKey(e)
+		}
+	})
+	// The staff key: Ctrl+Alt+S opens the PIN prompt from the kiosk.
+	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierControl | fyne.KeyModifierAlt},
+		func(fyne.Shortcut) { s.ShowLogin() })
+	return s
+}
+
+// Theme is the window's theme.
+func (s *Shell) Theme() *Theme {
+	if s.kiosk != nil {
+		return s.kiosk.Theme()
+	}
+	return &Theme{Scale: 1}
+}
+
+// Start shows setup on a new data folder, otherwise the kiosk.
+func (s *Shell) Start() {
+	ok, err := s.cfg.Store.IsSetUp(context.Background())
+	if err != nil {
+		slog.Error("cannot read the data folder", "err", err)
+	}
+	if !ok {
+		s.showSetup()
+		return
+	}
+	s.startKiosk()
+}
+
+func (s *Shell) startKiosk() {
+	sv, err := s.cfg.LoadSurvey()
+	if err != nil {
+		s.showError(s.l.T("staff.survey_broken", map[string]any{"Err": err.Error()}))
+		return
+	}
+	dev, err := s.cfg.Store.Device()
+	if err != nil {
+		s.showError(err.Error())
+		return
+	}
+	rs, err := s.cfg.Store.Recipients()
+	if err != nil {
+		s.showError(err.Error())
+		return
+	}
+	if s.kiosk == nil {
+		s.kiosk = NewKiosk(s.win, Config{Store: s.cfg.Store, Survey: sv, Recipients: rs, Device: dev,
+			Catalog: s.cfg.Catalog, Demo: s.cfg.Demo, Clock: s.cfg.Clock, StaffLang: s.cfg.StaffLang})
+		s.app.Settings().SetTheme(s.kiosk.Theme())
+	}
+	s.kiosk.SetSurvey(sv)
+	s.showKiosk(Visit{})
+}
+
+// showKiosk hands the window to participants.
+func (s *Shell) showKiosk(v Visit) {
+	s.setup, s.login, s.home = nil, nil, nil
+	if s.session != nil && v.SessionID == "" {
+		v.SessionID = s.session.ID
+	}
+	s.kiosk.SetVisit(v)
+	s.swap(s.kiosk.Root())
+}
+
+func (s *Shell) showingKiosk() bool {
+	return len(s.body.Objects) == 1 && s.kiosk != nil && s.body.Objects[0] == s.kiosk.Root()
+}
+
+func (s *Shell) swap(obj fyne.CanvasObject) {
+	s.win.Canvas().Unfocus()
+	s.body.Objects = []fyne.CanvasObject{obj}
+	s.body.Refresh()
+}
+
+// ShowLogin opens the staff PIN prompt over whatever is showing.
+func (s *Shell) ShowLogin() {
+	if s.kiosk == nil || s.login != nil {
+		return // setup first; or already asking
+	}
+	if s.kiosk.flow != nil {
+		// A participant is part-way: their answers are dropped, as at an
+		// idle reset, so nothing of theirs stays behind the staff screen.
+		s.kiosk.flow = nil
+	}
+	s.home = nil
+	s.login = &loginScreen{sh: s, l: s.l}
+	s.swap(s.login.build())
+	s.win.Canvas().Focus(s.login.pin)
+}
+
+// signedIn shows the staff home for user.
+func (s *Shell) signedIn(user store.Staff) {
+	s.user = &user
+	s.showHome()
+}
+
+func (s *Shell) showHome() {
+	s.login, s.setup = nil, nil
+	s.home = &staffHome{sh: s, l: s.l}
+	s.swap(s.home.build())
+}
+
+// signOut returns to the kiosk.
+func (s *Shell) signOut() {
+	s.user = nil
+	s.showKiosk(Visit{})
+}
+
+func (s *Shell) showError(msg string) {
+	lb := widget.NewLabel(msg)
+	lb.Wrapping = fyne.TextWrapWord
+	s.swap(container.NewPadded(lb))
+}
+
+// recipients returns the analyst keys, for the coordinator to check.
+func (s *Shell) recipients() []seal.Recipient {
+	rs, _ := s.cfg.Store.Recipients()
+	return rs
+}
+
+// demoBanner says this is not for real data, shows the demo PINs, and has
+// a visible Staff button (a real kiosk hides its staff entry).
+func (s *Shell) demoBanner() fyne.CanvasObject {
+	th := &Theme{Scale: 1}
+	bg := canvas.NewRectangle(bannerBackground(th))
+	text := canvas.NewText(s.l.T("demo.banner")+"   ·   "+s.cfg.DemoPINs, bannerText(th))
+	text.TextStyle = fyne.TextStyle{Bold: true}
+	text.TextSize = 18
+	staff := widget.NewButton(s.l.T("staff.button"), s.ShowLogin)
+	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
+	return container.NewStack(bg, container.NewPadded(row))
+}

@@ -1,0 +1,144 @@
+// Command chorus-central is the analyst's tool for Chorus batches.
+//
+//	chorus-central keygen [--pq] -o FILE
+//	chorus-central verify -i IDENTITY FILE...
+//	chorus-central merge --db DB -i IDENTITY [--demo] FILE...
+//	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+//
+// keygen makes the analyst's age identity and prints the public key that
+// devices are set up with. verify checks batch files without changing
+// anything. merge adds them to the analyst database, once each, applying
+// withdrawals and reporting missing batches. csv writes the files analysis
+// starts from.
+//
+// Messages go to standard error, prefixed "chorus-central:"; results to
+// standard output. The exit status is 1 if anything failed. Nothing here
+// prints answers or private keys.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const usage = `Usage:
+    chorus-central keygen [--pq] -o FILE
+    chorus-central verify -i IDENTITY FILE...
+    chorus-central merge --db DB -i IDENTITY [--demo] FILE...
+    chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+
+keygen   makes an analyst identity (private key) in FILE, readable by you
+         only, and prints its public key (age1...) for device setup.
+         --pq makes a post-quantum hybrid key (age1pq1...).
+verify   decrypts each batch, checks its signature, hashes and counts and
+         opens every sealed response; changes nothing.
+merge    verifies each batch and merges it into the analyst database DB
+         (made if new). The same batch twice changes nothing. Withdrawals
+         are applied for good. Missing batches are reported.
+         --demo merges demo batches, into a database kept for demo data.
+csv      writes responses_wide.csv, answers_long.csv and codebook.csv
+         into DIR, replacing older ones only when all three are complete.
+
+-i may be given more than once.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// cli carries where a command writes.
+type cli struct {
+	stdout, stderr io.Writer
+}
+
+// logf prints a message on stderr with the tool's prefix.
+func (c *cli) logf(format string, args ...any) {
+	fmt.Fprintf(c.stderr, "chorus-central: "+format+"\n", args...)
+}
+
+// hintError is an error with advice for the person at the keyboard.
+type hintError struct {
+	err   error
+	hints []string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+func withHint(err error, hints ...string) error { return &hintError{err: err, hints: hints} }
+
+// errFailed means the command reported its errors itself.
+var errFailed = errors.New("failed")
+
+func run(args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 1
+	}
+	cmds := map[string]func(*cli, []string) error{
+		"keygen": runKeygen,
+		"verify": runVerify,
+		"merge":  runMerge,
+		"csv":    runCSV,
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[name]
+	if !ok {
+		c.report(withHint(fmt.Errorf("unknown command %q", name), "run chorus-central help for the commands"))
+		return 1
+	}
+	if err := cmd(c, args[1:]); err != nil {
+		if !errors.Is(err, errFailed) {
+			c.report(err)
+		}
+		return 1
+	}
+	return 0
+}
+
+// report prints err and its hints.
+func (c *cli) report(err error) {
+	c.logf("error: %v", err)
+	var h *hintError
+	if errors.As(err, &h) {
+		for _, hint := range h.hints {
+			c.logf("hint: %s", hint)
+		}
+	}
+}
+
+// flags parses args with fs, allowing flags after file names, and returns
+// the file names.
+func flags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, withHint(err, "run chorus-central help for usage")
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"chorus/data/batch/batchtest"
+	"chorus/data/central"
+	"chorus/data/seal"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"chorus-central": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// fixtures are batch files made once by real devices with real keys, and
+// the facts about them the scripts need.
+type fixtures struct {
+	dir  string
+	vars []string
+}
+
+var (
+	fixtureOnce sync.Once
+	fixture     fixtures
+)
+
+// makeFixtures builds, in dir:
+//
+//	key.txt, other-key.txt, pq-key.txt   analyst identities
+//	a1 a2 a3.tar.age                     device A's batches 1-3; a2 withdraws
+//	                                     a response of a1
+//	a2-conflict.tar.age                  batch 2 of a copy of device A made
+//	                                     before a2, with other contents
+//	a2-newkey.tar.age                    batch 2 of device A signed with a
+//	                                     new key
+//	demo1.tar.age                        a demo device's batch 1
+//	pq1.tar.age                          a batch sealed to pq-key.txt
+func makeFixtures(t *testing.T) fixtures {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move := func(from, to string) {
+		if err := os.Rename(from, filepath.Join(dir, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := batchtest.NewKey(t, false)
+	other := batchtest.NewKey(t, false)
+	pq := batchtest.NewKey(t, true)
+	write("key.txt", key.Identity)
+	write("other-key.txt", other.Identity)
+	write("pq-key.txt", pq.Identity)
+
+	out := t.TempDir()
+	a := batchtest.NewDevice(t, key.Recipients, false)
+	r := a.Submit(6)
+	a.Decline(2)
+	move(a.Export(out), "a1.tar.age")
+	// Two copies of device A as it was after batch 1, as from a backup.
+	conflictDir, newKeyDir := t.TempDir(), t.TempDir()
+	for _, d := range []string{conflictDir, newKeyDir} {
+		if err := a.Store.Backup(filepath.Join(d, "chorus.db")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Withdraw(r[2].Code)
+	a.Submit(3)
+	move(a.Export(out), "a2.tar.age")
+	a.Submit(2)
+	move(a.Export(out), "a3.tar.age")
+
+	c := batchtest.OpenDevice(t, conflictDir, key.Recipients, false)
+	c.Submit(1)
+	move(c.Export(t.TempDir()), "a2-conflict.tar.age")
+
+	// A reinstalled device that kept its id but made a new key.
+	k := batchtest.OpenDevice(t, newKeyDir, key.Recipients, false)
+	newKey, err := seal.NewDeviceKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Store.DB().Exec(`UPDATE device SET public_key = ?, seed = ?`, []byte(newKey.Public), newKey.Private.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	if k.Info, err = k.Store.Device(); err != nil {
+		t.Fatal(err)
+	}
+	k.Submit(1)
+	move(k.Export(t.TempDir()), "a2-newkey.tar.age")
+
+	d := batchtest.NewDevice(t, key.Recipients, true)
+	d.Submit(2)
+	move(d.Export(out), "demo1.tar.age")
+
+	p := batchtest.NewDevice(t, pq.Recipients, false)
+	p.Submit(2)
+	move(p.Export(out), "pq1.tar.age")
+
+	return fixtures{dir: dir, vars: []string{
+		"WITHDRAWN_ID=" + r[2].ResponseID,
+		"KEPT_ID=" + r[1].ResponseID,
+		"RECIPIENT=" + key.Recipient,
+	}}
+}
+
+func TestScripts(t *testing.T) {
+	fixtureOnce.Do(func() { fixture = makeFixtures(t) })
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			ents, err := os.ReadDir(fixture.dir)
+			if err != nil {
+				return err
+			}
+			for _, e := range ents {
+				b, err := os.ReadFile(filepath.Join(fixture.dir, e.Name()))
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(filepath.Join(env.WorkDir, e.Name()), b, 0o600); err != nil {
+					return err
+				}
+			}
+			env.Vars = append(env.Vars, fixture.vars...)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"dbhash": dbhash},
+	})
+}
+
+// dbhash DB FILE writes a hash of every row of every table of the analyst
+// database DB to FILE, so scripts can show a database did not change.
+func dbhash(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: dbhash DB FILE")
+	}
+	db, err := central.Open(ts.MkAbs(args[0]), nil)
+	ts.Check(err)
+	defer db.Close()
+	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	ts.Check(err)
+	var tables []string
+	for rows.Next() {
+		var n string
+		ts.Check(rows.Scan(&n))
+		tables = append(tables, n)
+	}
+	rows.Close()
+	h := sha256.New()
+	for _, tab := range tables {
+		fmt.Fprintf(h, "table %s\n", tab)
+		rows, err := db.SQL().Query(`SELECT * FROM ` + tab + ` ORDER BY rowid`)
+		ts.Check(err)
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			ts.Check(rows.Scan(ptrs...))
+			fmt.Fprintf(h, "%q\n", vals)
+		}
+		rows.Close()
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(hex.EncodeToString(h.Sum(nil))+"\n"), 0o600))
+}
+
+// TestNoFyne: the analyst's tool builds without any GUI code.
+func TestNoFyne(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := 0
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		deps++
+		if strings.HasPrefix(sc.Text(), "fyne.io") {
+			t.Errorf("chorus-central depends on %s", sc.Text())
+		}
+	}
+	if deps < 10 || !strings.Contains(string(out), "chorus/data/central") {
+		t.Fatalf("go list -deps gave an unexpected list:\n%s", out)
+	}
+}
+
+func TestUsageAndUnknownCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "Usage:") {
+		t.Errorf("no arguments: exit %d, stderr %q", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"frobnicate"}, io.Discard, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), `chorus-central: error: unknown command "frobnicate"`) ||
+		!strings.Contains(stderr.String(), "chorus-central: hint: ") {
+		t.Errorf("unknown command: exit %d, stderr %q", code, stderr.String())
+	}
+}

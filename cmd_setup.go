@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"chorus/assets"
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+)
+
+// Demo staff and their PINs, shown on the demo banner.
+const (
+	demoCoordinatorPIN = "246810"
+	demoWorkerPIN      = "135790"
+)
+
+// setUpDemo sets up a demo folder on first use (demo key, demo staff) and
+// keeps it on the current built-in survey. It returns the PINs to show.
+func setUpDemo(st *store.Store) (string, error) {
+	ctx := context.Background()
+	name, body := builtinSurvey()
+	sv, err := survey.Parse(name, body)
+	if err != nil {
+		return "", err
+	}
+	pins := fmt.Sprintf("PINs: coordinator %s, worker %s", demoCoordinatorPIN, demoWorkerPIN)
+	ok, err := st.IsSetUp(ctx)
+	if err != nil {
+		return "", err
+	}
+	if ok {
+		if d, err := st.Device(); err == nil && !d.Demo {
+			return "", fmt.Errorf("%s holds real data; demo mode uses its own folder", st.Dir())
+		}
+		if _, cur, _ := st.ActiveSurvey(ctx); string(cur) != string(body) {
+			return pins, st.UseSurvey(ctx, "demo", sv, body)
+		}
+		return pins, nil
+	}
+	rs, err := seal.ParseRecipients(assets.DemoRecipient())
+	if err != nil {
+		return "", err
+	}
+	host, _ := os.Hostname()
+	coord, err := st.Setup(ctx, store.SetupInput{
+		DeviceName: "Demo " + host, CoordinatorName: "Demo coordinator", PIN: demoCoordinatorPIN,
+		Recipients: rs, Survey: sv, SurveyBody: body,
+	}, true)
+	if err != nil {
+		return "", err
+	}
+	_, err = st.AddStaff(ctx, coord.Name, "Demo worker", store.Worker, demoWorkerPIN)
+	return pins, err
+}
+
+// runSetup is first-run setup without a screen, for provisioning many venue
+// laptops. The coordinator's PIN is read twice from standard input.
+func runSetup(args []string) error {
+	fs := flag.NewFlagSet("chorus setup", flag.ContinueOnError)
+	data := fs.String("data", "", "data folder to set up")
+	device := fs.String("device-name", "", "a name for this laptop, e.g. \"Library laptop 3\"")
+	coordinator := fs.String("coordinator", "", "the coordinator's name")
+	surveyFile := fs.String("survey", "", "survey JSON file (default: the built-in survey)")
+	var recipients []string
+	fs.Func("recipient", "file with the analyst's age public key (repeat for an escrow key)", func(v string) error {
+		recipients = append(recipients, v)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case *data == "":
+		return errors.New("setup: give --data DIR")
+	case *device == "" || *coordinator == "":
+		return errors.New("setup: give --device-name and --coordinator")
+	case len(recipients) == 0:
+		return errors.New("setup: give --recipient FILE with the analyst's public key")
+	}
+	var keys []string
+	for _, f := range recipients {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		if _, err := seal.ParseRecipients(string(b)); err != nil {
+			return fmt.Errorf("setup: %s: %w", f, err)
+		}
+		keys = append(keys, string(b))
+	}
+	rs, err := seal.ParseRecipients(strings.Join(keys, "\n"))
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	name, body := builtinSurvey()
+	if *surveyFile != "" {
+		if body, err = os.ReadFile(*surveyFile); err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		name = filepath.Base(*surveyFile)
+	}
+	sv, err := survey.Parse(name, body)
+	if err != nil {
+		return err
+	}
+	pin, err := readPINTwice(os.Stdin)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	st, err := store.Open(*data, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Setup(context.Background(), store.SetupInput{
+		DeviceName: *device, CoordinatorName: *coordinator, PIN: pin, Recipients: rs, Survey: sv, SurveyBody: body,
+	}, false); err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "chorus: %s is set up; responses will be sealed to:\n", *data)
+	for _, r := range rs {
+		fmt.Fprintf(os.Stderr, "  %s  (%s)\n", r.Fingerprint(), r.Kind())
+	}
+	fmt.Fprintln(os.Stderr, "hint: read these fingerprints to the analyst to confirm the key is theirs")
+	return nil
+}
+
+// readPINTwice reads the PIN and its confirmation, one a line.
+func readPINTwice(r io.Reader) (string, error) {
+	fmt.Fprintln(os.Stderr, "Coordinator's PIN (at least 6 digits), then the same again:")
+	sc := bufio.NewScanner(io.LimitReader(r, 4096))
+	var pins []string
+	for len(pins) < 2 && sc.Scan() {
+		pins = append(pins, strings.TrimSpace(sc.Text()))
+	}
+	if len(pins) < 2 {
+		return "", errors.New("give the PIN twice on standard input, one a line")
+	}
+	if pins[0] != pins[1] {
+		return "", errors.New("the two PINs are not the same")
+	}
+	if err := seal.CheckPINStrength(pins[0]); err != nil {
+		return "", err
+	}
+	return pins[0], nil
+}

@@ -1,0 +1,244 @@
+package batch_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"chorus/data/batch"
+	"chorus/data/batch/batchtest"
+	"chorus/data/seal"
+)
+
+// memSource is a Source held in memory.
+type memSource map[string][]byte
+
+func (m memSource) Size(_ context.Context, name string) (int64, int64, error) {
+	return int64(len(m[name])), int64(bytes.Count(m[name], []byte("\n"))), nil
+}
+
+func (m memSource) WriteMember(_ context.Context, name string, w io.Writer) error {
+	_, err := w.Write(m[name])
+	return err
+}
+
+func header(t testing.TB) (batch.Manifest, seal.DeviceKey) {
+	key, err := seal.NewDeviceKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return batch.Manifest{
+		BatchID: "0190a000-0000-7000-8000-000000000001", DeviceID: "0190a000-0000-7000-8000-000000000002",
+		DevicePublicKey: key.Public, Seq: 1, CreatedAt: "2026-11-24T09:00:00Z", AppVersion: "test",
+	}, key
+}
+
+func auditLines(n int) []byte {
+	var b []byte
+	for i := range n {
+		b, _ = batch.AppendLine(b, batch.AuditEvent{ID: fmt.Sprint("a", i), Actor: "x", Action: "y", CreatedAt: "2026-11-24T09:00:00Z"})
+	}
+	return b
+}
+
+func TestWriteIsDeterministicAndReadable(t *testing.T) {
+	k := batchtest.NewKey(t, false)
+	m, dk := header(t)
+	src := memSource{batch.AuditMember: auditLines(3)}
+	var sums []string
+	dir := t.TempDir()
+	for i := range 2 {
+		var res batch.Result
+		path := filepath.Join(dir, fmt.Sprint(i))
+		f, _ := os.Create(path)
+		res, err := batch.Write(context.Background(), f, m, src, dk, k.Recipients, nil)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, res.TarSHA256)
+		b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.TarSHA256 != res.TarSHA256 || b.ManifestSHA256 != res.ManifestSHA256 || b.Manifest.Counts.Audit != 3 {
+			t.Errorf("read back %+v, wrote %+v", b.Manifest, res.Manifest)
+		}
+		b.Close()
+	}
+	if sums[0] != sums[1] {
+		t.Error("the same records gave two different tars")
+	}
+}
+
+func TestWriteNoticesAChangingSource(t *testing.T) {
+	k := batchtest.NewKey(t, false)
+	m, dk := header(t)
+	for _, lie := range []int64{-1, +1} {
+		src := lyingSource{memSource{batch.AuditMember: auditLines(2)}, lie}
+		_, err := batch.Write(context.Background(), io.Discard, m, src, dk, k.Recipients, nil)
+		if !errors.Is(err, batch.ErrSourceChanged) {
+			t.Errorf("size off by %d: Write = %v, want ErrSourceChanged", lie, err)
+		}
+	}
+}
+
+type lyingSource struct {
+	memSource
+	by int64
+}
+
+func (l lyingSource) Size(ctx context.Context, name string) (int64, int64, error) {
+	n, lines, err := l.memSource.Size(ctx, name)
+	if name == batch.AuditMember {
+		n += l.by
+	}
+	return n, lines, err
+}
+
+func TestResponseLineEncoding(t *testing.T) {
+	r := batch.Response{
+		ResponseMeta: batch.ResponseMeta{ID: "r1", SurveyID: "s", Language: "cy", Mode: "self", Venue: "Llyfrgell <Caerdydd> & \"co\"",
+			Status: "complete", CreatedOffset: -300},
+		Sealed: []byte("age-encryption.org/v1\n\x00\xff binary"),
+	}
+	got, err := batch.AppendResponse(nil, &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := batch.AppendLine(nil, &r)
+	if !bytes.Equal(got, want) {
+		t.Errorf("AppendResponse = %s\nAppendLine     = %s", got, want)
+	}
+	n, _ := batch.ResponseLineSize(&r.ResponseMeta, len(r.Sealed))
+	if n != len(got) {
+		t.Errorf("ResponseLineSize = %d, line is %d bytes", n, len(got))
+	}
+	var back batch.Response
+	if err := json.Unmarshal(got, &back); err != nil || !bytes.Equal(back.Sealed, r.Sealed) || back.Venue != r.Venue {
+		t.Errorf("line does not decode back: %v %+v", err, back)
+	}
+}
+
+func TestFileNames(t *testing.T) {
+	name := batch.FileName("01a2b3c4", 12)
+	if name != "chorus-01a2b3c4-000012.tar.age" {
+		t.Errorf("FileName = %s", name)
+	}
+	dev, seq, ok := batch.ParseFileName(name)
+	if !ok || dev != "01a2b3c4" || seq != 12 {
+		t.Errorf("ParseFileName(%s) = %s %d %v", name, dev, seq, ok)
+	}
+	if _, _, ok := batch.ParseFileName("chorus-01a2b3c4-12.tar.age"); ok {
+		t.Error("a short seq parsed")
+	}
+}
+
+// brokenFile fails as told.
+type brokenFile struct {
+	*os.File
+	failWrite, failSync, failClose bool
+}
+
+func (b *brokenFile) Write(p []byte) (int, error) {
+	if b.failWrite {
+		return 0, &os.PathError{Op: "write", Path: b.Name(), Err: syscall.ENOSPC}
+	}
+	return b.File.Write(p)
+}
+
+func (b *brokenFile) Sync() error {
+	if b.failSync {
+		return errors.New("sync failed")
+	}
+	return b.File.Sync()
+}
+
+func (b *brokenFile) Close() error {
+	err := b.File.Close()
+	if b.failClose {
+		return &os.PathError{Op: "close", Path: b.Name(), Err: syscall.EDQUOT}
+	}
+	return err
+}
+
+func TestWriteFileLeavesNothingOnFailure(t *testing.T) {
+	cases := map[string]struct {
+		file  brokenFile
+		write error
+		want  error
+	}{
+		"write fails":  {file: brokenFile{failWrite: true}, want: batch.ErrDiskFull},
+		"sync fails":   {file: brokenFile{failSync: true}},
+		"close fails":  {file: brokenFile{failClose: true}, want: batch.ErrDiskFull},
+		"caller fails": {write: errors.New("records changed"), want: nil},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := batch.WriteFile(dir, "out.tar.age", batch.FileOptions{CreateTemp: func(dir, pattern string) (batch.TempFile, error) {
+				f, err := os.CreateTemp(dir, pattern)
+				b := c.file
+				b.File = f
+				return &b, err
+			}}, func(w io.Writer) error {
+				if _, err := w.Write([]byte("hello")); err != nil {
+					return err
+				}
+				return c.write
+			})
+			if err == nil || (c.want != nil && !errors.Is(err, c.want)) {
+				t.Errorf("WriteFile = %v, want %v", err, c.want)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("left %v behind", ents)
+			}
+		})
+	}
+}
+
+func TestWriteFileDoesNotReplace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if _, err := batch.WriteFile(dir, "b", batch.FileOptions{}, write("one")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := batch.WriteFile(dir, "b", batch.FileOptions{}, write("two")); !errors.Is(err, batch.ErrExists) {
+		t.Errorf("second write = %v, want ErrExists", err)
+	}
+	w, err := batch.WriteFile(dir, "b", batch.FileOptions{Replace: true}, write("three"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(w.Path); string(b) != "three" || w.Bytes != 5 {
+		t.Errorf("replaced file holds %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("folder holds %d files", len(ents))
+	}
+}
+
+func TestReadRefusesArmorAndOversize(t *testing.T) {
+	dir := t.TempDir()
+	k := batchtest.NewKey(t, false)
+	armored := filepath.Join(dir, "a")
+	os.WriteFile(armored, []byte("-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"), 0o600)
+	if _, err := batch.Read(armored, k.Identities, batch.ReadOptions{}); !errors.Is(err, batch.ErrNotAge) || !strings.Contains(err.Error(), "armored") {
+		t.Errorf("armored file: %v", err)
+	}
+	big := filepath.Join(dir, "big")
+	os.WriteFile(big, bytes.Repeat([]byte("x"), 2000), 0o600)
+	if _, err := batch.Read(big, k.Identities, batch.ReadOptions{MaxFileSize: 1000}); !errors.Is(err, batch.ErrTooLarge) {
+		t.Errorf("oversize file: %v", err)
+	}
+}

@@ -1,0 +1,189 @@
+package batch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Errors from [WriteFile], for callers that turn them into messages. Each
+// comes wrapped with the folder or file and the system's own error.
+var (
+	ErrNoFolder    = errors.New("the folder does not exist")
+	ErrNotWritable = errors.New("the folder cannot be written to")
+	ErrDiskFull    = errors.New("the disk is full")
+	ErrExists      = errors.New("a file of that name is already there")
+	ErrReadBack    = errors.New("the file did not read back as written")
+)
+
+// TempFile is what [WriteFile] writes through before renaming: an
+// *os.File in normal use. Tests put their own in front to fail on purpose.
+type TempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+// CreateTemp makes a new temporary file in dir, like [os.CreateTemp].
+type CreateTemp func(dir, pattern string) (TempFile, error)
+
+func osCreateTemp(dir, pattern string) (TempFile, error) { return os.CreateTemp(dir, pattern) }
+
+// Written describes a file [WriteFile] wrote.
+type Written struct {
+	Path   string
+	Bytes  int64
+	SHA256 string // hex, of the file's bytes
+}
+
+// FileOptions tune [WriteFile].
+type FileOptions struct {
+	// CreateTemp makes the temporary file; nil for [os.CreateTemp].
+	CreateTemp CreateTemp
+	// Replace allows an existing file of the same name to be replaced.
+	Replace bool
+}
+
+// WriteFile writes dir/name atomically: write calls back with a temporary
+// file in dir, which is then synced, closed and renamed to name; the folder
+// is synced and the file read back and checked against the hash of what
+// was written. On any error nothing is left in dir: neither the temporary
+// file nor a partial or unverified name. An existing file of that name is
+// only replaced when opts.Replace is set.
+func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) (Written, error) {
+	create := opts.CreateTemp
+	if create == nil {
+		create = osCreateTemp
+	}
+	final := filepath.Join(dir, name)
+	if err := CheckFolder(dir); err != nil {
+		return Written{}, err
+	}
+	exists := func() bool {
+		_, err := os.Lstat(final)
+		return err == nil && !opts.Replace
+	}
+	if exists() {
+		return Written{}, fmt.Errorf("%w: %s", ErrExists, final)
+	}
+	f, err := create(dir, ".chorus-export-*.tmp")
+	if err != nil {
+		return Written{}, fileError(dir, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) (Written, error) {
+		f.Close()
+		os.Remove(tmp)
+		return Written{}, fileError(dir, err)
+	}
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(f, h)}
+	if err := write(cw); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return Written{}, fileError(dir, err)
+	}
+	if exists() {
+		os.Remove(tmp)
+		return Written{}, fmt.Errorf("%w: %s", ErrExists, final)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return Written{}, fileError(dir, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if err := syncDir(dir); err != nil {
+		os.Remove(final)
+		return Written{}, fileError(dir, err)
+	}
+	if err := readBack(final, cw.n, sum); err != nil {
+		os.Remove(final)
+		return Written{}, err
+	}
+	return Written{Path: final, Bytes: cw.n, SHA256: sum}, nil
+}
+
+// CheckFolder reports, as one of the errors above, why dir cannot take a
+// new file, or nil when it can. It tries by creating and removing a file.
+func CheckFolder(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fileError(dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%w: %s is not a folder", ErrNoFolder, dir)
+	}
+	f, err := os.CreateTemp(dir, ".chorus-check-*.tmp")
+	if err != nil {
+		return fileError(dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	// Some file systems cannot sync a folder; the rename is as safe as
+	// they allow then.
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		return err
+	}
+	return nil
+}
+
+func readBack(path string, size int64, sum string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
+	}
+	if n != size || hex.EncodeToString(h.Sum(nil)) != sum {
+		return fmt.Errorf("%w: %s", ErrReadBack, path)
+	}
+	return nil
+}
+
+// fileError puts one of the sentinel errors in front of a system error.
+func fileError(dir string, err error) error {
+	var kind error
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
+		kind = ErrDiskFull
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		kind = ErrNotWritable
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		kind = ErrNoFolder
+	default:
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return fmt.Errorf("cannot write to %s: %w", dir, err)
+		}
+		return err // not from the file system: the caller's own error
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return fmt.Errorf("%w: %s (%w)", kind, dir, errno)
+	}
+	return fmt.Errorf("%w: %s (%w)", kind, dir, err)
+}

@@ -1,0 +1,169 @@
+// Package central is the analyst's side of Chorus: a SQLite database that
+// batches from every device are merged into, and the CSV files analysis
+// starts from.
+//
+// # Merging
+//
+// [DB.Merge] reads a batch file with [batch.Read], which decrypts it into a
+// private temporary file next to the database and verifies it whole, then
+// opens every sealed response with the analyst's identity and checks that
+// the answers belong to the record that carries them. Everything a batch
+// holds is merged in one transaction, so a batch is merged completely or
+// not at all. The rules:
+//
+//   - A device's public key is pinned at its first batch; a batch from the
+//     same device id signed with another key is refused ([ErrKeyChanged]).
+//   - The same batch again changes nothing ([AlreadyMerged]). The same
+//     device and batch number with a different manifest is refused
+//     ([ErrConflict]).
+//   - Batch numbers missing between merged ones, and batches whose
+//     prev_manifest_sha256 does not name the manifest of the batch before,
+//     are reported by [DB.Check]; they are not refused, since batches may
+//     arrive in any order.
+//   - Withdrawals delete the response and its consent record and keep the
+//     response id, so the response never comes back, even from an older
+//     batch merged later.
+//   - A database takes either demo batches or real ones, decided by its
+//     first merge ([ErrDemo]).
+//
+// Survey definitions come with the batches (surveys.jsonl holds the exact
+// survey files), so the codebook is built from the surveys the responses
+// were given to.
+//
+// # CSV
+//
+// [DB.WriteCSV] writes responses_wide.csv, answers_long.csv and
+// codebook.csv; see its documentation for the columns.
+package central
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open analyst database.
+type DB struct {
+	db    *sql.DB
+	path  string
+	clock func() time.Time
+}
+
+// Open opens (creating if needed) the analyst database at path. clock may
+// be nil for the system clock.
+func Open(path string, clock func() time.Time) (*DB, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	u := url.URL{Scheme: "file", Path: abs}
+	db, err := sql.Open("sqlite3", u.String()+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxIdleTime(0)
+	db.SetConnMaxLifetime(0)
+	c := &DB{db: db, path: abs, clock: clock}
+	if err := c.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Close closes the database.
+func (c *DB) Close() error { return c.db.Close() }
+
+// SQL gives tests and reports direct access.
+func (c *DB) SQL() *sql.DB { return c.db }
+
+// Dir is the folder holding the database; batches are decrypted there.
+func (c *DB) Dir() string { return filepath.Dir(c.path) }
+
+func (c *DB) now() string { return c.clock().UTC().Format(time.RFC3339Nano) }
+
+func (c *DB) migrate() error {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	tx, err := c.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return fmt.Errorf("cannot open database: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("cannot open database: %w", err)
+	}
+	var have int
+	if err := tx.QueryRow(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return err
+	}
+	known := 0
+	for _, f := range files {
+		base := filepath.Base(f)
+		num, _, _ := strings.Cut(base, "-")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migration %s: name must be NNN-description.sql", base)
+		}
+		known = v
+		if v <= have {
+			continue
+		}
+		body, err := migrations.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, base, c.now()); err != nil {
+			return err
+		}
+	}
+	if have > known {
+		return fmt.Errorf("written by a newer chorus-central (schema %d; this one knows %d)", have, known)
+	}
+	rows, err := tx.Query(`PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	bad := rows.Next()
+	rows.Close()
+	if bad {
+		return errors.New("database fails its foreign key check")
+	}
+	return tx.Commit()
+}
+
+func (c *DB) setting(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}

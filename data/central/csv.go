@@ -1,0 +1,388 @@
+package central
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"chorus/data/survey"
+)
+
+// CSV file names.
+const (
+	WideCSV     = "responses_wide.csv"
+	LongCSV     = "answers_long.csv"
+	CodebookCSV = "codebook.csv"
+)
+
+// CSVOptions tune [DB.WriteCSV].
+type CSVOptions struct {
+	// Survey is the survey id to write; "" when the database holds only
+	// one survey.
+	Survey string
+	// Language of the codebook's texts and labels; "" for English, or the
+	// survey's first language when it has no English.
+	Language string
+}
+
+// CSVResult says what [DB.WriteCSV] wrote.
+type CSVResult struct {
+	Files     []string
+	Responses int
+	Answers   int // rows of answers_long.csv
+}
+
+// ErrNoData is returned by [DB.WriteCSV] for a database without responses
+// to the survey.
+var ErrNoData = errors.New("the database holds no responses")
+
+// WriteCSV writes three CSV files into outDir (made if needed), replacing
+// earlier ones only when all three are complete:
+//
+//   - responses_wide.csv: one row per response. Metadata columns
+//     (response_id, survey_id, survey_version, device_id, device_name,
+//     venue, session_id, language, mode, interpreter_language, status,
+//     started_at, created_at, created_offset), then consent_<purpose> for
+//     each consent purpose (yes/no), then one column per question id.
+//     Multiple choices are joined with ";".
+//   - answers_long.csv: one row per answer (per chosen option for
+//     multiple choice): response_id, survey_id, survey_version, question,
+//     type, value, label.
+//   - codebook.csv: one row per option (per question for questions
+//     without options) of every version of the survey: survey_id,
+//     survey_version, position, question, section, type, required,
+//     shown_if, language, question_text, option_code, option_label.
+//
+// Questions of all versions of the survey are columns, the newest
+// version's order first. Rows follow device, batch and line order. Any
+// cell starting with = + - @, a tab or a carriage return, other than a
+// plain number, gets a leading ' so spreadsheets do not run it as a
+// formula.
+func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVResult, error) {
+	var res CSVResult
+	versions, err := c.surveyVersions(ctx, opts.Survey)
+	if err != nil {
+		return res, err
+	}
+	lang := opts.Language
+	cols, purposes := columns(versions)
+
+	if err := os.MkdirAll(outDir, 0o700); err != nil {
+		return res, err
+	}
+	files := map[string]*os.File{}
+	defer func() {
+		for _, f := range files {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	writers := map[string]*csv.Writer{}
+	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+		f, err := os.CreateTemp(outDir, "."+name+"-*.tmp")
+		if err != nil {
+			return res, err
+		}
+		files[name] = f
+		writers[name] = csv.NewWriter(f)
+	}
+	put := func(name string, cells []string) error {
+		for i, s := range cells {
+			cells[i] = SafeCell(s)
+		}
+		return writers[name].Write(cells)
+	}
+
+	wideHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
+		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset"}
+	for _, p := range purposes {
+		wideHead = append(wideHead, "consent_"+p)
+	}
+	for _, q := range cols {
+		wideHead = append(wideHead, q.ID)
+	}
+	if err := put(WideCSV, wideHead); err != nil {
+		return res, err
+	}
+	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label"}); err != nil {
+		return res, err
+	}
+	if err := c.writeRows(ctx, versions[0].ID, cols, purposes, lang, put, &res); err != nil {
+		return res, err
+	}
+	if err := writeCodebook(versions, lang, put); err != nil {
+		return res, err
+	}
+	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+		w, f := writers[name], files[name]
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return res, err
+		}
+		if err := f.Sync(); err != nil {
+			return res, err
+		}
+		if err := f.Close(); err != nil {
+			return res, err
+		}
+	}
+	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+		final := filepath.Join(outDir, name)
+		if err := os.Rename(files[name].Name(), final); err != nil {
+			return res, err
+		}
+		delete(files, name)
+		res.Files = append(res.Files, final)
+	}
+	return res, nil
+}
+
+// surveyVersions returns every version of the chosen survey, newest first.
+func (c *DB) surveyVersions(ctx context.Context, id string) ([]*survey.Survey, error) {
+	var ids []string
+	rows, err := c.db.QueryContext(ctx, `SELECT DISTINCT survey_id FROM responses ORDER BY survey_id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, s)
+	}
+	rows.Close()
+	switch {
+	case len(ids) == 0:
+		return nil, ErrNoData
+	case id == "" && len(ids) > 1:
+		return nil, fmt.Errorf("the database holds responses to surveys %s: choose one", strings.Join(ids, ", "))
+	case id == "":
+		id = ids[0]
+	case !slices.Contains(ids, id):
+		return nil, fmt.Errorf("%w to survey %q (it has %s)", ErrNoData, id, strings.Join(ids, ", "))
+	}
+	rows, err = c.db.QueryContext(ctx, `SELECT body FROM surveys WHERE survey_id = ? ORDER BY version DESC, sha256`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Survey
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		sv, err := survey.Parse(id+".json", body)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+	}
+	return out, rows.Err()
+}
+
+// columns lists the answerable questions and the consent purposes of all
+// versions, newest first, each once.
+func columns(versions []*survey.Survey) ([]*survey.Question, []string) {
+	var qs []*survey.Question
+	var purposes []string
+	seen := map[string]bool{}
+	for _, sv := range versions {
+		for i := range sv.Questions {
+			q := &sv.Questions[i]
+			if q.Answerable() && !seen[q.ID] {
+				seen[q.ID] = true
+				qs = append(qs, q)
+			}
+		}
+		for _, p := range sv.Consent.Purposes {
+			if !slices.Contains(purposes, p.ID) {
+				purposes = append(purposes, p.ID)
+			}
+		}
+	}
+	return qs, purposes
+}
+
+func (c *DB) writeRows(ctx context.Context, surveyID string, cols []*survey.Question, purposes []string, lang string,
+	put func(string, []string) error, res *CSVResult) error {
+	rows, err := c.db.QueryContext(ctx, `SELECT r.id, r.survey_id, r.survey_version, r.device_id, coalesce(d.name, ''), r.venue,
+		r.session_id, r.language, r.mode, r.interpreter_language, r.status, r.started_at, r.created_at, r.created_offset,
+		coalesce(c.purposes, '{}'), r.answers
+		FROM responses r LEFT JOIN consents c ON c.id = r.consent_id LEFT JOIN devices d ON d.device_id = r.device_id
+		WHERE r.survey_id = ? ORDER BY r.device_id, r.batch_seq, r.line`, surveyID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		meta := make([]string, 14)
+		var version, off int
+		var purposesJSON, answersJSON string
+		if err := rows.Scan(&meta[0], &meta[1], &version, &meta[3], &meta[4], &meta[5], &meta[6], &meta[7], &meta[8],
+			&meta[9], &meta[10], &meta[11], &meta[12], &off, &purposesJSON, &answersJSON); err != nil {
+			return err
+		}
+		meta[2], meta[13] = strconv.Itoa(version), strconv.Itoa(off)
+		var agreed map[string]bool
+		if err := json.Unmarshal([]byte(purposesJSON), &agreed); err != nil {
+			return fmt.Errorf("response %s: consent purposes: %w", meta[0], err)
+		}
+		var ans survey.Answers
+		if err := json.Unmarshal([]byte(answersJSON), &ans); err != nil {
+			return fmt.Errorf("response %s: answers: %w", meta[0], err)
+		}
+		wide := meta
+		for _, p := range purposes {
+			v, ok := agreed[p]
+			wide = append(wide, yesNo(v, ok))
+		}
+		for _, q := range cols {
+			a, ok := ans[q.ID]
+			if !ok {
+				wide = append(wide, "")
+				continue
+			}
+			wide = append(wide, value(a))
+			for _, v := range longValues(a) {
+				label := ""
+				if o, ok := q.Option(v); ok && q.Type != survey.Free && q.Type != survey.Number {
+					label = text(o.Label, lang)
+				}
+				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), v, label}); err != nil {
+					return err
+				}
+				res.Answers++
+			}
+		}
+		if err := put(WideCSV, wide); err != nil {
+			return err
+		}
+		res.Responses++
+	}
+	return rows.Err()
+}
+
+func yesNo(v, ok bool) string {
+	switch {
+	case !ok:
+		return ""
+	case v:
+		return "yes"
+	}
+	return "no"
+}
+
+// value is an answer in one cell.
+func value(a survey.Answer) string {
+	switch {
+	case len(a.Choices) > 0:
+		return strings.Join(a.Choices, ";")
+	case a.Number != nil:
+		return strconv.Itoa(*a.Number)
+	case a.Choice != "":
+		return a.Choice
+	}
+	return a.Text
+}
+
+// longValues is an answer as rows of answers_long.csv.
+func longValues(a survey.Answer) []string {
+	if len(a.Choices) > 0 {
+		return a.Choices
+	}
+	return []string{value(a)}
+}
+
+// text is t in lang, or English, or the first language that has it.
+func text(t survey.Text, lang string) string {
+	if s, ok := t[lang]; ok {
+		return s
+	}
+	if s, ok := t["en"]; ok {
+		return s
+	}
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if len(keys) == 0 {
+		return ""
+	}
+	return t[keys[0]]
+}
+
+func writeCodebook(versions []*survey.Survey, lang string, put func(string, []string) error) error {
+	if err := put(CodebookCSV, []string{"survey_id", "survey_version", "position", "question", "section", "type", "required",
+		"shown_if", "language", "question_text", "option_code", "option_label"}); err != nil {
+		return err
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		sv := versions[i]
+		l := lang
+		if l == "" || !sv.HasLanguage(l) {
+			l = "en"
+			if !sv.HasLanguage(l) {
+				l = sv.Languages[0]
+			}
+		}
+		for pos, q := range sv.Questions {
+			if !q.Answerable() {
+				continue
+			}
+			row := []string{sv.ID, strconv.Itoa(sv.Version), strconv.Itoa(pos + 1), q.ID, q.Section, string(q.Type),
+				strconv.FormatBool(q.Required), shownIf(q.ShowIf), l, text(q.Text, l)}
+			if len(q.Options) == 0 {
+				if err := put(CodebookCSV, append(row, "", "")); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, o := range q.Options {
+				label := text(o.Label, l)
+				if q.Type == survey.YesNo && label == "" {
+					label = o.Code
+				}
+				if err := put(CodebookCSV, append(slices.Clone(row), o.Code, label)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func shownIf(c *survey.Condition) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Answered:
+		return c.Question + " answered"
+	case c.Equals != "":
+		return c.Question + " = " + c.Equals
+	}
+	return c.Question + " in " + strings.Join(c.AnyOf, "|")
+}
+
+var plainNumber = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
+
+// SafeCell makes s safe to open in a spreadsheet: a cell that starts with
+// = + - @, a tab or a carriage return gets a leading ', unless it is a
+// plain number such as -3.
+func SafeCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || plainNumber.MatchString(s) {
+		return s
+	}
+	return "'" + s
+}

@@ -1,0 +1,629 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"chorus/data/batch"
+	"chorus/data/seal"
+
+	"github.com/google/uuid"
+)
+
+// ExportOptions tune [Store.Export] and [Store.Reexport].
+type ExportOptions struct {
+	// AppVersion is recorded in new batches; "" for this build's version.
+	AppVersion string
+	// Progress, if set, is called now and then from the exporting
+	// goroutine (a UI must hand it to its own thread).
+	Progress func(ExportProgress)
+	// CreateTemp makes the temporary file the batch is written to; nil
+	// for os.CreateTemp. Tests put failing files here.
+	CreateTemp batch.CreateTemp
+}
+
+// ExportProgress says how far the export of batch Seq has come, in
+// records.
+type ExportProgress struct {
+	Seq         int64
+	Done, Total int64
+}
+
+// ExportResult describes one batch file written.
+type ExportResult struct {
+	Seq            int64
+	BatchID        string
+	Path           string // the .tar.age file
+	FileBytes      int64
+	FileSHA256     string // of the .tar.age file; differs on every write
+	TarSHA256      string // of the plaintext tar; the same on re-export
+	ManifestSHA256 string
+	Counts         batch.Counts
+}
+
+// BatchInfo is one batch in the device's history, for the coordinator.
+type BatchInfo struct {
+	Seq        int64
+	BatchID    string
+	FileName   string
+	CreatedAt  time.Time
+	ExportedAt time.Time // zero while the batch is pending: allocated, not yet written
+	Folder     string    // where it was first written
+	Counts     batch.Counts
+	FileBytes  int64
+	FileSHA256 string
+	TarSHA256  string
+}
+
+// Pending reports whether the batch was allocated but never written.
+func (b BatchInfo) Pending() bool { return b.ExportedAt.IsZero() }
+
+// Export errors. Errors about the folder come from package batch:
+// [batch.ErrNoFolder], [batch.ErrNotWritable], [batch.ErrDiskFull],
+// [batch.ErrExists], [batch.ErrReadBack].
+var (
+	ErrNothingToExport = errors.New("there is nothing new to export")
+	ErrNoBatch         = errors.New("there is no exported batch with that number")
+	ErrRebuildDiffers  = errors.New("the rebuilt batch is not identical to the one exported")
+)
+
+// Export writes everything not yet exported (responses, consents, the
+// declined tally, withdrawals and audit events) into one new batch file in
+// dir and returns it.
+//
+// The records are first allocated to the next batch number in one
+// transaction; the file is then written to a temporary name, synced,
+// renamed, the folder synced, and the file read back and checked; only
+// then is the batch marked exported. If that fails (folder not writable,
+// disk full), no file is left in dir and nothing is marked exported: the
+// batch stays pending and the next Export writes it first, with the same
+// number and contents. A batch is only made when there are responses,
+// consents, declined or withdrawals to send; audit events go with the
+// next one. With nothing new and nothing pending, Export returns
+// [ErrNothingToExport].
+func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) ([]ExportResult, error) {
+	if err := batch.CheckFolder(dir); err != nil {
+		return nil, err
+	}
+	dev, err := s.Device()
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.pendingBatches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ExportResult
+	for _, seq := range pending {
+		r, err := s.writeBatch(ctx, dev, seq, dir, opts, false)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	seq, err := s.allocate(ctx, dev, opts)
+	if errors.Is(err, ErrNothingToExport) && len(out) > 0 {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	r, err := s.writeBatch(ctx, dev, seq, dir, opts, false)
+	if err != nil {
+		return out, err
+	}
+	return append(out, r), nil
+}
+
+// Reexport writes exported batch seq again into dir, rebuilt from the
+// database. The plaintext tar is rebuilt byte for byte and checked against
+// the SHA-256 recorded when the batch was first written; the age layer is
+// new (age encryption is randomised), so the .tar.age file differs while
+// everything the analyst's tools see after decryption is identical. If
+// records of the batch were withdrawn since, the rebuild cannot match and
+// Reexport fails with [ErrRebuildDiffers], leaving no file.
+func (s *Store) Reexport(ctx context.Context, seq int64, dir string, opts ExportOptions) (ExportResult, error) {
+	if err := batch.CheckFolder(dir); err != nil {
+		return ExportResult{}, err
+	}
+	dev, err := s.Device()
+	if err != nil {
+		return ExportResult{}, err
+	}
+	var exported sql.NullString
+	err = s.db.QueryRowContext(ctx, `SELECT exported_at FROM batches WHERE seq = ?`, seq).Scan(&exported)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !exported.Valid) {
+		return ExportResult{}, fmt.Errorf("%w: %d", ErrNoBatch, seq)
+	}
+	if err != nil {
+		return ExportResult{}, err
+	}
+	return s.writeBatch(ctx, dev, seq, dir, opts, true)
+}
+
+// Batches lists the device's batches, newest first.
+func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, batch_id, file_name, created_at, coalesce(exported_at, ''),
+		coalesce(folder, ''), coalesce(counts, '{}'), coalesce(file_bytes, 0), coalesce(sha256, ''), coalesce(tar_sha256, '')
+		FROM batches ORDER BY seq DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BatchInfo
+	for rows.Next() {
+		var b BatchInfo
+		var created, exported, counts string
+		if err := rows.Scan(&b.Seq, &b.BatchID, &b.FileName, &created, &exported, &b.Folder, &counts,
+			&b.FileBytes, &b.FileSHA256, &b.TarSHA256); err != nil {
+			return nil, err
+		}
+		if b.CreatedAt, err = ParseTime(created); err != nil {
+			return nil, err
+		}
+		if exported != "" {
+			if b.ExportedAt, err = ParseTime(exported); err != nil {
+				return nil, err
+			}
+		}
+		if err := json.Unmarshal([]byte(counts), &b.Counts); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Unexported counts what the next [Store.Export] would send, pending
+// batches aside.
+func (s *Store) Unexported(ctx context.Context) (batch.Counts, error) {
+	var c batch.Counts
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM responses WHERE batch_seq IS NULL),
+		(SELECT count(*) FROM consents WHERE batch_seq IS NULL),
+		(SELECT count(*) FROM declined WHERE batch_seq IS NULL),
+		(SELECT count(*) FROM withdrawals WHERE batch_seq IS NULL),
+		(SELECT count(*) FROM audit WHERE batch_seq IS NULL)`).
+		Scan(&c.Responses, &c.Consents, &c.Declined, &c.Withdrawals, &c.Audit)
+	return c, err
+}
+
+func (s *Store) pendingBatches(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq FROM batches WHERE exported_at IS NULL ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		out = append(out, seq)
+	}
+	return out, rows.Err()
+}
+
+// exportTables are the tables whose rows a batch carries.
+var exportTables = []string{"responses", "consents", "declined", "withdrawals", "audit"}
+
+// allocate gives every unexported row the next batch number and records
+// the batch, in one transaction.
+func (s *Store) allocate(ctx context.Context, dev Device, opts ExportOptions) (int64, error) {
+	rs, err := s.Recipients()
+	if err != nil {
+		return 0, err
+	}
+	texts := make([]string, len(rs))
+	for i, r := range rs {
+		texts[i] = r.Text
+	}
+	recipients, err := json.Marshal(texts)
+	if err != nil {
+		return 0, err
+	}
+	version := opts.AppVersion
+	if version == "" {
+		version = buildVersion()
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return 0, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var news bool
+	if err := tx.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM responses WHERE batch_seq IS NULL) OR
+		EXISTS (SELECT 1 FROM consents WHERE batch_seq IS NULL) OR
+		EXISTS (SELECT 1 FROM declined WHERE batch_seq IS NULL) OR
+		EXISTS (SELECT 1 FROM withdrawals WHERE batch_seq IS NULL)`).Scan(&news); err != nil {
+		return 0, err
+	}
+	if !news {
+		return 0, ErrNothingToExport
+	}
+	var seq int64
+	var prev sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM batches`).Scan(&seq); err != nil {
+		return 0, err
+	}
+	if seq > 1 {
+		if err := tx.QueryRowContext(ctx, `SELECT manifest_sha256 FROM batches WHERE seq = ?`, seq-1).Scan(&prev); err != nil {
+			return 0, err
+		}
+		if !prev.Valid {
+			return 0, fmt.Errorf("batch %d has not been written yet", seq-1)
+		}
+	}
+	now := s.clock()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO batches (seq, batch_id, file_name, created_at, created_offset,
+		app_version, schema_version, recipients, prev_manifest_sha256, device_name, demo)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		seq, id.String(), batch.FileName(dev.ShortID(), seq), utc(now), offset(now),
+		version, SchemaVersion(), string(recipients), prev.String, dev.Name, dev.Demo); err != nil {
+		return 0, err
+	}
+	for _, t := range exportTables {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+t+` SET batch_seq = ? WHERE batch_seq IS NULL`, seq); err != nil {
+			return 0, err
+		}
+	}
+	var c batch.Counts
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM responses WHERE batch_seq = ?1),
+		(SELECT count(*) FROM consents WHERE batch_seq = ?1),
+		(SELECT count(*) FROM declined WHERE batch_seq = ?1),
+		(SELECT count(*) FROM withdrawals WHERE batch_seq = ?1),
+		(SELECT count(*) FROM audit WHERE batch_seq = ?1),
+		(SELECT count(DISTINCT survey_sha256) FROM responses WHERE batch_seq = ?1)`, seq).
+		Scan(&c.Responses, &c.Consents, &c.Declined, &c.Withdrawals, &c.Audit, &c.Surveys); err != nil {
+		return 0, err
+	}
+	counts, err := json.Marshal(c)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE batches SET counts = ? WHERE seq = ?`, string(counts), seq); err != nil {
+		return 0, err
+	}
+	return seq, tx.Commit()
+}
+
+// buildVersion is this build's module version and VCS revision.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "chorus (unknown)"
+	}
+	v := "chorus " + info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// readDSN is a read-only handle on the database in dir. An export reads
+// through it in one transaction, a snapshot that the kiosk's writes do not
+// disturb and that does not hold up the writer.
+func readDSN(dir string) string {
+	u := url.URL{Scheme: "file", Path: filepath.Join(dir, DBName)}
+	return u.String() + "?mode=ro&_busy_timeout=10000&_txlock=deferred"
+}
+
+// writeBatch builds batch seq from the database and writes it into dir.
+// Unless reexport, it then marks the batch exported.
+func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir string, opts ExportOptions, reexport bool) (ExportResult, error) {
+	var (
+		m                   batch.Manifest
+		fileName, recipJSON string
+		wantTar             sql.NullString
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT batch_id, file_name, created_at, app_version, schema_version, recipients,
+		prev_manifest_sha256, coalesce(device_name, ''), demo, tar_sha256 FROM batches WHERE seq = ?`, seq).
+		Scan(&m.BatchID, &fileName, &m.CreatedAt, &m.AppVersion, &m.SchemaVersion, &recipJSON,
+			&m.PrevManifestSHA256, &m.DeviceName, &m.Demo, &wantTar)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ExportResult{}, fmt.Errorf("%w: %d", ErrNoBatch, seq)
+	}
+	if err != nil {
+		return ExportResult{}, err
+	}
+	var texts []string
+	if err := json.Unmarshal([]byte(recipJSON), &texts); err != nil {
+		return ExportResult{}, fmt.Errorf("batch %d: recipients: %w", seq, err)
+	}
+	rs, err := seal.ParseRecipients(strings.Join(texts, "\n"))
+	if err != nil {
+		return ExportResult{}, fmt.Errorf("batch %d: %w", seq, err)
+	}
+	m.DeviceID, m.DevicePublicKey, m.Seq = dev.ID, dev.Key.Public, seq
+	for _, r := range rs {
+		m.RecipientFingerprints = append(m.RecipientFingerprints, r.Fingerprint())
+	}
+
+	ro, err := sql.Open("sqlite3", readDSN(s.dir))
+	if err != nil {
+		return ExportResult{}, err
+	}
+	defer ro.Close()
+	ro.SetMaxOpenConns(1)
+	tx, err := ro.BeginTx(ctx, nil)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	defer tx.Rollback()
+	if m.Surveys, err = batchSurveys(ctx, tx, seq); err != nil {
+		return ExportResult{}, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM declined WHERE batch_seq = ?`, seq).Scan(&m.Counts.Declined); err != nil {
+		return ExportResult{}, err
+	}
+	var progress batch.Progress
+	if opts.Progress != nil {
+		progress = func(done, total int64) { opts.Progress(ExportProgress{Seq: seq, Done: done, Total: total}) }
+	}
+	var res batch.Result
+	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Replace: !reexport && !wantTar.Valid},
+		func(w io.Writer) error {
+			var err error
+			res, err = batch.Write(ctx, w, m, &exportSource{tx: tx, seq: seq}, dev.Key, rs, progress)
+			if err != nil {
+				return err
+			}
+			if reexport && res.TarSHA256 != wantTar.String {
+				return s.rebuildError(ctx, seq)
+			}
+			return nil
+		})
+	if err != nil {
+		return ExportResult{}, fmt.Errorf("batch %d: %w", seq, err)
+	}
+	tx.Rollback()
+	out := ExportResult{
+		Seq: seq, BatchID: m.BatchID, Path: written.Path, FileBytes: written.Bytes, FileSHA256: written.SHA256,
+		TarSHA256: res.TarSHA256, ManifestSHA256: res.ManifestSHA256, Counts: res.Manifest.Counts,
+	}
+	if reexport {
+		return out, s.Audit(ctx, "coordinator", "batch.reexported", fmt.Sprintf("batch %d written again as %s", seq, fileName))
+	}
+	return out, s.markExported(ctx, out, dir, fileName)
+}
+
+// markExported records that batch r.Seq was written and verified.
+func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := s.clock()
+	res, err := tx.ExecContext(ctx, `UPDATE batches SET sha256 = ?, manifest_sha256 = ?, tar_sha256 = ?, file_bytes = ?,
+		exported_at = ?, folder = ? WHERE seq = ? AND exported_at IS NULL`,
+		r.FileSHA256, r.ManifestSHA256, r.TarSHA256, r.FileBytes, utc(now), dir, r.Seq)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("batch %d was marked exported meanwhile", r.Seq)
+	}
+	if err := s.audit(ctx, tx, "coordinator", "batch.exported", fmt.Sprintf("batch %d written as %s", r.Seq, fileName)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// rebuildError explains why a re-export does not match.
+func (s *Store) rebuildError(ctx context.Context, seq int64) error {
+	var n int
+	s.db.QueryRowContext(ctx, `SELECT count(*) FROM withdrawals WHERE response_batch_seq = ?`, seq).Scan(&n)
+	if n > 0 {
+		return fmt.Errorf("%w: %d of its responses were withdrawn since, so only the original file has them", ErrRebuildDiffers, n)
+	}
+	return ErrRebuildDiffers
+}
+
+func batchSurveys(ctx context.Context, tx *sql.Tx, seq int64) ([]batch.SurveyRef, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT survey_id, version, sha256 FROM surveys
+		WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, seq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []batch.SurveyRef{}
+	for rows.Next() {
+		var r batch.SurveyRef
+		if err := rows.Scan(&r.ID, &r.Version, &r.SHA256); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// exportSource reads one batch's records from a read transaction.
+type exportSource struct {
+	tx  *sql.Tx
+	seq int64
+}
+
+// sink receives a member's lines, or only their sizes.
+type sink struct {
+	w            *bufio.Writer // nil when sizing
+	bytes, lines int64
+	buf          []byte
+}
+
+func (k *sink) line(b []byte) error {
+	k.bytes += int64(len(b))
+	k.lines++
+	if k.w == nil {
+		return nil
+	}
+	_, err := k.w.Write(b)
+	return err
+}
+
+func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, error) {
+	k := &sink{}
+	err := e.member(ctx, name, k)
+	return k.bytes, k.lines, err
+}
+
+func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer) error {
+	k := &sink{w: bufio.NewWriterSize(w, 64<<10)}
+	if err := e.member(ctx, name, k); err != nil {
+		return err
+	}
+	return k.w.Flush()
+}
+
+func (e *exportSource) member(ctx context.Context, name string, k *sink) error {
+	switch name {
+	case batch.ResponsesMember:
+		return e.responses(ctx, k)
+	case batch.ConsentsMember:
+		return e.consents(ctx, k)
+	case batch.DeclinedMember:
+		return eachLine(ctx, e.tx, k, `SELECT d.survey_id, d.survey_version, d.language, coalesce(d.session_id, ''),
+			coalesce(s.venue, ''), d.day, count(*) FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
+			WHERE d.batch_seq = ? GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day
+			ORDER BY min(d.seq)`, e.seq, func(rows *sql.Rows) (any, error) {
+			var d batch.Declined
+			err := rows.Scan(&d.SurveyID, &d.SurveyVersion, &d.Language, &d.SessionID, &d.Venue, &d.Day, &d.Count)
+			return &d, err
+		})
+	case batch.WithdrawalsMember:
+		return eachLine(ctx, e.tx, k, `SELECT id, response_id, consent_id, staff, created_at, created_offset
+			FROM withdrawals WHERE batch_seq = ? ORDER BY seq`, e.seq, func(rows *sql.Rows) (any, error) {
+			var w batch.Withdrawal
+			err := rows.Scan(&w.ID, &w.ResponseID, &w.ConsentID, &w.Staff, &w.CreatedAt, &w.CreatedOffset)
+			return &w, err
+		})
+	case batch.AuditMember:
+		return eachLine(ctx, e.tx, k, `SELECT id, actor, action, detail, created_at, created_offset
+			FROM audit WHERE batch_seq = ? ORDER BY seq`, e.seq, func(rows *sql.Rows) (any, error) {
+			var a batch.AuditEvent
+			err := rows.Scan(&a.ID, &a.Actor, &a.Action, &a.Detail, &a.CreatedAt, &a.CreatedOffset)
+			return &a, err
+		})
+	case batch.SurveysMember:
+		return eachLine(ctx, e.tx, k, `SELECT sha256, survey_id, version, body FROM surveys
+			WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, e.seq,
+			func(rows *sql.Rows) (any, error) {
+				var d batch.SurveyDef
+				err := rows.Scan(&d.SHA256, &d.ID, &d.Version, &d.Body)
+				return &d, err
+			})
+	}
+	return fmt.Errorf("unknown member %q", name)
+}
+
+// eachLine runs query and writes each row, as scanned by scan, as a line.
+func eachLine(ctx context.Context, tx *sql.Tx, k *sink, query string, seq int64, scan func(*sql.Rows) (any, error)) error {
+	rows, err := tx.QueryContext(ctx, query, seq)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if k.buf, err = batch.AppendLine(k.buf[:0], v); err != nil {
+			return err
+		}
+		if err := k.line(k.buf); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (e *exportSource) consents(ctx context.Context, k *sink) error {
+	return eachLine(ctx, e.tx, k, `SELECT c.id, c.survey_id, c.survey_version, c.text_version, c.text_sha256, c.language,
+		c.format, c.purposes, c.how_given, c.mode, c.staff, coalesce(c.session_id, ''), coalesce(s.venue, ''), c.device_id,
+		c.created_at, c.created_offset FROM consents c LEFT JOIN sessions s ON s.id = c.session_id
+		WHERE c.batch_seq = ? ORDER BY c.seq`, e.seq, func(rows *sql.Rows) (any, error) {
+		var c batch.Consent
+		var purposes string
+		if err := rows.Scan(&c.ID, &c.SurveyID, &c.SurveyVersion, &c.TextVersion, &c.TextSHA256, &c.Language, &c.Format,
+			&purposes, &c.HowGiven, &c.Mode, &c.Staff, &c.SessionID, &c.Venue, &c.DeviceID, &c.CreatedAt, &c.CreatedOffset); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(purposes), &c.Purposes); err != nil {
+			return nil, fmt.Errorf("consent %s: purposes: %w", c.ID, err)
+		}
+		return &c, nil
+	})
+}
+
+// responses writes responses.jsonl. When sizing it reads only the length
+// of each sealed payload, not the payload.
+func (e *exportSource) responses(ctx context.Context, k *sink) error {
+	sealedCol := "r.sealed"
+	if k.w == nil {
+		sealedCol = "length(r.sealed)"
+	}
+	rows, err := e.tx.QueryContext(ctx, `SELECT r.id, r.survey_id, r.survey_version, r.survey_sha256, r.language, r.mode,
+		r.interpreter_language, coalesce(r.session_id, ''), coalesce(s.venue, ''), r.consent_id, r.status, r.started_at,
+		r.created_at, r.created_offset, `+sealedCol+` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
+		WHERE r.batch_seq = ? ORDER BY r.seq`, e.seq)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r batch.Response
+	var sealedLen int
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		dest := []any{&r.ID, &r.SurveyID, &r.SurveyVersion, &r.SurveySHA256, &r.Language, &r.Mode,
+			&r.InterpreterLanguage, &r.SessionID, &r.Venue, &r.ConsentID, &r.Status, &r.StartedAt,
+			&r.CreatedAt, &r.CreatedOffset, nil}
+		var raw sql.RawBytes
+		if k.w == nil {
+			dest[14] = &sealedLen
+		} else {
+			dest[14] = &raw
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if k.w == nil {
+			n, err := batch.ResponseLineSize(&r.ResponseMeta, sealedLen)
+			if err != nil {
+				return err
+			}
+			k.bytes += int64(n)
+			k.lines++
+			continue
+		}
+		r.Sealed = raw
+		if k.buf, err = batch.AppendResponse(k.buf[:0], &r); err != nil {
+			return err
+		}
+		if err := k.line(k.buf); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

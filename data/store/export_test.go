@@ -1,0 +1,761 @@
+package store_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"chorus/assets"
+	"chorus/data/batch"
+	"chorus/data/batch/batchtest"
+	"chorus/data/central"
+	"chorus/data/seal"
+	"chorus/data/store"
+	"chorus/data/survey"
+
+	"filippo.io/age"
+)
+
+var ctx = context.Background()
+
+// files lists the names in dir.
+func files(t testing.TB, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// decrypt returns the plaintext tar of a batch file.
+func decrypt(t testing.TB, path string, ids []age.Identity) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := age.Decrypt(f, ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestExportWritesAVerifiableBatch(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	receipts := dev.Submit(5)
+	dev.Decline(3)
+	if err := dev.Store.Audit(ctx, "coordinator", "pin.changed", "staff PIN changed"); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	path := dev.Export(out)
+
+	if got, want := filepath.Base(path), batch.FileName(dev.Info.ShortID(), 1); got != want {
+		t.Errorf("file name = %s, want %s", got, want)
+	}
+	if got := files(t, out); !slices.Equal(got, []string{filepath.Base(path)}) {
+		t.Errorf("export folder holds %v, want only the batch", got)
+	}
+	b, err := batch.Read(path, key.Identities, batch.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	m := b.Manifest
+	want := batch.Counts{Responses: 5, Consents: 5, Declined: 3, Withdrawals: 0, Audit: 1, Surveys: 1}
+	if m.Counts != want {
+		t.Errorf("counts = %+v, want %+v", m.Counts, want)
+	}
+	if m.Seq != 1 || m.PrevManifestSHA256 != "" || m.DeviceID != dev.Info.ID || !bytes.Equal(m.DevicePublicKey, dev.Info.Key.Public) ||
+		m.Demo || m.AppVersion != "chorus test" || m.SchemaVersion != store.SchemaVersion() {
+		t.Errorf("manifest header = %+v", m)
+	}
+	if len(m.RecipientFingerprints) != 1 || m.RecipientFingerprints[0] != key.Recipients[0].Fingerprint() {
+		t.Errorf("recipient fingerprints = %v", m.RecipientFingerprints)
+	}
+	if len(m.Surveys) != 1 || m.Surveys[0].SHA256 != dev.Survey.SHA256 {
+		t.Errorf("surveys = %+v", m.Surveys)
+	}
+	var ids []string
+	if err := b.Responses(func(r batch.Response) error {
+		ids = append(ids, r.ID)
+		_, err := central.OpenResponse(key.Identities, &r, dev.Survey)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range receipts {
+		if i >= len(ids) || ids[i] != r.ResponseID {
+			t.Fatalf("responses in the batch = %v, want in saved order %v", ids, receipts)
+		}
+	}
+	var days []string
+	b.Declined(func(d batch.Declined) error { days = append(days, fmt.Sprintf("%s/%s/%d", d.Day, d.Language, d.Count)); return nil })
+	if !slices.Equal(days, []string{"2026-11-24/en/2", "2026-11-24/cy/1"}) {
+		t.Errorf("declined tally = %v", days)
+	}
+
+	// Deterministic tar: regular files only, fixed mode and time, in order.
+	tr := tar.NewReader(bytes.NewReader(decrypt(t, path, key.Identities)))
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+		if h.Typeflag != tar.TypeReg || h.Mode != 0o644 || !h.ModTime.Equal(time.Unix(0, 0)) || h.Uid != 0 || h.Uname != "" || len(h.PAXRecords) > 0 {
+			t.Errorf("%s: header %+v is not the fixed one", h.Name, h)
+		}
+	}
+	if !slices.Equal(names, batch.Members) {
+		t.Errorf("members = %v, want %v", names, batch.Members)
+	}
+
+	list, err := dev.Store.Batches(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Pending() || list[0].Counts.Responses != 5 || list[0].TarSHA256 != b.TarSHA256 || list[0].FileSHA256 != b.FileSHA256 {
+		t.Errorf("history = %+v", list)
+	}
+	if u, _ := dev.Store.Unexported(ctx); u != (batch.Counts{Audit: 1}) {
+		t.Errorf("after export, unexported = %+v, want only the export's own audit event", u)
+	}
+	if _, err := dev.Store.Export(ctx, out, store.ExportOptions{}); !errors.Is(err, store.ErrNothingToExport) {
+		t.Errorf("second export = %v, want ErrNothingToExport", err)
+	}
+}
+
+func TestBatchesChainInOrder(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	out := t.TempDir()
+	prev := ""
+	for seq := int64(1); seq <= 3; seq++ {
+		dev.Submit(2)
+		b, err := batch.Read(dev.Export(out), key.Identities, batch.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Manifest.Seq != seq || b.Manifest.PrevManifestSHA256 != prev {
+			t.Errorf("batch %d: seq %d prev %q, want prev %q", seq, b.Manifest.Seq, b.Manifest.PrevManifestSHA256, prev)
+		}
+		prev = b.ManifestSHA256
+		b.Close()
+	}
+}
+
+func TestReexportRebuildsTheSameTar(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	dev.Submit(4)
+	dev.Decline(1)
+	first := dev.Export(t.TempDir())
+	dev.Submit(1) // later records must not leak into the rebuild
+	other := t.TempDir()
+	res, err := dev.Store.Reexport(ctx, 1, other, store.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := decrypt(t, first, key.Identities), decrypt(t, res.Path, key.Identities)
+	if !bytes.Equal(a, b) {
+		t.Fatal("re-exported tar differs from the original")
+	}
+	sum := sha256.Sum256(a)
+	if res.TarSHA256 != hex.EncodeToString(sum[:]) {
+		t.Error("TarSHA256 is not the hash of the tar")
+	}
+	orig, _ := os.ReadFile(first)
+	again, _ := os.ReadFile(res.Path)
+	if bytes.Equal(orig, again) {
+		t.Error("age layer was not re-encrypted (expected new randomness)")
+	}
+	if _, err := dev.Store.Reexport(ctx, 1, other, store.ExportOptions{}); !errors.Is(err, batch.ErrExists) {
+		t.Errorf("re-export over an existing file = %v, want ErrExists", err)
+	}
+	if _, err := dev.Store.Reexport(ctx, 7, t.TempDir(), store.ExportOptions{}); !errors.Is(err, store.ErrNoBatch) {
+		t.Errorf("re-export of batch 7 = %v, want ErrNoBatch", err)
+	}
+}
+
+func TestReexportAfterWithdrawalRefuses(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	r := dev.Submit(3)
+	dev.Export(t.TempDir())
+	if got := dev.Withdraw(r[1].Code); got != store.WithdrawnAndQueued {
+		t.Fatalf("withdraw = %v", got)
+	}
+	out := t.TempDir()
+	_, err := dev.Store.Reexport(ctx, 1, out, store.ExportOptions{})
+	if !errors.Is(err, store.ErrRebuildDiffers) || !strings.Contains(err.Error(), "1 of its responses were withdrawn") {
+		t.Errorf("re-export after a withdrawal = %v", err)
+	}
+	if got := files(t, out); len(got) != 0 {
+		t.Errorf("failed re-export left %v", got)
+	}
+}
+
+// failFile is a temporary file that fails on purpose.
+type failFile struct {
+	*os.File
+	failAt   int64 // fail the write that reaches this byte; -1 never
+	failSync bool
+	n        int64
+	seen     *int64 // total bytes written, for the caller
+}
+
+func (f *failFile) Write(p []byte) (int, error) {
+	if f.failAt >= 0 && f.n+int64(len(p)) > f.failAt {
+		k := int(f.failAt - f.n)
+		n, _ := f.File.Write(p[:k])
+		f.n += int64(n)
+		return n, &fs.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	n, err := f.File.Write(p)
+	f.n += int64(n)
+	*f.seen = f.n
+	return n, err
+}
+
+func (f *failFile) Sync() error {
+	if f.failSync {
+		return &fs.PathError{Op: "sync", Path: f.Name(), Err: syscall.EIO}
+	}
+	return f.File.Sync()
+}
+
+func failing(failAt int64, failSync bool, seen *int64) batch.CreateTemp {
+	return func(dir, pattern string) (batch.TempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		return &failFile{File: f, failAt: failAt, failSync: failSync, seen: seen}, nil
+	}
+}
+
+// TestFailedExportLeavesNothing is P4: disk full at the first, a middle or
+// the last byte, or a failing sync, leaves no file and marks nothing
+// exported; the next export writes the same batch.
+func TestFailedExportLeavesNothing(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	dev.Submit(30)
+
+	// A first attempt that fails at sync tells the size of the file.
+	var size int64
+	out := t.TempDir()
+	if _, err := dev.Store.Export(ctx, out, store.ExportOptions{CreateTemp: failing(-1, true, &size)}); err == nil {
+		t.Fatal("export with a failing sync succeeded")
+	}
+	if size < 10000 {
+		t.Fatalf("the failed attempt wrote %d bytes", size)
+	}
+	cases := []struct {
+		name     string
+		create   batch.CreateTemp
+		want     error
+		wantText string
+	}{
+		{"disk full at first byte", failing(0, false, new(int64)), batch.ErrDiskFull, "no space left on device"},
+		{"disk full in the middle", failing(size/2, false, new(int64)), batch.ErrDiskFull, "the disk is full"},
+		{"disk full at the last byte", failing(size-1, false, new(int64)), batch.ErrDiskFull, "the disk is full"},
+		{"sync fails", failing(-1, true, new(int64)), syscall.EIO, "input/output error"},
+		{"folder refuses new files", func(string, string) (batch.TempFile, error) {
+			return nil, &fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}
+		}, batch.ErrNotWritable, "cannot be written to"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := dev.Store.Export(ctx, out, store.ExportOptions{CreateTemp: c.create})
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.wantText) {
+				t.Errorf("export = %v, want %v (%q)", err, c.want, c.wantText)
+			}
+			if got := files(t, out); len(got) != 0 {
+				t.Errorf("failed export left %v", got)
+			}
+			list, _ := dev.Store.Batches(ctx)
+			if len(list) != 1 || !list[0].Pending() || list[0].FileSHA256 != "" {
+				t.Errorf("after a failed export the history is %+v, want one pending batch", list)
+			}
+		})
+	}
+	res, err := dev.Store.Export(ctx, out, store.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Seq != 1 || res[0].Counts.Responses != 30 || res[0].FileBytes != size {
+		t.Errorf("export after failures = %+v, want batch 1 with 30 responses, %d bytes", res, size)
+	}
+}
+
+func TestExportFolderErrors(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	dev.Submit(1)
+	notDir := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notDir, nil, 0o600)
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), notDir} {
+		if _, err := dev.Store.Export(ctx, dir, store.ExportOptions{}); !errors.Is(err, batch.ErrNoFolder) {
+			t.Errorf("export to %s = %v, want ErrNoFolder", dir, err)
+		}
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		ro := t.TempDir()
+		os.Chmod(ro, 0o500)
+		defer os.Chmod(ro, 0o700)
+		if _, err := dev.Store.Export(ctx, ro, store.ExportOptions{}); !errors.Is(err, batch.ErrNotWritable) {
+			t.Errorf("export to a read-only folder = %v, want ErrNotWritable", err)
+		}
+	}
+	if list, _ := dev.Store.Batches(ctx); len(list) != 0 {
+		t.Errorf("a folder error allocated a batch: %+v", list)
+	}
+}
+
+// recordFile keeps a copy of everything written to the temporary file.
+type recordFile struct {
+	*os.File
+	buf *bytes.Buffer
+}
+
+func (r recordFile) Write(p []byte) (int, error) { r.buf.Write(p); return r.File.Write(p) }
+
+// TestExportWritesNoPlaintext: the tar only ever reaches the disk
+// encrypted, and nothing is written outside the export folder but the
+// database.
+func TestExportWritesNoPlaintext(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	dev.Submit(3)
+	before := files(t, dev.Dir)
+	var written bytes.Buffer
+	out := t.TempDir()
+	_, err := dev.Store.Export(ctx, out, store.ExportOptions{CreateTemp: func(dir, pattern string) (batch.TempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		return recordFile{f, &written}, err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, plain := range []string{"manifest.json", "responses.jsonl", dev.Info.ID, "survey_sha256"} {
+		if bytes.Contains(written.Bytes(), []byte(plain)) {
+			t.Errorf("%q was written in clear", plain)
+		}
+	}
+	if !bytes.HasPrefix(written.Bytes(), []byte("age-encryption.org/v1\n")) {
+		t.Error("the export is not an age file")
+	}
+	if got := files(t, tmp); len(got) != 0 {
+		t.Errorf("export wrote %v to the temporary folder", got)
+	}
+	if got := files(t, dev.Dir); !slices.Equal(got, before) {
+		t.Errorf("data folder went from %v to %v", before, got)
+	}
+}
+
+func TestExportProgress(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, true)
+	body, _ := os.ReadFile(batchtest.SurveyFile)
+	if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
+		t.Fatal(err)
+	}
+	var calls []store.ExportProgress
+	_, err := dev.Store.Export(ctx, t.TempDir(), store.ExportOptions{Progress: func(p store.ExportProgress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 3 {
+		t.Fatalf("progress called %d times", len(calls))
+	}
+	last := calls[len(calls)-1]
+	if last.Seq != 1 || last.Done != last.Total || last.Total < 2200 {
+		t.Errorf("last progress = %+v", last)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].Done < calls[i-1].Done {
+			t.Errorf("progress went back: %+v after %+v", calls[i], calls[i-1])
+		}
+	}
+}
+
+// inFolder reports whether needle is in any file under dir.
+func inFolder(t *testing.T, dir string, needle []byte) bool {
+	t.Helper()
+	found := false
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(path)
+			found = found || bytes.Contains(b, needle)
+		}
+		return nil
+	})
+	return found
+}
+
+func sealedOf(t *testing.T, st *store.Store, id string) []byte {
+	t.Helper()
+	var b []byte
+	if err := st.DB().QueryRow(`SELECT sealed FROM responses WHERE id = ?`, id).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b[len(b)-64:] // the end of the ciphertext: payload, not header
+}
+
+// TestWithdraw is P8 on the device.
+func TestWithdraw(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	rs := dev.Submit(4)
+
+	// Not yet exported: deleted, nothing sent.
+	gone := sealedOf(t, dev.Store, rs[0].ResponseID)
+	if !inFolder(t, dev.Dir, gone) {
+		t.Fatal("test is broken: sealed bytes not found before withdrawal")
+	}
+	code := strings.ToLower(strings.ReplaceAll(rs[0].Code, "-", " ")) // as a person types it
+	got, err := dev.Store.Withdraw(ctx, code, "Sam Worker")
+	if err != nil || got != store.WithdrawnHere {
+		t.Fatalf("withdraw before export = %v, %v", got, err)
+	}
+	if inFolder(t, dev.Dir, gone) {
+		t.Error("a withdrawn response's sealed bytes are still in the data folder")
+	}
+	if _, err := dev.Store.Withdraw(ctx, rs[0].Code, "Sam Worker"); !errors.Is(err, store.ErrUnknownReceipt) {
+		t.Errorf("second withdrawal before export = %v, want ErrUnknownReceipt", err)
+	}
+
+	// Exported: deleted here and queued for the analyst.
+	path := dev.Export(t.TempDir())
+	gone = sealedOf(t, dev.Store, rs[1].ResponseID)
+	if got := dev.Withdraw(rs[1].Code); got != store.WithdrawnAndQueued {
+		t.Fatalf("withdraw after export = %v", got)
+	}
+	if inFolder(t, dev.Dir, gone) {
+		t.Error("an exported, withdrawn response's sealed bytes are still in the data folder")
+	}
+	if _, err := dev.Store.Withdraw(ctx, rs[1].Code, "Sam Worker"); !errors.Is(err, store.ErrAlreadyWithdrawn) {
+		t.Errorf("second withdrawal = %v, want ErrAlreadyWithdrawn", err)
+	}
+	for _, bad := range []struct {
+		code string
+		want error
+	}{{"ABCDE-FGHJK", store.ErrUnknownReceipt}, {"not a code", survey.ErrReceipt}} {
+		if _, err := dev.Store.Withdraw(ctx, bad.code, "Sam Worker"); !errors.Is(err, bad.want) {
+			t.Errorf("withdraw %q = %v, want %v", bad.code, err, bad.want)
+		}
+	}
+	if _, err := dev.Store.Withdraw(ctx, rs[2].Code, ""); err == nil {
+		t.Error("a withdrawal without a staff name was accepted")
+	}
+
+	b2, err := batch.Read(dev.Export(t.TempDir()), key.Identities, batch.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close()
+	var ws []batch.Withdrawal
+	b2.Withdrawals(func(w batch.Withdrawal) error { ws = append(ws, w); return nil })
+	if len(ws) != 1 || ws[0].ResponseID != rs[1].ResponseID || ws[0].Staff != "Sam Worker" {
+		t.Errorf("batch 2 withdrawals = %+v, want the one of %s", ws, rs[1].ResponseID)
+	}
+	var actions []string
+	b2.Audit(func(a batch.AuditEvent) error { actions = append(actions, a.Action+": "+a.Detail); return nil })
+	if !slices.ContainsFunc(actions, func(s string) bool { return strings.HasPrefix(s, "withdrawal: ") }) {
+		t.Errorf("audit events %v lack the withdrawal", actions)
+	}
+	for _, a := range actions {
+		if strings.Contains(a, rs[1].ResponseID) || strings.Contains(a, rs[1].Code) {
+			t.Errorf("audit event %q names the withdrawn response", a)
+		}
+	}
+	_ = path
+}
+
+func TestDemoFill(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	real := batchtest.NewDevice(t, key.Recipients, false)
+	body, _ := os.ReadFile(batchtest.SurveyFile)
+	if _, err := real.Store.DemoFill(ctx, real.Survey, body, 10, 1); !errors.Is(err, store.ErrNotDemo) {
+		t.Fatalf("demo-fill of a real folder = %v, want ErrNotDemo", err)
+	}
+	if c, _ := real.Store.Counts(ctx); c.Responses != 0 {
+		t.Fatal("demo-fill wrote into a real folder")
+	}
+
+	dev := batchtest.NewDevice(t, key.Recipients, true)
+	res, err := dev.Store.DemoFill(ctx, dev.Survey, body, 600, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := dev.Store.Counts(ctx)
+	if c.Responses != res.Responses || res.Responses < 500 || res.Declined == 0 || res.WithdrawnHere == 0 {
+		t.Errorf("demo-fill result %+v, store counts %+v", res, c)
+	}
+	path := dev.Export(t.TempDir())
+	b, err := batch.Read(path, key.Identities, batch.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	seen := map[string]bool{}
+	err = b.Responses(func(r batch.Response) error {
+		seen["mode:"+r.Mode] = true
+		seen["lang:"+r.Language] = true
+		seen["status:"+r.Status] = true
+		seen["venue:"+r.Venue] = true
+		if r.InterpreterLanguage != "" {
+			seen["interpreter"] = true
+		}
+		if _, err := central.OpenResponse(key.Identities, &r, dev.Survey); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Consents(func(c batch.Consent) error { seen["how:"+c.HowGiven] = true; return nil })
+	for _, want := range []string{"mode:self", "mode:assisted", "mode:worker", "lang:en", "lang:cy", "status:complete",
+		"status:partial", "interpreter", "how:tap", "how:verbal"} {
+		if !seen[want] {
+			t.Errorf("demo data has no %s (saw %v)", want, seen)
+		}
+	}
+	// Every question type is answered somewhere.
+	types := map[survey.Type]bool{}
+	b.Responses(func(r batch.Response) error {
+		ans, _ := central.OpenResponse(key.Identities, &r, dev.Survey)
+		for _, q := range dev.Survey.Questions {
+			if bytes.Contains(ans, []byte(`"`+q.ID+`":`)) {
+				types[q.Type] = true
+			}
+		}
+		return nil
+	})
+	for _, ty := range []survey.Type{survey.Single, survey.Multi, survey.Faces4, survey.Scale5, survey.YesNo, survey.Free, survey.Number} {
+		if !types[ty] {
+			t.Errorf("no %s question answered in demo data", ty)
+		}
+	}
+
+	// A second fill withdraws some exported responses: queued withdrawals.
+	res, err = dev.Store.DemoFill(ctx, dev.Survey, body, 200, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := dev.Store.Unexported(ctx); res.WithdrawnQueued == 0 || u.Withdrawals != int64(res.WithdrawnQueued) {
+		t.Errorf("second fill %+v, unexported %+v: want queued withdrawals", res, u)
+	}
+}
+
+// seedDemo makes a closed demo data folder holding n synthetic responses,
+// all allocated to batch 1, which is written once into a scratch folder.
+func seedDemo(b *testing.B, n int) string {
+	b.Helper()
+	dir := b.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.InitDevice("bench", true); err != nil {
+		b.Fatal(err)
+	}
+	rs, err := seal.ParseRecipients(assets.DemoRecipient())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.SetRecipients(rs); err != nil {
+		b.Fatal(err)
+	}
+	body, err := assets.Survey(assets.BuiltinSurvey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sv, err := survey.Parse(assets.BuiltinSurvey, body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.DemoFill(ctx, sv, body, n, 1); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.Export(ctx, b.TempDir(), store.ExportOptions{AppVersion: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkExport100k times writing a batch of 100,000 responses (as a
+// re-export of batch 1: the same code path, plus the check of the tar's
+// hash) against the baseline of piping the same plaintext tar through the
+// stock age command into a file that is then synced. It reports the
+// baseline (age-ns/op) and the ratio (x-age).
+func BenchmarkExport100k(b *testing.B) {
+	agePath, err := exec.LookPath("age")
+	if err != nil {
+		b.Skip("the age command is not installed")
+	}
+	dir := seedDemo(b, 100_000)
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	scratch := b.TempDir()
+	first, err := st.Reexport(ctx, 1, scratch, store.ExportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids, _ := seal.ParseIdentities(assets.DemoIdentity())
+	plain := filepath.Join(scratch, "plain.tar") // demo data only
+	if err := os.WriteFile(plain, decrypt(b, first.Path, ids), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(first.Path)
+	rs, _ := seal.ParseRecipients(assets.DemoRecipient())
+	recipient := rs[0].Text
+
+	var ageTotal time.Duration
+	i := 0
+	b.SetBytes(first.FileBytes)
+	b.ResetTimer()
+	for b.Loop() {
+		out := filepath.Join(scratch, fmt.Sprint(i))
+		os.Mkdir(out, 0o700)
+		if _, err := st.Reexport(ctx, 1, out, store.ExportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(out)
+		start := time.Now()
+		in, _ := os.Open(plain)
+		cmd := exec.Command(agePath, "-r", recipient, "-o", filepath.Join(scratch, "age.out"))
+		cmd.Stdin = in
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("age: %v\n%s", err, out)
+		}
+		in.Close()
+		f, _ := os.Open(filepath.Join(scratch, "age.out"))
+		f.Sync()
+		f.Close()
+		ageTotal += time.Since(start)
+		os.Remove(filepath.Join(scratch, "age.out"))
+		i++
+		b.StartTimer()
+	}
+	b.StopTimer()
+	exportNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	ageNs := float64(ageTotal.Nanoseconds()) / float64(b.N)
+	b.ReportMetric(ageNs, "age-ns/op")
+	b.ReportMetric(exportNs/ageNs, "x-age")
+}
+
+// TestExportChild is the child process of BenchmarkExportMemory: it
+// re-exports batch 1 of $CHORUS_EXPORT_CHILD and prints the peak heap in
+// use. It does nothing in a normal test run.
+func TestExportChild(t *testing.T) {
+	dir := os.Getenv("CHORUS_EXPORT_CHILD")
+	if dir == "" {
+		t.Skip("only run by BenchmarkExportMemory")
+	}
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	if _, err := st.Reexport(ctx, 1, t.TempDir(), store.ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	close(done)
+	fmt.Printf("peak-heap-inuse %d\n", peak.Load())
+}
+
+// BenchmarkExportMemory exports 1,000 and 100,000 responses, each in a
+// child process, and reports each child's peak RSS and peak Go heap in
+// use, and the ratio of the peak RSS: flat means close to 1.
+func BenchmarkExportMemory(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	measure := func(dir string) (rss, heap float64) {
+		cmd := exec.Command(exe, "-test.run=^TestExportChild$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), "CHORUS_EXPORT_CHILD="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("child: %v\n%s", err, out)
+		}
+		var h uint64
+		if i := bytes.Index(out, []byte("peak-heap-inuse ")); i >= 0 {
+			fmt.Sscan(string(out[i+len("peak-heap-inuse "):]), &h)
+		}
+		if h == 0 {
+			b.Fatalf("child printed no peak:\n%s", out)
+		}
+		return float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024, float64(h) / (1 << 20)
+	}
+	small, large := seedDemo(b, 1_000), seedDemo(b, 100_000)
+	var rss1, heap1, rss100, heap100 float64
+	for b.Loop() {
+		rss1, heap1 = measure(small)
+		rss100, heap100 = measure(large)
+	}
+	b.ReportMetric(rss1, "rss-1k-MiB")
+	b.ReportMetric(rss100, "rss-100k-MiB")
+	b.ReportMetric(heap1, "heap-1k-MiB")
+	b.ReportMetric(heap100, "heap-100k-MiB")
+	b.ReportMetric(rss100/rss1, "x-rss")
+}
