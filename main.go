@@ -65,6 +65,7 @@ func runGUI(args []string) error {
 	demo := fs.Bool("demo", false, "demo mode: built-in survey and the demo analyst key; not for real data")
 	data := fs.String("data", "", "data folder (demo default: ~/.local/share/chorus/demo)")
 	kiosk := fs.Bool("kiosk", false, "start locked in the full-screen kiosk")
+	idle := fs.Duration("idle", chorusapp.DefaultIdleAfter, "how long with no input before the kiosk warns, then resets")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -103,9 +104,15 @@ func runGUI(args []string) error {
 		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
 		LoadSurvey:    func() (*survey.Survey, error) { return activeSurvey(st) },
 		BuiltinSurvey: builtinSurvey,
+		IdleAfter:     *idle,
+		Quit:          a.Quit,
 	})
 	a.Settings().SetTheme(shell.Theme())
+	if *kiosk {
+		shell.Lock()
+	}
 	shell.Start()
+	shell.RunTicker()
 	win.Resize(chorusapp.WindowSize)
 	win.ShowAndRun()
 	return nil

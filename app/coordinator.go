@@ -172,7 +172,7 @@ func (c *coordinatorTabs) run(work func(store.ExportOptions) (string, error)) {
 		})
 	}}
 	actor := c.sh.user.Name
-	go func() {
+	background(func() {
 		msg, err := work(opts)
 		if err == nil {
 			c.sh.cfg.Store.Audit(context.Background(), actor, "export.ui", msg)
@@ -186,7 +186,7 @@ func (c *coordinatorTabs) run(work func(store.ExportOptions) (string, error)) {
 			c.exportMsg.SetText(msg)
 			c.refreshExport()
 		})
-	}()
+	})
 }
 
 func (c *coordinatorTabs) exportProblem(err error) string {

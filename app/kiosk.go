@@ -33,6 +33,8 @@ type Config struct {
 	Clock      func() time.Time
 	// StaffLang is the staff screens' language.
 	StaffLang string
+	// IdleAfter and WarnFor override DefaultIdleAfter and DefaultWarnFor.
+	IdleAfter, WarnFor time.Duration
 }
 
 // Kiosk runs the participant's path in one window.
@@ -45,6 +47,15 @@ type Kiosk struct {
 	shownAt time.Time
 	primary *Button // what Enter does when nothing else takes it
 	visit   Visit
+	root    fyne.CanvasObject
+	display *displayBar
+
+	// OnStaff opens the staff PIN prompt (the hidden corner).
+	OnStaff func()
+
+	lastInput    time.Time
+	warning      *idleWarning
+	savedPartial func(error) // tests learn when a partial response is saved
 
 	// The screen on show; exactly one is non-nil. Tests reach widgets
 	// through these.
@@ -66,15 +77,18 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	}
 	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
 	k.body = container.NewStack()
+	k.display = newDisplayBar(k)
+	k.root = container.NewBorder(k.display.root, nil, nil, nil, k.body)
 	return k
 }
 
 // Root is the kiosk's part of the window.
-func (k *Kiosk) Root() fyne.CanvasObject { return k.body }
+func (k *Kiosk) Root() fyne.CanvasObject { return k.root }
 
 // TypedKey handles keys that no widget took: Enter does the screen's
 // primary action.
 func (k *Kiosk) TypedKey(e *fyne.KeyEvent) {
+	k.touch()
 	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
 		k.pressPrimary()
 	}
@@ -128,9 +142,12 @@ func (k *Kiosk) pressPrimary() {
 // Theme is the kiosk's theme, for the app to install.
 func (k *Kiosk) Theme() *Theme { return k.theme }
 
-// Start shows the welcome screen, with no trace of any previous visit.
+// Start shows the welcome screen, with no trace of any previous visit:
+// text size and contrast go back to normal too.
 func (k *Kiosk) Start() {
 	k.flow = nil
+	k.warning = nil
+	k.display.reset()
 	k.clear()
 	k.welcome = &welcomeScreen{k: k}
 	k.show(k.welcome.build(), nil)
@@ -145,6 +162,8 @@ func (k *Kiosk) show(obj fyne.CanvasObject, primary *Button) {
 	k.body.Objects = []fyne.CanvasObject{obj}
 	k.body.Refresh()
 	k.shownAt = k.cfg.Clock()
+	k.lastInput = k.shownAt
+	k.warning = nil
 }
 
 // settleTime is how long after a screen appears its buttons ignore taps, so
@@ -158,6 +177,7 @@ func (k *Kiosk) guard(fn func()) func() {
 		if k.cfg.Clock().Sub(k.shownAt) < settleTime {
 			return
 		}
+		k.touch()
 		fn()
 	}
 }
@@ -201,11 +221,11 @@ func (k *Kiosk) onDecline() {
 	k.declined = &declinedScreen{k: k, l: k.loc()}
 	k.flow = nil // nothing of theirs is kept
 	k.show(k.declined.build(), k.declined.finish)
-	go func() {
+	background(func() {
 		if err := k.cfg.Store.Decline(context.Background(), sv, lang, session); err != nil {
 			slog.Error("cannot record a declined consent", "err", err)
 		}
-	}()
+	})
 }
 
 // goTo shows question i, or the review when i is -1.
@@ -241,7 +261,7 @@ func (k *Kiosk) onSubmit() {
 	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, how, k.cfg.Staff, k.visit.Interpreter, k.cfg.SessionID, survey.Complete)
 	r := k.review
 	r.setBusy(true)
-	go func() {
+	background(func() {
 		_, err := k.cfg.Store.Submit(context.Background(), k.cfg.Recipients, sub)
 		fyne.Do(func() {
 			if k.flow != f {
@@ -258,7 +278,7 @@ func (k *Kiosk) onSubmit() {
 			k.flow = nil
 			k.show(k.thanks.build(), k.thanks.finish)
 		})
-	}()
+	})
 }
 
 // navBar lays out Back and Next: Back leading, Next trailing, mirrored for
@@ -306,3 +326,8 @@ func (m *minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // WindowSize is the kiosk window's size outside full screen: the 1280×800
 // laptop screens venues have.
 var WindowSize = fyne.NewSize(1280, 800)
+
+// background runs slow work (sealing, the database, PIN hashing, export)
+// off the UI goroutine; results come back through fyne.Do. Tests replace it
+// to run work in line, since Fyne's test driver runs fyne.Do in line too.
+var background = func(work func()) { go work() }

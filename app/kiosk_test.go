@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 	os.Setenv("XDG_CONFIG_HOME", tmp)
 	os.Setenv("XDG_CACHE_HOME", tmp)
 	os.Setenv("LANG", "en_GB.UTF-8")
+	background = func(work func()) { work() }
 	code := m.Run()
 	os.RemoveAll(tmp)
 	os.Exit(code)

@@ -63,7 +63,7 @@ func (s *loginScreen) onUnlock() {
 	id, pin := s.staff[i].ID, s.pin.Text
 	s.pin.SetText("") // the PIN does not stay on screen or in the widget
 	s.unlock.Disable()
-	go func() {
+	background(func() {
 		user, err := s.sh.cfg.Store.Login(context.Background(), id, pin)
 		fyne.Do(func() {
 			if s.sh.login != s {
@@ -77,7 +77,7 @@ func (s *loginScreen) onUnlock() {
 			}
 			s.sh.signedIn(user)
 		})
-	}()
+	})
 }
 
 func (s *loginScreen) problem(err error) string {

@@ -169,6 +169,7 @@ func (s *questionScreen) onChoose(code string) {
 // onTyped keeps the typed text or number as the answer.
 func (s *questionScreen) onTyped(text string) {
 	q, l := s.q, s.l
+	s.k.touch()
 	if q.Type == survey.Number {
 		text = strings.TrimSpace(text)
 		if text == "" {

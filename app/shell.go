@@ -32,6 +32,10 @@ type ShellConfig struct {
 	BuiltinSurvey func() (string, []byte)
 	Clock         func() time.Time
 	StaffLang     string
+	// IdleAfter overrides the kiosk's idle time (DefaultIdleAfter).
+	IdleAfter time.Duration
+	// Quit ends the app (staff only); nil hides the Quit button.
+	Quit func()
 }
 
 // Shell is the whole window: first-run setup, the participant kiosk, and
@@ -87,6 +91,27 @@ func (s *Shell) Theme() *Theme {
 	return &Theme{Scale: 1}
 }
 
+// Lock makes the window a kiosk: full screen, and closing it (the close
+// button, Alt+F4, the window manager) does nothing. Staff leave through the
+// PIN prompt and Quit.
+func (s *Shell) Lock() {
+	s.win.SetFullScreen(true)
+	s.win.SetCloseIntercept(func() {})
+}
+
+// RunTicker checks the kiosk for idleness once a second until the app ends.
+func (s *Shell) RunTicker() {
+	go func() {
+		for range time.Tick(time.Second) {
+			fyne.Do(func() {
+				if s.showingKiosk() {
+					s.kiosk.Tick()
+				}
+			})
+		}
+	}()
+}
+
 // Start shows setup on a new data folder, otherwise the kiosk.
 func (s *Shell) Start() {
 	ok, err := s.cfg.Store.IsSetUp(context.Background())
@@ -118,7 +143,9 @@ func (s *Shell) startKiosk() {
 	}
 	if s.kiosk == nil {
 		s.kiosk = NewKiosk(s.win, Config{Store: s.cfg.Store, Survey: sv, Recipients: rs, Device: dev,
-			Catalog: s.cfg.Catalog, Demo: s.cfg.Demo, Clock: s.cfg.Clock, StaffLang: s.cfg.StaffLang})
+			Catalog: s.cfg.Catalog, Demo: s.cfg.Demo, Clock: s.cfg.Clock, StaffLang: s.cfg.StaffLang,
+			IdleAfter: s.cfg.IdleAfter})
+		s.kiosk.OnStaff = s.ShowLogin
 		s.app.Settings().SetTheme(s.kiosk.Theme())
 	}
 	s.kiosk.SetSurvey(sv)

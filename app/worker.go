@@ -62,7 +62,15 @@ func (s *staffHome) build() fyne.CanvasObject {
 	who := widget.NewLabel(l.T("staff.signed_in", map[string]any{"Name": user.Name, "Role": l.T("staff.role." + string(user.Role))}))
 	who.TextStyle = fyne.TextStyle{Bold: true}
 	s.signOut = NewButton(l.T("staff.sign_out"), sh.signOut)
-	top := container.NewBorder(nil, nil, nil, s.signOut, who)
+	right := container.NewHBox(s.signOut)
+	if sh.cfg.Quit != nil {
+		quit := NewButton(l.T("staff.quit"), func() {
+			sh.cfg.Store.Audit(context.Background(), user.Name, "app.quit", "")
+			sh.cfg.Quit()
+		})
+		right.Add(quit)
+	}
+	top := container.NewBorder(nil, nil, nil, right, who)
 	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.tabs)
 	return s.root
 }

@@ -44,3 +44,6 @@ func Face(i int) []byte {
 
 // Icon is Chorus's application icon (PNG).
 func Icon() []byte { b, _ := files.ReadFile("icon.png"); return b }
+
+// ContrastIcon is the picture (SVG) on the high-contrast switch.
+func ContrastIcon() []byte { b, _ := files.ReadFile("faces/contrast.svg"); return b }

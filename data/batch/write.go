@@ -89,7 +89,11 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		return res, err
 	}
 	tarHash := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(enc, tarHash)}
+	// Encryption, the tar's hash and the writes to w run on a second core
+	// while this one reads the records.
+	aw := newAsyncWriter(io.MultiWriter(tarHash, enc))
+	defer aw.stop()
+	cw := &countWriter{w: aw}
 	tw := tar.NewWriter(cw)
 
 	m.Format = Format
@@ -136,6 +140,9 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		}
 	}
 	if err := tw.Close(); err != nil {
+		return res, err
+	}
+	if err := aw.Close(); err != nil {
 		return res, err
 	}
 	if err := enc.Close(); err != nil {
@@ -196,4 +203,87 @@ func (m *memberWriter) Write(p []byte) (int, error) {
 		m.progress(m.done, m.total)
 	}
 	return n, err
+}
+
+// asyncWriter passes writes, in 64 KiB buffers, to a goroutine that writes
+// them to w. At most asyncBuffers buffers are in flight.
+type asyncWriter struct {
+	full chan []byte
+	free chan []byte
+	done chan struct{}
+	buf  []byte
+	err  error // the goroutine's first error, read after done or via failed
+	fail chan struct{}
+}
+
+const asyncBuffers = 4
+
+func newAsyncWriter(w io.Writer) *asyncWriter {
+	a := &asyncWriter{
+		full: make(chan []byte, asyncBuffers),
+		free: make(chan []byte, asyncBuffers),
+		done: make(chan struct{}),
+		fail: make(chan struct{}),
+	}
+	for range asyncBuffers {
+		a.free <- make([]byte, 0, 64<<10)
+	}
+	a.buf = <-a.free
+	full := a.full
+	go func() {
+		defer close(a.done)
+		for b := range full {
+			if a.err == nil {
+				if _, err := w.Write(b); err != nil {
+					a.err = err
+					close(a.fail)
+				}
+			}
+			a.free <- b[:0]
+		}
+	}()
+	return a
+}
+
+func (a *asyncWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		select {
+		case <-a.fail:
+			return n, a.err
+		default:
+		}
+		k := copy(a.buf[len(a.buf):cap(a.buf)], p)
+		a.buf = a.buf[:len(a.buf)+k]
+		n += k
+		p = p[k:]
+		if len(a.buf) == cap(a.buf) {
+			a.full <- a.buf
+			a.buf = <-a.free
+		}
+	}
+	return n, nil
+}
+
+// Close writes what is buffered and waits for the goroutine.
+func (a *asyncWriter) Close() error {
+	if a.full == nil {
+		return a.err
+	}
+	if len(a.buf) > 0 {
+		a.full <- a.buf
+	}
+	close(a.full)
+	a.full = nil
+	<-a.done
+	return a.err
+}
+
+// stop ends the goroutine after an error elsewhere.
+func (a *asyncWriter) stop() {
+	if a.full != nil {
+		close(a.full)
+		a.full = nil
+		<-a.done
+	}
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +26,8 @@ import (
 type ExportOptions struct {
 	// AppVersion is recorded in new batches; "" for this build's version.
 	AppVersion string
+	// Staff is who exported, for the audit log; "" for "coordinator".
+	Staff string
 	// Progress, if set, is called now and then from the exporting
 	// goroutine (a UI must hand it to its own thread).
 	Progress func(ExportProgress)
@@ -400,14 +404,18 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 		Seq: seq, BatchID: m.BatchID, Path: written.Path, FileBytes: written.Bytes, FileSHA256: written.SHA256,
 		TarSHA256: res.TarSHA256, ManifestSHA256: res.ManifestSHA256, Counts: res.Manifest.Counts,
 	}
-	if reexport {
-		return out, s.Audit(ctx, "coordinator", "batch.reexported", fmt.Sprintf("batch %d written again as %s", seq, fileName))
+	actor := opts.Staff
+	if actor == "" {
+		actor = "coordinator"
 	}
-	return out, s.markExported(ctx, out, dir, fileName)
+	if reexport {
+		return out, s.Audit(ctx, actor, "batch.reexported", fmt.Sprintf("batch %d written again as %s", seq, fileName))
+	}
+	return out, s.markExported(ctx, out, dir, fileName, actor)
 }
 
 // markExported records that batch r.Seq was written and verified.
-func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName string) error {
+func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName, actor string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -423,7 +431,7 @@ func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName 
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("batch %d was marked exported meanwhile", r.Seq)
 	}
-	if err := s.audit(ctx, tx, "coordinator", "batch.exported", fmt.Sprintf("batch %d written as %s", r.Seq, fileName)); err != nil {
+	if err := s.audit(ctx, tx, actor, "batch.exported", fmt.Sprintf("batch %d written as %s", r.Seq, fileName)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -494,60 +502,137 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 	return k.w.Flush()
 }
 
+// Each member's query and the JSON fields of its columns, in order. The
+// lines are encoded without reflection; TestExportLinesAreCanonical checks
+// that they are exactly what batch.AppendLine gives for the record types.
+var (
+	responseFields = fields("id", "survey_id", "#survey_version", "survey_sha256", "language", "mode",
+		"interpreter_language", "session_id", "venue", "consent_id", "status", "started_at", "created_at", "#created_offset")
+	responsesQuery = `SELECT r.id, r.survey_id, r.survey_version, r.survey_sha256, r.language, r.mode,
+		r.interpreter_language, coalesce(r.session_id, ''), coalesce(s.venue, ''), r.consent_id, r.status, r.started_at,
+		r.created_at, r.created_offset, %s FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
+		WHERE r.batch_seq = ? ORDER BY r.seq`
+
+	memberQueries = map[string]struct {
+		query  string
+		fields []field
+	}{
+		batch.ConsentsMember: {`SELECT c.id, c.survey_id, c.survey_version, c.text_version, c.text_sha256, c.language,
+			c.format, c.purposes, c.how_given, c.mode, c.staff, coalesce(c.session_id, ''), coalesce(s.venue, ''), c.device_id,
+			c.created_at, c.created_offset FROM consents c LEFT JOIN sessions s ON s.id = c.session_id
+			WHERE c.batch_seq = ? ORDER BY c.seq`,
+			fields("id", "survey_id", "#survey_version", "text_version", "text_sha256", "language", "format", "{purposes",
+				"how_given", "mode", "staff", "session_id", "venue", "device_id", "created_at", "#created_offset")},
+		batch.DeclinedMember: {`SELECT d.survey_id, d.survey_version, d.language, coalesce(d.session_id, ''),
+			coalesce(s.venue, ''), d.day, count(*) FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
+			WHERE d.batch_seq = ? GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day
+			ORDER BY min(d.seq)`,
+			fields("survey_id", "#survey_version", "language", "session_id", "venue", "day", "#count")},
+		batch.WithdrawalsMember: {`SELECT id, response_id, consent_id, staff, created_at, created_offset
+			FROM withdrawals WHERE batch_seq = ? ORDER BY seq`,
+			fields("id", "response_id", "consent_id", "staff", "created_at", "#created_offset")},
+		batch.AuditMember: {`SELECT id, actor, action, detail, created_at, created_offset
+			FROM audit WHERE batch_seq = ? ORDER BY seq`,
+			fields("id", "actor", "action", "detail", "created_at", "#created_offset")},
+	}
+)
+
+// field is one key of a JSON line: a string, a number (#) or a JSON
+// object stored as text ({).
+type field struct {
+	prefix string // `{"key":` or `,"key":`
+	kind   byte   // 's', '#' or '{'
+}
+
+func fields(names ...string) []field {
+	out := make([]field, len(names))
+	for i, n := range names {
+		kind := byte('s')
+		if n[0] == '#' || n[0] == '{' {
+			kind, n = n[0], n[1:]
+		}
+		sep := ","
+		if i == 0 {
+			sep = "{"
+		}
+		out[i] = field{prefix: sep + `"` + n + `":`, kind: kind}
+	}
+	return out
+}
+
+// appendFields appends a JSON object's fields, without the closing brace.
+func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
+	for i, f := range fs {
+		dst = append(dst, f.prefix...)
+		v := vals[i]
+		switch f.kind {
+		case 's':
+			dst = batch.AppendJSONString(dst, v)
+		case '#':
+			if len(v) == 0 {
+				return dst, fmt.Errorf("%s is not a number", f.prefix)
+			}
+			dst = append(dst, v...)
+		case '{':
+			var b bytes.Buffer
+			if err := json.Compact(&b, v); err != nil {
+				return dst, fmt.Errorf("%s: %w", f.prefix, err)
+			}
+			dst = append(dst, b.Bytes()...)
+		}
+	}
+	return dst, nil
+}
+
 func (e *exportSource) member(ctx context.Context, name string, k *sink) error {
 	switch name {
 	case batch.ResponsesMember:
 		return e.responses(ctx, k)
-	case batch.ConsentsMember:
-		return e.consents(ctx, k)
-	case batch.DeclinedMember:
-		return eachLine(ctx, e.tx, k, `SELECT d.survey_id, d.survey_version, d.language, coalesce(d.session_id, ''),
-			coalesce(s.venue, ''), d.day, count(*) FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
-			WHERE d.batch_seq = ? GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day
-			ORDER BY min(d.seq)`, e.seq, func(rows *sql.Rows) (any, error) {
-			var d batch.Declined
-			err := rows.Scan(&d.SurveyID, &d.SurveyVersion, &d.Language, &d.SessionID, &d.Venue, &d.Day, &d.Count)
-			return &d, err
-		})
-	case batch.WithdrawalsMember:
-		return eachLine(ctx, e.tx, k, `SELECT id, response_id, consent_id, staff, created_at, created_offset
-			FROM withdrawals WHERE batch_seq = ? ORDER BY seq`, e.seq, func(rows *sql.Rows) (any, error) {
-			var w batch.Withdrawal
-			err := rows.Scan(&w.ID, &w.ResponseID, &w.ConsentID, &w.Staff, &w.CreatedAt, &w.CreatedOffset)
-			return &w, err
-		})
-	case batch.AuditMember:
-		return eachLine(ctx, e.tx, k, `SELECT id, actor, action, detail, created_at, created_offset
-			FROM audit WHERE batch_seq = ? ORDER BY seq`, e.seq, func(rows *sql.Rows) (any, error) {
-			var a batch.AuditEvent
-			err := rows.Scan(&a.ID, &a.Actor, &a.Action, &a.Detail, &a.CreatedAt, &a.CreatedOffset)
-			return &a, err
-		})
 	case batch.SurveysMember:
-		return eachLine(ctx, e.tx, k, `SELECT sha256, survey_id, version, body FROM surveys
-			WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, e.seq,
-			func(rows *sql.Rows) (any, error) {
-				var d batch.SurveyDef
-				err := rows.Scan(&d.SHA256, &d.ID, &d.Version, &d.Body)
-				return &d, err
-			})
+		return e.surveys(ctx, k)
 	}
-	return fmt.Errorf("unknown member %q", name)
+	q, ok := memberQueries[name]
+	if !ok {
+		return fmt.Errorf("unknown member %q", name)
+	}
+	rows, err := e.tx.QueryContext(ctx, q.query, e.seq)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	vals := make([]sql.RawBytes, len(q.fields))
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if k.buf, err = appendFields(k.buf[:0], q.fields, vals); err != nil {
+			return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
+		}
+		k.buf = append(k.buf, '}', '\n')
+		if err := k.line(k.buf); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
-// eachLine runs query and writes each row, as scanned by scan, as a line.
-func eachLine(ctx context.Context, tx *sql.Tx, k *sink, query string, seq int64, scan func(*sql.Rows) (any, error)) error {
-	rows, err := tx.QueryContext(ctx, query, seq)
+func (e *exportSource) surveys(ctx context.Context, k *sink) error {
+	rows, err := e.tx.QueryContext(ctx, `SELECT sha256, survey_id, version, body FROM surveys
+		WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, e.seq)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
+		var d batch.SurveyDef
+		if err := rows.Scan(&d.SHA256, &d.ID, &d.Version, &d.Body); err != nil {
 			return err
 		}
-		if k.buf, err = batch.AppendLine(k.buf[:0], v); err != nil {
+		if k.buf, err = batch.AppendLine(k.buf[:0], &d); err != nil {
 			return err
 		}
 		if err := k.line(k.buf); err != nil {
@@ -557,23 +642,7 @@ func eachLine(ctx context.Context, tx *sql.Tx, k *sink, query string, seq int64,
 	return rows.Err()
 }
 
-func (e *exportSource) consents(ctx context.Context, k *sink) error {
-	return eachLine(ctx, e.tx, k, `SELECT c.id, c.survey_id, c.survey_version, c.text_version, c.text_sha256, c.language,
-		c.format, c.purposes, c.how_given, c.mode, c.staff, coalesce(c.session_id, ''), coalesce(s.venue, ''), c.device_id,
-		c.created_at, c.created_offset FROM consents c LEFT JOIN sessions s ON s.id = c.session_id
-		WHERE c.batch_seq = ? ORDER BY c.seq`, e.seq, func(rows *sql.Rows) (any, error) {
-		var c batch.Consent
-		var purposes string
-		if err := rows.Scan(&c.ID, &c.SurveyID, &c.SurveyVersion, &c.TextVersion, &c.TextSHA256, &c.Language, &c.Format,
-			&purposes, &c.HowGiven, &c.Mode, &c.Staff, &c.SessionID, &c.Venue, &c.DeviceID, &c.CreatedAt, &c.CreatedOffset); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(purposes), &c.Purposes); err != nil {
-			return nil, fmt.Errorf("consent %s: purposes: %w", c.ID, err)
-		}
-		return &c, nil
-	})
-}
+const sealedKey = `,"sealed":"`
 
 // responses writes responses.jsonl. When sizing it reads only the length
 // of each sealed payload, not the payload.
@@ -582,45 +651,39 @@ func (e *exportSource) responses(ctx context.Context, k *sink) error {
 	if k.w == nil {
 		sealedCol = "length(r.sealed)"
 	}
-	rows, err := e.tx.QueryContext(ctx, `SELECT r.id, r.survey_id, r.survey_version, r.survey_sha256, r.language, r.mode,
-		r.interpreter_language, coalesce(r.session_id, ''), coalesce(s.venue, ''), r.consent_id, r.status, r.started_at,
-		r.created_at, r.created_offset, `+sealedCol+` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
-		WHERE r.batch_seq = ? ORDER BY r.seq`, e.seq)
+	rows, err := e.tx.QueryContext(ctx, fmt.Sprintf(responsesQuery, sealedCol), e.seq)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var r batch.Response
+	n := len(responseFields)
+	vals := make([]sql.RawBytes, n+1)
+	dest := make([]any, n+1)
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
 	var sealedLen int
+	if k.w == nil {
+		dest[n] = &sealedLen
+	}
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		dest := []any{&r.ID, &r.SurveyID, &r.SurveyVersion, &r.SurveySHA256, &r.Language, &r.Mode,
-			&r.InterpreterLanguage, &r.SessionID, &r.Venue, &r.ConsentID, &r.Status, &r.StartedAt,
-			&r.CreatedAt, &r.CreatedOffset, nil}
-		var raw sql.RawBytes
-		if k.w == nil {
-			dest[14] = &sealedLen
-		} else {
-			dest[14] = &raw
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		if k.buf, err = appendFields(k.buf[:0], responseFields, vals); err != nil {
+			return fmt.Errorf("responses.jsonl line %d: %w", k.lines+1, err)
+		}
 		if k.w == nil {
-			n, err := batch.ResponseLineSize(&r.ResponseMeta, sealedLen)
-			if err != nil {
-				return err
-			}
-			k.bytes += int64(n)
+			k.bytes += int64(len(k.buf) + len(sealedKey) + base64.StdEncoding.EncodedLen(sealedLen) + 3)
 			k.lines++
 			continue
 		}
-		r.Sealed = raw
-		if k.buf, err = batch.AppendResponse(k.buf[:0], &r); err != nil {
-			return err
-		}
+		k.buf = append(k.buf, sealedKey...)
+		k.buf = base64.StdEncoding.AppendEncode(k.buf, vals[n])
+		k.buf = append(k.buf, '"', '}', '\n')
 		if err := k.line(k.buf); err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ ALTER TABLE batches ADD COLUMN file_bytes INTEGER;        -- sha256 (above) and 
 ALTER TABLE withdrawals ADD COLUMN receipt_hash TEXT;
 ALTER TABLE withdrawals ADD COLUMN response_batch_seq INTEGER;
 
-CREATE INDEX responses_batch ON responses (batch_seq);
+CREATE INDEX responses_batch ON responses (batch_seq, survey_sha256);
 CREATE INDEX responses_consent ON responses (consent_id); -- withdrawal finds the response by consent
 CREATE INDEX consents_batch ON consents (batch_seq);
 CREATE INDEX declined_batch ON declined (batch_seq);

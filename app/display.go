@@ -1,0 +1,89 @@
+package app
+
+import (
+	"chorus/assets"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TextScales are the text sizes a participant can choose: 100%, 150%, 200%.
+var TextScales = []float32{1, 1.5, 2}
+
+// displayBar sits above every participant screen: three text sizes and a
+// high-contrast switch. The buttons show "A" at growing sizes and a
+// half-black circle, which need no words in any language.
+type displayBar struct {
+	k        *Kiosk
+	root     fyne.CanvasObject
+	sizes    []*Button
+	contrast *Button
+	corner   *hiddenCorner
+}
+
+func newDisplayBar(k *Kiosk) *displayBar {
+	d := &displayBar{k: k}
+	d.corner = newHiddenCorner(k.cfg.Clock, func() {
+		if k.OnStaff != nil {
+			k.OnStaff()
+		}
+	})
+	row := container.NewHBox(d.corner, layout.NewSpacer())
+	for i, sc := range TextScales {
+		b := NewButton([]string{"A", "A+", "A++"}[i], func() { d.setScale(sc) })
+		d.sizes = append(d.sizes, b)
+		row.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b))
+	}
+	d.contrast = NewButton("", d.toggleContrast)
+	d.contrast.SetIcon(fyne.NewStaticResource("contrast.svg", assets.ContrastIcon()))
+	row.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, d.contrast))
+	d.root = row
+	d.mark()
+	return d
+}
+
+func (d *displayBar) setScale(s float32) {
+	d.k.touch()
+	d.k.theme.Scale = s
+	d.apply()
+}
+
+func (d *displayBar) toggleContrast() {
+	d.k.touch()
+	d.k.theme.HighContrast = !d.k.theme.HighContrast
+	d.apply()
+}
+
+// reset returns to normal text and contrast for the next person.
+func (d *displayBar) reset() {
+	if d.k.theme.Scale == 1 && !d.k.theme.HighContrast {
+		return
+	}
+	d.k.theme.Scale, d.k.theme.HighContrast = 1, false
+	d.apply()
+}
+
+func (d *displayBar) apply() {
+	d.mark()
+	fyne.CurrentApp().Settings().SetTheme(d.k.theme)
+}
+
+// mark shows which size and contrast are chosen.
+func (d *displayBar) mark() {
+	for i, b := range d.sizes {
+		if TextScales[i] == d.k.theme.Scale {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+	if d.k.theme.HighContrast {
+		d.contrast.Importance = widget.HighImportance
+	} else {
+		d.contrast.Importance = widget.MediumImportance
+	}
+	d.contrast.Refresh()
+}

@@ -1,0 +1,76 @@
+package central_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"chorus/data/batch"
+	"chorus/data/batch/batchtest"
+	"chorus/data/central"
+)
+
+// BenchmarkMerge1000x100 merges 1,000 demo batches of about 100 responses
+// each (synthetic, sealed for real, with a withdrawal in most batches)
+// into a new database, opening every sealed response. It reports the time
+// for all 1,000 (ns/op), the baseline of only reading and verifying the
+// same files without a database (read-ns/op) and the ratio (x-read).
+func BenchmarkMerge1000x100(b *testing.B) {
+	const batches, per = 1000, 100
+	k := batchtest.NewKey(b, false)
+	dev := batchtest.NewDevice(b, k.Recipients, true)
+	body, err := os.ReadFile(batchtest.SurveyFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	var files []string
+	for i := range batches {
+		if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, per, uint64(i)); err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, dev.Export(out))
+	}
+
+	start := time.Now()
+	responses := 0
+	for _, f := range files {
+		bt, err := batch.Read(f, k.Identities, batch.ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		responses += int(bt.Manifest.Counts.Responses)
+		bt.Close()
+	}
+	readNs := float64(time.Since(start).Nanoseconds())
+
+	for b.Loop() {
+		b.StopTimer()
+		db, err := central.Open(filepath.Join(b.TempDir(), "central.db"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for _, f := range files {
+			if _, err := db.Merge(ctx, f, k.Identities, central.MergeOptions{Demo: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		var n int
+		db.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
+		if n == 0 || n > responses {
+			b.Fatalf("merged %d responses of %d", n, responses)
+		}
+		db.Close()
+		b.StartTimer()
+	}
+	b.StopTimer()
+	mergeNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(float64(responses), "responses")
+	b.ReportMetric(readNs, "read-ns/op")
+	b.ReportMetric(mergeNs/readNs, "x-read")
+	fmt.Fprintf(os.Stderr, "merge of %d batches, %d responses: %.1f s (goal 30 s)\n", batches, responses, mergeNs/1e9)
+}
