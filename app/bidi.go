@@ -2,14 +2,22 @@ package app
 
 import (
 	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
 
 	"golang.org/x/text/unicode/bidi"
 )
 
-// bidiVisual reorders each line of s from logical to visual order with the
+// bidiVisual reorders the runs of each line of s into visual order with the
 // Unicode Bidirectional Algorithm, paragraph direction right to left, so
 // that digits, Latin words and brackets inside Arabic or Urdu text come out
-// where a reader expects them (Fyne 2.7 does not do this itself).
+// where a reader expects them.
+//
+// Fyne 2.7 shapes each run of one script and direction correctly on its own
+// (a run of Arabic letters comes out right to left) but places the runs left
+// to right in the order they come (fyne-io/fyne#90). So the runs are put in
+// visual order here and the letters inside each run are left alone.
 func bidiVisual(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, line := range lines {
@@ -30,15 +38,140 @@ func visualLine(line string) string {
 	if err != nil {
 		return line
 	}
-	var b strings.Builder
-	for i := range o.NumRuns() {
+	// x/text gives the runs in logical order with their direction. In a
+	// right-to-left paragraph, rule L2 of the algorithm puts them in reverse
+	// order, except that neighbouring left-to-right runs (level 2) are
+	// reversed twice and so keep their order.
+	type run struct {
+		text string
+		ltr  bool
+	}
+	runs := make([]run, o.NumRuns())
+	for i := range runs {
 		r := o.Run(i)
-		text := r.String()
-		if r.Direction() == bidi.RightToLeft {
-			b.WriteString(bidi.ReverseString(text))
-		} else {
-			b.WriteString(text)
+		runs[len(runs)-1-i] = run{r.String(), r.Direction() == bidi.LeftToRight}
+	}
+	for i := 0; i < len(runs); {
+		j := i
+		for j < len(runs) && runs[j].ltr {
+			j++
 		}
+		for a, b := i, j-1; a < b; a, b = a+1, b-1 {
+			runs[a], runs[b] = runs[b], runs[a]
+		}
+		i = max(j, i+1)
+	}
+	var b strings.Builder
+	for _, r := range runs {
+		if r.ltr {
+			b.WriteString(r.text)
+			continue
+		}
+		b.WriteString(rtlRun(r.text))
 	}
 	return b.String()
+}
+
+// rtlRun lays out one right-to-left run for Fyne. Fyne shapes a sequence
+// of letters (with the spaces between its words) right to left itself, but
+// places everything else, full stops, brackets, colons, in logical order and
+// unmirrored. So the run is cut into letter chunks and neutral chunks, the
+// chunks are put in reverse (visual) order, and each neutral chunk is
+// reversed and its brackets mirrored; the letters are left to Fyne.
+func rtlRun(text string) string {
+	type chunk struct {
+		runes  []rune
+		letter bool
+	}
+	var chunks []chunk
+	for _, r := range text {
+		l := !neutral(r)
+		if n := len(chunks); n > 0 && chunks[n-1].letter == l {
+			chunks[n-1].runes = append(chunks[n-1].runes, r)
+			continue
+		}
+		chunks = append(chunks, chunk{[]rune{r}, l})
+	}
+	// Spaces between two letter chunks stay inside one chunk: Fyne handles
+	// words separated by spaces.
+	var merged []textChunk
+	for i := 0; i < len(chunks); i++ {
+		c := chunks[i]
+		n := len(merged)
+		if c.letter && n >= 2 && merged[n-1].isSpace() && merged[n-2].letter {
+			merged[n-2].runes = append(append(merged[n-2].runes, merged[n-1].runes...), c.runes...)
+			merged = merged[:n-1]
+			continue
+		}
+		merged = append(merged, chunkOf(c.runes, c.letter))
+	}
+	var b strings.Builder
+	for i := len(merged) - 1; i >= 0; i-- {
+		c := merged[i]
+		if c.letter {
+			b.WriteString(string(c.runes))
+			continue
+		}
+		// Fenced by left-to-right marks, Fyne treats the chunk as left to
+		// right: it keeps this order and does not mirror it again.
+		b.WriteString(lrm)
+		for k := len(c.runes) - 1; k >= 0; k-- {
+			b.WriteRune(mirror(c.runes[k]))
+		}
+		b.WriteString(lrm)
+	}
+	return b.String()
+}
+
+// lrm is U+200E LEFT-TO-RIGHT MARK: invisible, strongly left to right.
+const lrm = "\u200e"
+
+type textChunk struct {
+	runes  []rune
+	letter bool
+}
+
+func chunkOf(r []rune, letter bool) textChunk { return textChunk{r, letter} }
+
+func (c textChunk) isSpace() bool { return !c.letter && strings.TrimSpace(string(c.runes)) == "" }
+
+func neutral(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) }
+
+// mirror returns the mirrored form of a bracket (Unicode Bidi_Mirrored).
+func mirror(r rune) rune {
+	if m, ok := mirrored[r]; ok {
+		return m
+	}
+	return r
+}
+
+var mirrored = map[rune]rune{
+	'(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '}': '{', '<': '>', '>': '<',
+	'«': '»', '»': '«', '‹': '›', '›': '‹',
+}
+
+// wrapRTL breaks right-to-left text into lines no wider than width (in
+// logical order, as a reader reads them), then puts each line in visual
+// order. Fyne must not wrap the result itself: it would break the visual
+// order in the wrong places.
+func wrapRTL(text string, size float32, style fyne.TextStyle, width float32) string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		words := strings.Fields(para)
+		line := ""
+		for _, w := range words {
+			try := w
+			if line != "" {
+				try = line + " " + w
+			}
+			if line != "" && width > 0 && fyne.MeasureText(try, size, style).Width > width {
+				out = append(out, visualLine(line))
+				line = w
+				continue
+			}
+			line = try
+		}
+		out = append(out, visualLine(line))
+	}
+	return strings.Join(out, "\n")
 }

@@ -62,12 +62,14 @@ func (d *displayBar) reset() {
 		return
 	}
 	d.k.theme.Scale, d.k.theme.HighContrast = 1, false
-	d.apply()
+	d.mark()
+	fyne.CurrentApp().Settings().SetTheme(d.k.theme) // Start builds the next screen
 }
 
 func (d *displayBar) apply() {
 	d.mark()
 	fyne.CurrentApp().Settings().SetTheme(d.k.theme)
+	d.k.redraw()
 }
 
 // mark shows which size and contrast are chosen.

@@ -92,7 +92,7 @@ func (k *Kiosk) showWarning(left time.Duration) {
 		k.body.Add(w.root)
 		k.win.Canvas().Focus(w.moreTime)
 	}
-	k.warning.count.SetText(visual(l.Lang, l.N("idle.countdown", secs)))
+	setText(l, k.warning.count, l.N("idle.countdown", secs))
 }
 
 func (k *Kiosk) hideWarning() {

@@ -182,6 +182,42 @@ func (k *Kiosk) guard(fn func()) func() {
 	}
 }
 
+// redraw rebuilds the screen on show, keeping the visit, after the text
+// size or contrast changed (right-to-left text is wrapped by Chorus and must
+// be wrapped again).
+func (k *Kiosk) redraw() {
+	k.setWidth()
+	switch {
+	case k.welcome != nil:
+		k.clear()
+		k.welcome = &welcomeScreen{k: k}
+		k.show(k.welcome.build(), nil)
+	case k.consent != nil:
+		k.flow.Purposes = k.consent.chosen
+		k.showConsent()
+	case k.question != nil:
+		k.goTo(k.flow.Index)
+	case k.review != nil:
+		k.showReview()
+	case k.thanks != nil:
+		t := k.thanks
+		k.clear()
+		k.thanks = &thanksScreen{k: k, l: t.l, receipt: t.receipt}
+		k.show(k.thanks.build(), k.thanks.finish)
+	case k.declined != nil:
+		k.clear()
+		k.declined = &declinedScreen{k: k, l: k.declined.l}
+		k.show(k.declined.build(), k.declined.finish)
+	}
+}
+
+// setWidth tells right-to-left wrapping how wide the screen is.
+func (k *Kiosk) setWidth() {
+	if w := k.win.Canvas().Size().Width; w > 300 {
+		rtlWidth = w - 140
+	}
+}
+
 func (k *Kiosk) clear() {
 	k.welcome, k.consent, k.question, k.review, k.thanks, k.declined = nil, nil, nil, nil, nil, nil
 }
@@ -198,6 +234,7 @@ func (k *Kiosk) onLanguage(tag string) {
 	if !k.cfg.Survey.HasLanguage(tag) {
 		return // P10: consent only in languages whose consent text exists
 	}
+	k.setWidth()
 	k.flow = NewFlow(tag, k.cfg.Clock())
 	k.showConsent()
 }

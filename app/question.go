@@ -190,10 +190,10 @@ func (s *questionScreen) onTyped(text string) {
 	s.set(survey.Answer{Text: text})
 	left := q.Limit() - utf8.RuneCountInString(text)
 	if left >= 0 {
-		s.counter.SetText(visual(l.Lang, l.N("question.chars_left", left)))
+		setText(l, s.counter, l.N("question.chars_left", left))
 		s.counter.Importance = widget.MediumImportance
 	} else {
-		s.counter.SetText(visual(l.Lang, l.N("question.chars_over", -left)))
+		setText(l, s.counter, l.N("question.chars_over", -left))
 		s.counter.Importance = widget.DangerImportance
 	}
 	s.counter.Refresh()
@@ -248,6 +248,6 @@ func (s *questionScreen) problem(err error) string {
 }
 
 func (s *questionScreen) warn(msg string) {
-	s.message.SetText(visual(s.l.Lang, msg))
+	setText(s.l, s.message, msg)
 	s.message.Show()
 }

@@ -38,10 +38,11 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 		text := answerText(l, q, k.flow.Answers[q.ID], lang)
 		b := k.button(l, l.T("review.change"), false, func() { k.goTo(i) })
 		s.change[q.ID] = b
-		item := container.NewVBox(
-			para(l, q.Text.In(lang), theme.SizeNameText, true),
-			para(l, text, theme.SizeNameText, false),
-		)
+		qt, at := para(l, "", theme.SizeNameText, true), para(l, "", theme.SizeNameText, false)
+		narrow := rtlWidth - 260 // beside the Change button
+		setTextWidth(l, qt, q.Text.In(lang), narrow)
+		setTextWidth(l, at, text, narrow)
+		item := container.NewVBox(qt, at)
 		var row fyne.CanvasObject
 		if l.Lang.RTL() {
 			row = container.NewBorder(nil, nil, big(b), nil, item)

@@ -17,12 +17,37 @@ func (l *Localizer) align() fyne.TextAlign {
 
 // para is a wrapped paragraph in the localizer's direction.
 func para(l *Localizer, text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
-	lb := widget.NewLabel(visual(l.Lang, text))
+	lb := widget.NewLabel("")
 	lb.Wrapping = fyne.TextWrapWord
 	lb.Alignment = l.align()
 	lb.SizeName = size
 	lb.TextStyle = fyne.TextStyle{Bold: bold}
+	setText(l, lb, text)
 	return lb
+}
+
+// rtlWidth is how wide a right-to-left paragraph may be; the kiosk sets it
+// from its window. Right-to-left text is wrapped by Chorus, not Fyne.
+var rtlWidth float32 = 1100
+
+// setText puts text on a label in the localizer's direction: for
+// right-to-left languages wrapped and reordered by wrapRTL.
+func setText(l *Localizer, lb *widget.Label, text string) {
+	setTextWidth(l, lb, text, rtlWidth)
+}
+
+// setTextWidth is setText for a label narrower than the screen.
+func setTextWidth(l *Localizer, lb *widget.Label, text string, width float32) {
+	if !l.Lang.RTL() {
+		lb.SetText(text)
+		return
+	}
+	lb.Wrapping = fyne.TextWrapOff
+	size := theme.TextSize()
+	if lb.SizeName != "" {
+		size = fyne.CurrentApp().Settings().Theme().Size(lb.SizeName)
+	}
+	lb.SetText(wrapRTL(text, size, lb.TextStyle, width))
 }
 
 func heading(l *Localizer, text string) *widget.Label {

@@ -253,7 +253,7 @@ func (s *staffHome) onWithdraw() {
 		msg = pl.T("withdraw.done_queued")
 		s.receipt.SetText("")
 	}
-	s.withdrawMsg.SetText(visual(lang, msg))
+	setText(pl, s.withdrawMsg, msg)
 	s.withdrawMsg.Alignment = pl.align()
 	s.withdrawMsg.Refresh()
 }
