@@ -148,6 +148,7 @@ func (k *Kiosk) Start() {
 	k.flow = nil
 	k.warning = nil
 	k.display.reset()
+	k.useFonts("")
 	k.clear()
 	k.welcome = &welcomeScreen{k: k}
 	k.show(k.welcome.build(), nil)
@@ -180,6 +181,17 @@ func (k *Kiosk) guard(fn func()) func() {
 		k.touch()
 		fn()
 	}
+}
+
+// useFonts installs the fonts language tag needs, or Fyne's own.
+func (k *Kiosk) useFonts(tag string) {
+	lang, _ := k.cfg.Catalog.Language(tag)
+	reg, bold := scriptFonts(lang)
+	if reg == k.theme.ScriptFont && bold == k.theme.ScriptBold {
+		return
+	}
+	k.theme.ScriptFont, k.theme.ScriptBold = reg, bold
+	fyne.CurrentApp().Settings().SetTheme(k.theme)
 }
 
 // redraw rebuilds the screen on show, keeping the visit, after the text
@@ -236,6 +248,7 @@ func (k *Kiosk) onLanguage(tag string) {
 	}
 	k.setWidth()
 	k.flow = NewFlow(tag, k.cfg.Clock())
+	k.useFonts(tag)
 	k.showConsent()
 }
 

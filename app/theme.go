@@ -13,6 +13,9 @@ import (
 type Theme struct {
 	Scale        float32
 	HighContrast bool
+	// ScriptFont and ScriptBold, when set, replace Fyne's font for the
+	// participant on screen (see scriptFonts).
+	ScriptFont, ScriptBold fyne.Resource
 }
 
 var _ fyne.Theme = (*Theme)(nil)
@@ -115,7 +118,15 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 // Font implements fyne.Theme with Fyne's bundled font, which falls back glyph
 // by glyph to system fonts for other scripts. A global font for one script
 // would break the others.
-func (t *Theme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }
+func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
+	if t.ScriptFont != nil && !s.Monospace {
+		if s.Bold && t.ScriptBold != nil {
+			return t.ScriptBold
+		}
+		return t.ScriptFont
+	}
+	return theme.DefaultTheme().Font(s)
+}
 
 // Icon implements fyne.Theme.
 func (t *Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
