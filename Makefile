@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench e2e deps-build deps-test deps-e2e clean central
+.PHONY: run test build vet bench e2e screenshots deps-build deps-test deps-e2e clean central
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -30,6 +30,15 @@ vet:
 ## bench: benchmarks, each with its baseline in the same run
 bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'Submit|RawInsert' -benchtime 300x -count 5 ./data/store
+
+## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
+## path, one sealed response, then attempts to leave the kiosk
+e2e: deps-build deps-e2e build
+	python3 scripts/e2e.py
+
+## screenshots: every participant screen in LANG_TAG (default en) to shots/
+screenshots: deps-build deps-e2e build
+	python3 scripts/walk.py --lang $${LANG_TAG:-en} --out shots/$${LANG_TAG:-en}
 
 deps-build:
 	@scripts/install-deps build

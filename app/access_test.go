@@ -373,3 +373,13 @@ func TestRepeatTapCountsOnce(t *testing.T) {
 		t.Errorf("after a double tap the answer is %q, want yes", got)
 	}
 }
+
+// TestTextBoxIsNoKeyboardTrap: Tab leaves a multi-line answer box rather
+// than typing a tab into it (WCAG 2.1.2).
+func TestTextBoxIsNoKeyboardTrap(t *testing.T) {
+	test.NewTempApp(t)
+	var box fyne.Tabbable = newAnswerBox()
+	if box.AcceptsTab() {
+		t.Fatal("the answer box takes Tab, trapping keyboard users")
+	}
+}

@@ -30,3 +30,21 @@ func (b *Button) TypedKey(e *fyne.KeyEvent) {
 	}
 	b.Button.TypedKey(e)
 }
+
+// answerBox is a multi-line text box that lets Tab move focus on, as every
+// other control does, instead of typing a tab: a keyboard user must never
+// be trapped in it (WCAG 2.1.2).
+type answerBox struct {
+	widget.Entry
+}
+
+func newAnswerBox() *answerBox {
+	e := &answerBox{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab implements fyne.Tabbable: it does not.
+func (e *answerBox) AcceptsTab() bool { return false }

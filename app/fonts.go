@@ -65,12 +65,12 @@ func MissingGlyphs(texts map[string]map[string]string) []GlyphGap {
 	defer glyphs.release()
 
 	var gaps []GlyphGap
-	for _, lang := range sortedKeys(texts) {
+	for _, lang := range sortedStringKeys(texts) {
 		byWhere := texts[lang]
-		for _, where := range sortedKeys(byWhere) {
+		for _, where := range sortedStringKeys(byWhere) {
 			seen := map[rune]bool{}
 			for _, r := range byWhere[where] {
-				if seen[r] || invisible(r) {
+				if seen[r] || needsNoGlyph(r) {
 					continue
 				}
 				seen[r] = true
@@ -89,7 +89,7 @@ func UnshowableLanguages(gaps []GlyphGap) []string {
 	for _, g := range gaps {
 		set[g.Lang] = true
 	}
-	return sortedKeys(set)
+	return sortedStringKeys(set)
 }
 
 // UIAndSurveyTexts gathers every text a participant can be shown, by
@@ -176,10 +176,10 @@ func translationStrings(fsys fs.FS, name string) map[string]string {
 	return out
 }
 
-// invisible reports whether r draws nothing of its own, so needs no glyph:
+// needsNoGlyph reports whether r draws nothing of its own, so needs no glyph:
 // control characters (newline, tab), format characters (LRM, RLM, ZWJ,
 // ZWNJ, bidi isolates, soft hyphen), variation selectors, and the space.
-func invisible(r rune) bool {
+func needsNoGlyph(r rune) bool {
 	return r == ' ' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
 		unicode.Is(unicode.Variation_Selector, r)
 }
@@ -212,7 +212,7 @@ func (c *glyphChecker) covered(r rune) bool {
 		c.known = map[rune]bool{}
 	}
 	c.loadBundled()
-	ok := has(c.regular, r) && has(c.bold, r)
+	ok := anyFaceHas(c.regular, r) && anyFaceHas(c.bold, r)
 	if !ok {
 		if face := c.resolve(r); face != nil {
 			_, ok = face.NominalGlyph(r)
@@ -222,7 +222,7 @@ func (c *glyphChecker) covered(r rune) bool {
 	return ok
 }
 
-func has(faces []*font.Face, r rune) bool {
+func anyFaceHas(faces []*font.Face, r rune) bool {
 	for _, f := range faces {
 		if _, ok := f.NominalGlyph(r); ok {
 			return true
@@ -303,7 +303,7 @@ type quietLog struct{}
 
 func (quietLog) Printf(string, ...any) {}
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedStringKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

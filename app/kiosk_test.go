@@ -353,6 +353,8 @@ func visibleTexts(obj fyne.CanvasObject) []string {
 			out = append(out, w.Text)
 		case *widget.Entry:
 			out = append(out, w.Text)
+		case *answerBox:
+			out = append(out, w.Text)
 		case *Button:
 			out = append(out, w.Text)
 		case *Choice:

@@ -34,6 +34,7 @@ type questionScreen struct {
 	back     *Button
 	next     *Button
 	focus    fyne.Focusable // where typing goes when the screen opens
+	box      *answerBox     // the multi-line box, if any (s.entry is inside it)
 }
 
 func (s *questionScreen) build() fyne.CanvasObject {
@@ -119,15 +120,20 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 			s.entry = widget.NewEntry()
 			s.entry.OnSubmitted = func(string) { k.pressPrimary() }
 		} else {
-			s.entry = widget.NewMultiLineEntry()
-			s.entry.Wrapping = fyne.TextWrapWord
-			s.entry.SetMinRowsVisible(5)
+			box := newAnswerBox()
+			box.SetMinRowsVisible(5)
+			s.entry = &box.Entry
+			s.box = box
 		}
 		s.entry.SetText(ans.Text)
 		s.counter = para(l, "", theme.SizeNameText, false)
 		s.entry.OnChanged = s.onTyped
 		s.onTyped(ans.Text)
 		s.focus = s.entry
+		if s.box != nil {
+			s.focus = s.box
+			return container.NewVBox(s.box, s.counter)
+		}
 		if q.Limit() <= shortText {
 			s.counter.Hide() // the box itself stops at the limit
 			return container.NewVBox(container.New(&minSize{min: fyne.NewSize(320, MinTarget)}, s.entry), s.counter)

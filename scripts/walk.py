@@ -30,6 +30,7 @@ def sh(*args, check=True):
 class Walk:
     def __init__(self, a):
         self.a = a
+        a.text = getattr(a, "text", "The nurse was kind (thank you!) - 100%")
         self.n = 0
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
@@ -77,6 +78,10 @@ class Walk:
                 self.choose_first()
             elif t == "text":
                 sh("xdotool", "type", "--delay", "15", self.a.text[: q.get("max_length", 2000)])
+                if self.a.keyboard and q.get("max_length", 2000) > 60:
+                    # Enter in a multi-line box types a new line: Tab past
+                    # Back to Next instead.
+                    self.key("Tab", "Tab")
             elif t == "number":
                 sh("xdotool", "type", str(q.get("min", 1)))
             time.sleep(0.3)
@@ -90,6 +95,20 @@ class Walk:
         self.shot("welcome-after")
 
 
+def start_display():
+    """Starts Xvfb on :99 unless DISPLAY is set; returns the processes."""
+    procs = []
+    if not os.environ.get("DISPLAY"):
+        os.environ["DISPLAY"] = ":99"
+        procs.append(subprocess.Popen(["Xvfb", ":99", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(100):
+            if subprocess.run(["xdpyinfo"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+    return procs
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--lang", default="en")
@@ -100,15 +119,7 @@ def main():
     p.add_argument("--keep", action="store_true", help="leave the app running")
     a = p.parse_args()
 
-    procs = []
-    if not os.environ.get("DISPLAY"):
-        os.environ["DISPLAY"] = ":99"
-        procs.append(subprocess.Popen(["Xvfb", ":99", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for _ in range(100):
-            if subprocess.run(["xdpyinfo"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
+    procs = start_display()
     home = tempfile.mkdtemp(prefix="chorus-walk-")
     data = os.path.join(home, "data")
     env = dict(os.environ, HOME=home, LANG="en_GB.UTF-8")
