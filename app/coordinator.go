@@ -314,7 +314,35 @@ func (c *coordinatorTabs) surveyTab() fyne.CanvasObject {
 	c.surveyMsg.Wrapping = fyne.TextWrapWord
 	c.surveyMsg.TextStyle = fyne.TextStyle{Monospace: true}
 	return container.NewVScroll(container.NewVBox(heading(l, l.T("staff.survey_title")), current,
-		container.NewBorder(nil, nil, nil, choose, c.surveyFile), c.loadSurvey, c.surveyMsg))
+		container.NewBorder(nil, nil, nil, choose, c.surveyFile), c.loadSurvey, c.surveyMsg,
+		widget.NewSeparator(), c.languages()))
+}
+
+// languages lists each language with its direction and review status, and
+// says which this machine cannot show.
+func (c *coordinatorTabs) languages() fyne.CanvasObject {
+	l, sh := c.l, c.sh
+	box := container.NewVBox(widget.NewLabelWithStyle(l.T("staff.languages"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if sh.unshowable == nil {
+		box.Add(widget.NewLabel(l.T("staff.fonts_checking")))
+	} else if len(sh.unshowable) > 0 {
+		warn := widget.NewLabel(l.T("staff.fonts_missing", map[string]any{"Languages": strings.Join(sh.unshowable, ", ")}))
+		warn.Importance = widget.DangerImportance
+		warn.Wrapping = fyne.TextWrapWord
+		box.Add(warn)
+	}
+	for _, lang := range sh.cfg.Catalog.Languages() {
+		status := l.T("staff.status_reviewed")
+		if lang.Status != "reviewed" {
+			status = l.T("staff.status_draft")
+		}
+		dir := ""
+		if lang.RTL() {
+			dir = " · " + l.T("staff.rtl")
+		}
+		box.Add(widget.NewLabel(fmt.Sprintf("%s (%s)%s — %s", lang.EnglishName(), lang.Tag, dir, status)))
+	}
+	return box
 }
 
 // onLoadSurvey validates a survey file and uses it; on any problem the

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"chorus/data/seal"
@@ -50,6 +51,10 @@ type Shell struct {
 
 	user    *store.Staff   // signed in, or nil
 	session *store.Session // open session, or nil
+
+	// unshowable lists languages this machine's fonts cannot draw; nil
+	// until the start-up check has run.
+	unshowable []string
 
 	// The staff screen on show, if any, for tests.
 	setup *setupScreen
@@ -150,6 +155,25 @@ func (s *Shell) startKiosk() {
 	}
 	s.kiosk.SetSurvey(sv)
 	s.showKiosk(Visit{})
+	s.checkFonts(sv)
+}
+
+// checkFonts finds the languages whose text this machine cannot draw, for
+// the coordinator, off the UI goroutine.
+func (s *Shell) checkFonts(sv *survey.Survey) {
+	cat := s.cfg.Catalog
+	background(func() {
+		bad := UnshowableLanguages(MissingGlyphs(UIAndSurveyTexts(cat, sv)))
+		for _, l := range cat.Languages() {
+			if reg, _ := scriptFonts(l); l.RTL() && reg == nil && !slices.Contains(bad, l.Tag) {
+				bad = append(bad, l.Tag) // letters would split across fonts
+			}
+		}
+		if len(bad) > 0 {
+			slog.Warn("some languages cannot be shown on this machine; install fonts-noto-core and fonts-noto-cjk", "languages", bad)
+		}
+		fyne.Do(func() { s.unshowable = bad })
+	})
 }
 
 // showKiosk hands the window to participants.
