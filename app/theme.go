@@ -59,17 +59,21 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 			theme.ColorNameSeparator, theme.ColorNameScrollBar:
 			return white
 		case theme.ColorNameButton:
-			return black
-		case theme.ColorNameDisabled, theme.ColorNameDisabledButton:
-			return color.NRGBA{0xb0, 0xb0, 0xb0, 0xff}
+			return color.NRGBA{0x3a, 0x3a, 0x3a, 0xff} // a button must look like one on black
+		case theme.ColorNameDisabledButton:
+			return color.NRGBA{0x26, 0x26, 0x26, 0xff}
+		case theme.ColorNameDisabled:
+			return color.NRGBA{0xcf, 0xcf, 0xcf, 0xff}
 		case theme.ColorNamePrimary, theme.ColorNameHyperlink:
 			return yellow
 		case theme.ColorNameFocus:
 			return color.NRGBA{0xff, 0xff, 0xff, 0x55}
 		case theme.ColorNameForegroundOnPrimary:
 			return black
-		case theme.ColorNameSelection, theme.ColorNameHover, theme.ColorNamePressed:
-			return color.NRGBA{0x33, 0x33, 0x33, 0xff}
+		case theme.ColorNameSelection:
+			return color.NRGBA{0x1a, 0x3a, 0x6e, 0xff}
+		case theme.ColorNameHover, theme.ColorNamePressed:
+			return color.NRGBA{0x55, 0x55, 0x55, 0xff}
 		case theme.ColorNameError, theme.ColorNameForegroundOnError:
 			return cyan
 		case theme.ColorNameShadow:
@@ -137,25 +141,28 @@ func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
 	if s <= 0 {
 		s = 1
 	}
+	// Body text grows fully; headings, spacing and icons grow less, so that
+	// at 200% a question and its answers still fit a 1280×800 screen.
+	half := 1 + (s-1)/2
 	switch n {
 	case theme.SizeNameText:
 		return 20 * s
 	case theme.SizeNameHeadingText:
-		return 30 * s
+		return max(30*half, 20*s+4) // never smaller than the body text
 	case sizeNameReceipt:
-		return 48 * s
+		return 48 * half
 	case theme.SizeNameSubHeadingText:
-		return 24 * s
+		return 24 * half
 	case theme.SizeNameCaptionText:
 		return 16 * s
 	case theme.SizeNameInlineIcon:
-		return 28 * s
+		return 28 * half
 	case theme.SizeNamePadding:
-		return 6 * s
+		return 6
 	case theme.SizeNameInnerPadding:
-		return 14 * s
+		return 14 * half
 	case theme.SizeNameLineSpacing:
-		return 6 * s
+		return 6 * half
 	case theme.SizeNameInputBorder:
 		return 2
 	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:

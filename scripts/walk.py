@@ -67,6 +67,15 @@ class Walk:
         if self.a.lang not in tags:
             sys.exit(f"the built-in survey has no {self.a.lang}")
         time.sleep(SETTLE)
+        # The display bar's buttons come after the languages in Tab order:
+        # A, A+, A++, then high contrast.
+        sizes = {1.0: 1, 1.5: 2, 2.0: 3}
+        if getattr(self.a, "scale", 1.0) != 1.0:
+            self.key(*(["Tab"] * (len(tags) + sizes[self.a.scale])), "space")
+            time.sleep(SETTLE)
+        if getattr(self.a, "contrast", False):
+            self.key(*(["Tab"] * (len(tags) + 4)), "space")
+            time.sleep(SETTLE)
         self.shot("welcome")
         self.key(*(["Tab"] * (tags.index(self.a.lang) + 1)), "space")
         time.sleep(SETTLE)
@@ -117,6 +126,8 @@ def main():
     p.add_argument("--keyboard", action="store_true")
     p.add_argument("--text", default="The nurse was kind (thank you!) - 100%")
     p.add_argument("--keep", action="store_true", help="leave the app running")
+    p.add_argument("--scale", type=float, default=1.0, help="text size: 1, 1.5 or 2")
+    p.add_argument("--contrast", action="store_true", help="switch high contrast on")
     a = p.parse_args()
 
     procs = start_display()
