@@ -381,5 +381,5 @@ func (c *coordinatorTabs) auditTab() fyne.CanvasObject {
 		fmt.Fprintf(&b, "%s  %-14s  %-16s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Actor, e.Action, e.Detail)
 	}
 	c.audit.SetText(b.String())
-	return container.NewVScroll(c.audit)
+	return container.NewScroll(c.audit) // long lines scroll sideways instead of widening the window
 }
