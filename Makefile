@@ -29,7 +29,9 @@ vet:
 
 ## bench: benchmarks, each with its baseline in the same run
 bench: deps-test
-	$(GO) test -tags ci -run '^$$' -bench 'Submit|RawInsert' -benchtime 300x -count 5 ./data/store
+	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
+	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
+	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100' -benchtime 1x -timeout 30m ./data/central
 
 ## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
 ## path, one sealed response, then attempts to leave the kiosk

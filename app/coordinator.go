@@ -107,8 +107,7 @@ func (c *coordinatorTabs) refreshExport() {
 	if len(batches) == 0 {
 		c.history.Add(widget.NewLabel(l.T("staff.no_exports")))
 	}
-	for i := len(batches) - 1; i >= 0; i-- {
-		b := batches[i]
+	for _, b := range batches { // newest first
 		when := l.T("staff.pending")
 		if !b.Pending() {
 			when = b.ExportedAt.Local().Format("Mon 2 Jan 2006 15:04")
@@ -164,19 +163,15 @@ func (c *coordinatorTabs) run(work func(store.ExportOptions) (string, error)) {
 	c.progress.SetValue(0)
 	c.progress.Show()
 	c.exportMsg.SetText(c.l.T("staff.exporting"))
-	opts := store.ExportOptions{Progress: func(p store.ExportProgress) {
+	opts := store.ExportOptions{Staff: c.sh.user.Name, Progress: func(p store.ExportProgress) {
 		fyne.Do(func() {
 			if p.Total > 0 {
 				c.progress.SetValue(float64(p.Done) / float64(p.Total))
 			}
 		})
 	}}
-	actor := c.sh.user.Name
 	background(func() {
 		msg, err := work(opts)
-		if err == nil {
-			c.sh.cfg.Store.Audit(context.Background(), actor, "export.ui", msg)
-		}
 		fyne.Do(func() {
 			c.export.Enable()
 			c.progress.Hide()

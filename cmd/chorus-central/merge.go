@@ -5,6 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"chorus/data/central"
 )
@@ -27,26 +30,40 @@ func runMerge(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	_, statErr := os.Stat(*dbPath)
+	isNew := errors.Is(statErr, fs.ErrNotExist)
 	db, err := central.Open(*dbPath, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	merged := 0
+	defer func() {
+		db.Close()
+		if isNew && merged == 0 { // a failed first run leaves no empty database behind
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(*dbPath + suffix)
+			}
+		}
+	}()
 	ctx := context.Background()
 	failed := false
-	for _, f := range files {
-		res, err := db.Merge(ctx, f, ids, central.MergeOptions{Demo: *demo})
-		if errors.Is(err, central.ErrDemo) {
-			err = withHint(fmt.Errorf("%s: %w", f, err), "keep demo and real data in separate databases (--db)")
-		} else if err != nil {
-			err = fileError(f, err)
+	err = db.MergeFiles(ctx, files, ids, central.MergeOptions{Demo: *demo}, func(res central.MergeResult, err error) {
+		switch {
+		case errors.Is(err, central.ErrDemo):
+			err = withHint(fmt.Errorf("%s: %w", filepath.Base(res.File), err), "keep demo and real data in separate databases (--db)")
+		case err != nil:
+			err = fileError(res.File, err)
 		}
 		if err != nil {
 			c.report(err)
 			failed = true
-			continue
+			return
 		}
+		merged++
 		fmt.Fprintln(c.stdout, res.Summary())
+	})
+	if err != nil {
+		return err
 	}
 	problems, err := db.Check(ctx)
 	if err != nil {

@@ -22,7 +22,8 @@
 //     arrive in any order.
 //   - Withdrawals delete the response and its consent record and keep the
 //     response id, so the response never comes back, even from an older
-//     batch merged later.
+//     batch merged later. Deleted rows are zeroed (secure_delete) and
+//     [DB.Close] truncates the write-ahead log.
 //   - A database takes either demo batches or real ones, decided by its
 //     first merge ([ErrDemo]).
 //
@@ -89,8 +90,16 @@ func Open(path string, clock func() time.Time) (*DB, error) {
 	return c, nil
 }
 
-// Close closes the database.
-func (c *DB) Close() error { return c.db.Close() }
+// Close closes the database. It first copies the write-ahead log into
+// the database and truncates it, so rows deleted by withdrawals (zeroed,
+// the database runs with secure_delete) leave no copy behind.
+func (c *DB) Close() error {
+	_, err := c.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	if cerr := c.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
 // SQL gives tests and reports direct access.
 func (c *DB) SQL() *sql.DB { return c.db }

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"chorus/data/batch"
 	"chorus/data/seal"
@@ -84,6 +86,51 @@ func (c *DB) Merge(ctx context.Context, path string, ids []age.Identity, opts Me
 	}
 	defer b.Close()
 	return c.MergeBatch(ctx, b, ids, opts)
+}
+
+// MergeFiles merges the batch files at paths in order, as [DB.Merge]
+// does, reading and verifying the next file while the current one is
+// merged. It calls report with each file's result or error and carries
+// on with the next; it returns only errors that stop it (ctx).
+func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity, opts MergeOptions, report func(MergeResult, error)) error {
+	type read struct {
+		path string
+		b    *batch.Batch
+		err  error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan read, 1)
+	go func() {
+		defer close(next)
+		for _, p := range paths {
+			b, err := batch.Read(p, ids, batch.ReadOptions{TempDir: c.Dir()})
+			select {
+			case next <- read{p, b, err}:
+			case <-ctx.Done():
+				if b != nil {
+					b.Close()
+				}
+				return
+			}
+		}
+	}()
+	for r := range next {
+		if err := ctx.Err(); err != nil {
+			if r.b != nil {
+				r.b.Close()
+			}
+			continue // drain, so that every batch read is closed
+		}
+		if r.err != nil {
+			report(MergeResult{File: r.path}, r.err)
+			continue
+		}
+		res, err := c.MergeBatch(ctx, r.b, ids, opts)
+		r.b.Close()
+		report(res, err)
+	}
+	return ctx.Err()
 }
 
 // MergeBatch merges a batch that [batch.Read] verified.
@@ -191,12 +238,6 @@ func (c *DB) MergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 		return res, err
 	}
 	res.Status = Merged
-	if res.WithdrawalsApplied > 0 {
-		// Deleted rows leave no copy in the write-ahead log.
-		if _, err := c.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			return res, err
-		}
-	}
 	return res, nil
 }
 
@@ -253,13 +294,56 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 		return err
 	}
 	defer insert.Close()
-	line := 0
-	return b.Responses(func(r batch.Response) error {
-		line++
+
+	// Sealed answers are opened on every CPU while this goroutine writes
+	// them to the database in order.
+	type job struct {
+		r       batch.Response
+		line    int
+		answers []byte
+		err     error
+		done    chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	jobs, order := make(chan *job, 64), make(chan *job, 64)
+	var readErr error
+	wg.Go(func() {
+		defer close(order)
+		defer close(jobs)
+		line := 0
+		readErr = b.Responses(func(r batch.Response) error {
+			line++
+			j := &job{r: r, line: line, done: make(chan struct{})}
+			for _, ch := range []chan *job{jobs, order} {
+				select {
+				case ch <- j:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	})
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for j := range jobs {
+				j.answers, j.err = openResponse(ids, &j.r, surveys[j.r.SurveySHA256], &buf)
+				close(j.done)
+			}
+		})
+	}
+	for j := range order {
+		<-j.done
+		r := &j.r
 		res.Responses++
-		answers, err := OpenResponse(ids, &r, surveys[r.SurveySHA256])
-		if err != nil {
-			return fmt.Errorf("responses.jsonl line %d: %w", line, err)
+		if j.err != nil {
+			return fmt.Errorf("responses.jsonl line %d: %w", j.line, j.err)
 		}
 		var gone bool
 		if err := withdrawn.QueryRowContext(ctx, r.ID).Scan(&gone); err != nil {
@@ -267,29 +351,35 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 		}
 		if gone {
 			res.SkippedWithdrawn++
-			return nil
+			continue
 		}
-		if _, err := insert.ExecContext(ctx, r.ID, m.DeviceID, m.Seq, line, r.SurveyID, r.SurveyVersion, r.SurveySHA256,
+		if _, err := insert.ExecContext(ctx, r.ID, m.DeviceID, m.Seq, j.line, r.SurveyID, r.SurveyVersion, r.SurveySHA256,
 			r.Language, r.Mode, r.InterpreterLanguage, r.SessionID, r.Venue, r.ConsentID, r.Status, r.StartedAt,
-			r.CreatedAt, r.CreatedOffset, string(answers)); err != nil {
+			r.CreatedAt, r.CreatedOffset, string(j.answers)); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("%w: response %s was already merged from another batch", ErrConflict, r.ID)
 			}
 			return err
 		}
-		return nil
-	})
+	}
+	return readErr
 }
 
 // OpenResponse opens a response's sealed answers with ids and checks them:
 // the payload names this response, survey and language, and every answer
 // fits its question in sv. It returns the answers as JSON.
 func OpenResponse(ids []age.Identity, r *batch.Response, sv *survey.Survey) ([]byte, error) {
-	plain, err := seal.Open(ids, r.Sealed)
+	return openResponse(ids, r, sv, new(bytes.Buffer))
+}
+
+// openResponse is OpenResponse decrypting into buf, which it wipes after.
+func openResponse(ids []age.Identity, r *batch.Response, sv *survey.Survey, buf *bytes.Buffer) ([]byte, error) {
+	err := openSealed(ids, r.Sealed, buf)
+	plain := buf.Bytes()
+	defer clear(plain)
 	if err != nil {
 		return nil, fmt.Errorf("%w: response %s cannot be opened with the given identity: %v", ErrPayload, r.ID, err)
 	}
-	defer clear(plain)
 	var p survey.Payload
 	dec := json.NewDecoder(bytes.NewReader(plain))
 	dec.DisallowUnknownFields()
@@ -388,6 +478,7 @@ type Problem struct {
 	Msg      string
 }
 
+// String is the problem as a line for people.
 func (p Problem) String() string { return "device " + batch.DeviceShort(p.DeviceID) + ": " + p.Msg }
 
 // Check reports, for each device, batch numbers missing below the highest

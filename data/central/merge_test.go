@@ -117,12 +117,30 @@ func contents(t testing.TB, b *batch.Batch) memSource {
 			t.Fatal(err)
 		}
 	}
-	check(b.Responses(func(r batch.Response) error { l, err := batch.AppendResponse(nil, &r); return add(batch.ResponsesMember, l, err) }))
-	check(b.Consents(func(c batch.Consent) error { l, err := batch.AppendLine(nil, c); return add(batch.ConsentsMember, l, err) }))
-	check(b.Declined(func(d batch.Declined) error { l, err := batch.AppendLine(nil, d); return add(batch.DeclinedMember, l, err) }))
-	check(b.Withdrawals(func(w batch.Withdrawal) error { l, err := batch.AppendLine(nil, w); return add(batch.WithdrawalsMember, l, err) }))
-	check(b.Audit(func(a batch.AuditEvent) error { l, err := batch.AppendLine(nil, a); return add(batch.AuditMember, l, err) }))
-	check(b.Surveys(func(s batch.SurveyDef) error { l, err := batch.AppendLine(nil, s); return add(batch.SurveysMember, l, err) }))
+	check(b.Responses(func(r batch.Response) error {
+		l, err := batch.AppendResponse(nil, &r)
+		return add(batch.ResponsesMember, l, err)
+	}))
+	check(b.Consents(func(c batch.Consent) error {
+		l, err := batch.AppendLine(nil, c)
+		return add(batch.ConsentsMember, l, err)
+	}))
+	check(b.Declined(func(d batch.Declined) error {
+		l, err := batch.AppendLine(nil, d)
+		return add(batch.DeclinedMember, l, err)
+	}))
+	check(b.Withdrawals(func(w batch.Withdrawal) error {
+		l, err := batch.AppendLine(nil, w)
+		return add(batch.WithdrawalsMember, l, err)
+	}))
+	check(b.Audit(func(a batch.AuditEvent) error {
+		l, err := batch.AppendLine(nil, a)
+		return add(batch.AuditMember, l, err)
+	}))
+	check(b.Surveys(func(s batch.SurveyDef) error {
+		l, err := batch.AppendLine(nil, s)
+		return add(batch.SurveysMember, l, err)
+	}))
 	return m
 }
 
@@ -497,5 +515,40 @@ func decodeInto(t *testing.T, line []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(line, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestMergeFilesCarriesOnPastABadFile(t *testing.T) {
+	k := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, k.Recipients, false)
+	out := t.TempDir()
+	dev.Submit(2)
+	b1 := dev.Export(out)
+	dev.Submit(3)
+	b2 := dev.Export(out)
+	bad := filepath.Join(t.TempDir(), "bad.tar.age")
+	os.WriteFile(bad, []byte("age-encryption.org/v1\nnonsense"), 0o600)
+
+	db := openDB(t)
+	var got []string
+	err := db.MergeFiles(ctx, []string{b1, bad, b2, b1}, k.Identities, central.MergeOptions{}, func(r central.MergeResult, err error) {
+		switch {
+		case err != nil:
+			got = append(got, filepath.Base(r.File)+": "+err.Error())
+		default:
+			got = append(got, fmt.Sprintf("%d:%d:%d", r.Seq, r.Status, r.Responses))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1:1:2", "bad.tar.age: the file is truncated", "2:1:3", "1:2:0"}
+	if len(got) != len(want) {
+		t.Fatalf("reports = %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("report %d = %q, want %q...", i, got[i], want[i])
+		}
 	}
 }

@@ -508,10 +508,10 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 var (
 	responseFields = fields("id", "survey_id", "#survey_version", "survey_sha256", "language", "mode",
 		"interpreter_language", "session_id", "venue", "consent_id", "status", "started_at", "created_at", "#created_offset")
-	responsesQuery = `SELECT r.id, r.survey_id, r.survey_version, r.survey_sha256, r.language, r.mode,
-		r.interpreter_language, coalesce(r.session_id, ''), coalesce(s.venue, ''), r.consent_id, r.status, r.started_at,
-		r.created_at, r.created_offset, %s FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
-		WHERE r.batch_seq = ? ORDER BY r.seq`
+	responseCols = []string{"r.id", "r.survey_id", "r.survey_version", "r.survey_sha256", "r.language", "r.mode",
+		"r.interpreter_language", "coalesce(r.session_id, '')", "coalesce(s.venue, '')", "r.consent_id", "r.status",
+		"r.started_at", "r.created_at", "r.created_offset"}
+	responsesFrom = ` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id WHERE r.batch_seq = ?`
 
 	memberQueries = map[string]struct {
 		query  string
@@ -644,14 +644,15 @@ func (e *exportSource) surveys(ctx context.Context, k *sink) error {
 
 const sealedKey = `,"sealed":"`
 
-// responses writes responses.jsonl. When sizing it reads only the length
-// of each sealed payload, not the payload.
+// responses writes responses.jsonl or, when sizing, works out its size:
+// then it reads only the length of each sealed payload, not the payload.
 func (e *exportSource) responses(ctx context.Context, k *sink) error {
 	sealedCol := "r.sealed"
 	if k.w == nil {
 		sealedCol = "length(r.sealed)"
 	}
-	rows, err := e.tx.QueryContext(ctx, fmt.Sprintf(responsesQuery, sealedCol), e.seq)
+	query := "SELECT " + strings.Join(responseCols, ", ") + ", " + sealedCol + responsesFrom + " ORDER BY r.seq"
+	rows, err := e.tx.QueryContext(ctx, query, e.seq)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ const (
 	WithdrawnAndQueued
 )
 
+// String says what happened, for the audit log and messages.
 func (r WithdrawResult) String() string {
 	switch r {
 	case WithdrawnHere:
