@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench e2e screenshots deps-build deps-test deps-e2e clean central
+.PHONY: run test build vet bench e2e screenshots reliability deps-build deps-test deps-e2e clean central
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -32,6 +32,13 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100' -benchtime 1x -timeout 30m ./data/central
+
+## reliability: the race detector on data/, then each fuzz target for 30 s
+reliability: deps-test
+	$(GO) test -tags ci -race -count=1 ./data/...
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s -fuzzminimizetime 5s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime 30s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 30s -fuzzminimizetime 0s ./data/batch
 
 ## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
 ## path, one sealed response, then attempts to leave the kiosk
