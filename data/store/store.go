@@ -89,9 +89,15 @@ func Open(dir string, clock Clock) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database and releases the folder.
+// Close closes the database and releases the folder. It waits (up to five
+// seconds) for connections database/sql is still closing in the background,
+// e.g. after a cancelled save, so the lock is never released while a
+// connection to the folder is open.
 func (s *Store) Close() error {
 	err := s.db.Close()
+	for deadline := time.Now().Add(5 * time.Second); s.db.Stats().OpenConnections > 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if s.lock != nil {
 		s.lock.Close() // closing the file releases the flock
 	}
