@@ -14,7 +14,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	chorusapp "chorus/app"
 	"chorus/assets"
@@ -113,6 +115,14 @@ func runGUI(args []string) error {
 	}
 	shell.Start()
 	shell.RunTicker()
+	// SIGTERM (shutdown) and Ctrl+C quit through Fyne, so the store is
+	// closed properly; a save in progress commits or rolls back whole.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-stop
+		fyne.Do(a.Quit)
+	}()
 	win.Resize(chorusapp.WindowSize)
 	win.ShowAndRun()
 	return nil

@@ -135,7 +135,17 @@ func chunkOf(r []rune, letter bool) textChunk { return textChunk{r, letter} }
 
 func (c textChunk) isSpace() bool { return !c.letter && strings.TrimSpace(string(c.runes)) == "" }
 
-func neutral(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) }
+// neutral reports whether Fyne would place r in logical order outside an
+// Arabic-script run. Letters and marks stay in the run, and so do the
+// Arabic-script punctuation marks of bidi class AL or R (the Urdu full stop
+// ۔, the Arabic comma ، and question mark ؟), which Fyne keeps there itself.
+func neutral(r rune) bool {
+	if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+		return false
+	}
+	p, _ := bidi.LookupRune(r)
+	return p.Class() != bidi.R && p.Class() != bidi.AL
+}
 
 // mirror returns the mirrored form of a bracket (Unicode Bidi_Mirrored).
 func mirror(r rune) rune {

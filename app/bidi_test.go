@@ -25,7 +25,9 @@ func TestBidiVisualOrder(t *testing.T) {
 		{"number of minutes", "يستغرق ذلك حوالي 5 دقائق.", ".دقائق 5 يستغرق ذلك حوالي"},
 		{"Urdu receipt code after a colon", "آپ کا کوڈ: 7KQ2M-X9D4R ہے", "ہے 7KQ2M-X9D4R :آپ کا کوڈ"},
 		{"Urdu age with digits in brackets", "عمر (18 سال) ہے", "ہے (سال 18) عمر"},
-		{"Urdu question mark", "کیا آپ کے پاس فون ہے؟", "؟کیا آپ کے پاس فون ہے"},
+		{"Urdu question mark stays in the run", "کیا آپ کے پاس فون ہے؟", "کیا آپ کے پاس فون ہے؟"},
+		{"Urdu full stop between sentences", "چاہتی ہیں۔ ان سب", "چاہتی ہیں۔ ان سب"},
+		{"Arabic comma (class CS, a neutral)", "نعم، سأشارك", "سأشارك ،نعم"},
 		{"empty", "", ""},
 	}
 	for _, c := range cases {

@@ -53,3 +53,40 @@ func (b *barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (b *barLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(100, 10) }
+
+// mirrorGrid lays its objects out in one row of equal columns, left to
+// right, or right to left for right-to-left languages. The objects keep
+// their logical order, so Tab moves from the first option to the last in
+// either direction.
+type mirrorGrid struct {
+	cols int
+	rtl  bool
+}
+
+func (g *mirrorGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	n := float32(len(objs))
+	w := (size.Width - pad*(n-1)) / n
+	for i, o := range objs {
+		col := i
+		if g.rtl {
+			col = len(objs) - 1 - i
+		}
+		o.Move(fyne.NewPos(float32(col)*(w+pad), 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (g *mirrorGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objs {
+		m := o.MinSize()
+		w = max(w, m.Width)
+		h = max(h, m.Height)
+	}
+	n := float32(len(objs))
+	return fyne.NewSize(w*n+theme.Padding()*(n-1), h)
+}

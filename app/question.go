@@ -81,7 +81,7 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 	case survey.Single, survey.Multi, survey.YesNo:
 		box := container.NewVBox()
 		if q.Type == survey.YesNo {
-			box = container.NewGridWithColumns(2)
+			box = container.New(&mirrorGrid{cols: 2, rtl: rtl})
 		}
 		for _, o := range q.Options {
 			c := NewChoice(visual(l.Lang, label(o)), q.Type == survey.Multi, rtl, nil)
@@ -93,8 +93,9 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		}
 		return box
 	case survey.Faces4, survey.Scale5:
-		row := container.NewGridWithColumns(len(q.Options))
-		tiles := make([]fyne.CanvasObject, 0, len(q.Options))
+		// The scale runs right to left for right-to-left languages, while
+		// Tab still goes from the first option to the last.
+		row := container.New(&mirrorGrid{cols: len(q.Options), rtl: rtl})
 		for i, o := range q.Options {
 			var pic fyne.Resource
 			if q.Type == survey.Faces4 {
@@ -105,13 +106,7 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 			c.OnSubmit = k.pressPrimary
 			c.Selected = ans.Choice == o.Code
 			s.choices = append(s.choices, c)
-			tiles = append(tiles, c)
-		}
-		if rtl { // the scale runs right to left too
-			slices.Reverse(tiles)
-		}
-		for _, t := range tiles {
-			row.Add(t)
+			row.Add(c)
 		}
 		return row
 	case survey.Free:
