@@ -383,3 +383,29 @@ func TestTextBoxIsNoKeyboardTrap(t *testing.T) {
 		t.Fatal("the answer box takes Tab, trapping keyboard users")
 	}
 }
+
+// TestWelcomeInvitesInEveryLanguageInTurn: an idle welcome screen shows the
+// invitation in each of the survey's languages in turn.
+func TestWelcomeInvitesInEveryLanguageInTurn(t *testing.T) {
+	r := newRig(t, "../assets/surveys/digital-inclusion.json")
+	if n := len(r.k.cfg.Survey.Languages); n < 12 {
+		t.Fatalf("the built-in survey has %d languages", n)
+	}
+	clk := &manualClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	r.k.cfg.Clock = clk.now
+	r.k.Start()
+	seen := map[string]bool{}
+	for range 40 {
+		clk.add(time.Second)
+		r.k.Tick()
+		for _, lb := range r.k.welcome.invite {
+			seen[lb.Text] = true
+		}
+	}
+	for _, tag := range r.k.cfg.Survey.Languages {
+		l := r.k.cfg.Catalog.Localizer(tag)
+		if !seen[l.T("welcome.title")] {
+			t.Errorf("the invitation was never shown in %s", tag)
+		}
+	}
+}

@@ -40,8 +40,14 @@ func (k *Kiosk) touch() {
 // Tick checks for idleness; the app calls it every second from the UI
 // goroutine, tests call it with an injected clock.
 func (k *Kiosk) Tick() {
-	if k.welcome != nil || k.body == nil || len(k.body.Objects) == 0 {
+	if k.welcome != nil {
+		if k.cfg.Clock().Sub(k.lastInput)/time.Second%4 == 0 {
+			k.welcome.rotate() // every four seconds, the invitation in other languages
+		}
 		return // nothing of anyone's to protect
+	}
+	if k.body == nil || len(k.body.Objects) == 0 {
+		return
 	}
 	idle := k.cfg.Clock().Sub(k.lastInput)
 	after, warn := k.idleAfter(), k.warnFor()

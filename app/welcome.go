@@ -10,9 +10,11 @@ import (
 // welcomeScreen invites people in and lets them pick their language, each
 // shown in its own name and script.
 type welcomeScreen struct {
-	k     *Kiosk
-	root  fyne.CanvasObject
-	langs map[string]*Button
+	k      *Kiosk
+	root   fyne.CanvasObject
+	langs  map[string]*Button
+	invite []*widget.Label // the invitation: the first language, then two that take turns
+	turn   int
 }
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
@@ -32,6 +34,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		lb := para(l, l.T("welcome.title"), size, i == 0)
 		lb.Alignment = fyne.TextAlignCenter
 		invite.Add(lb)
+		s.invite = append(s.invite, lb)
 	}
 	grid := container.NewGridWithColumns(columnsFor(len(k.cfg.Survey.Languages)))
 	for _, tag := range k.cfg.Survey.Languages {
@@ -60,4 +63,20 @@ func columnsFor(n int) int {
 		return 3
 	}
 	return 4
+}
+
+// rotate shows the invitation in the next two languages, so an idle kiosk
+// invites people in every language in turn.
+func (s *welcomeScreen) rotate() {
+	tags := s.k.cfg.Survey.Languages
+	if len(tags) <= len(s.invite) {
+		return
+	}
+	s.turn++
+	for i, lb := range s.invite[1:] {
+		tag := tags[1+(s.turn*2+i)%(len(tags)-1)]
+		l := s.k.cfg.Catalog.Localizer(tag)
+		lb.Alignment = fyne.TextAlignCenter
+		setTextWidth(l, lb, l.T("welcome.title"), rtlWidth)
+	}
 }
