@@ -101,6 +101,7 @@ func runGUI(args []string) error {
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	a.Settings().SetTheme(&chorusapp.Theme{Scale: 1}) // before any widget is made
 	win := a.NewWindow("Chorus")
 	shell := chorusapp.NewShell(a, win, chorusapp.ShellConfig{
 		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
