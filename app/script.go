@@ -2,37 +2,61 @@ package app
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 
 	"fyne.io/fyne/v2"
 )
 
-// Arabic-script text needs one font that has every letter: with per-glyph
-// fallback, Fyne takes basic Arabic letters from DejaVu Sans but Urdu's ے
-// and ہ from another font, and a word split between two fonts loses its
-// joins. So while an Arabic or Urdu speaker is answering, the kiosk's theme
-// font is Noto Sans Arabic (Debian's fonts-noto-core, installed by make
-// run); Latin letters in their text still fall back glyph by glyph.
-const (
-	arabicRegular = "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"
-	arabicBold    = "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"
+// Some scripts need a font of their own while a participant reads them, in
+// place of Fyne's per-glyph fallback:
+//   - Arabic script: Fyne takes basic Arabic letters from DejaVu Sans but
+//     Urdu's ے and ہ from another font, and a word split between two fonts
+//     loses its joins.
+//   - Gurmukhi, Bengali, Gujarati: the fallback only ever uses the regular
+//     face, so headings and chosen answers lose their bold.
+//
+// The fonts are single .ttf files from Debian's fonts-noto-core (installed by
+// make run); Latin letters in the text still fall back glyph by glyph. A .ttc
+// collection (as for Chinese) cannot be a Fyne theme font, so Chinese keeps
+// the fallback.
+const notoDir = "/usr/share/fonts/truetype/noto"
+
+var scriptFamily = map[string]string{
+	"ar": "NotoSansArabic",
+	"ur": "NotoSansArabic",
+	"pa": "NotoSansGurmukhi",
+	"bn": "NotoSansBengali",
+	"gu": "NotoSansGujarati",
+}
+
+type fontPair struct{ regular, bold fyne.Resource }
+
+var (
+	fontMu    sync.Mutex
+	fontCache = map[string]fontPair{}
 )
 
-var arabicFonts = sync.OnceValues(func() (fyne.Resource, fyne.Resource) {
-	load := func(path string) fyne.Resource {
+// scriptFonts returns the fonts language needs instead of Fyne's, or nils.
+func scriptFonts(lang Language) (regular, bold fyne.Resource) {
+	family, ok := scriptFamily[lang.Tag]
+	if !ok {
+		return nil, nil
+	}
+	fontMu.Lock()
+	defer fontMu.Unlock()
+	if p, ok := fontCache[family]; ok {
+		return p.regular, p.bold
+	}
+	load := func(style string) fyne.Resource {
+		path := filepath.Join(notoDir, family+"-"+style+".ttf")
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil // the glyph check tells the coordinator
+			return nil // the start-up font check tells the coordinator
 		}
 		return fyne.NewStaticResource(path, b)
 	}
-	return load(arabicRegular), load(arabicBold)
-})
-
-// scriptFonts returns the fonts a language needs instead of Fyne's, or nil.
-func scriptFonts(lang Language) (regular, bold fyne.Resource) {
-	if lang.RTL() {
-		return arabicFonts()
-	}
-	return nil, nil
+	p := fontPair{load("Regular"), load("Bold")}
+	fontCache[family] = p
+	return p.regular, p.bold
 }

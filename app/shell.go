@@ -165,8 +165,10 @@ func (s *Shell) checkFonts(sv *survey.Survey) {
 	background(func() {
 		bad := UnshowableLanguages(MissingGlyphs(UIAndSurveyTexts(cat, sv)))
 		for _, l := range cat.Languages() {
-			if reg, _ := scriptFonts(l); l.RTL() && reg == nil && !slices.Contains(bad, l.Tag) {
-				bad = append(bad, l.Tag) // letters would split across fonts
+			if _, needs := scriptFamily[l.Tag]; needs && !slices.Contains(bad, l.Tag) {
+				if reg, _ := scriptFonts(l); reg == nil {
+					bad = append(bad, l.Tag) // its own font is missing
+				}
 			}
 		}
 		if len(bad) > 0 {
