@@ -488,54 +488,150 @@ func (k *sink) line(b []byte) error {
 	return err
 }
 
+// Size works out a member's size by reading, for each record, its text
+// and numbers as one string: see [memberQuery.sizeQuery].
 func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, error) {
 	k := &sink{}
-	err := e.member(ctx, name, k)
-	return k.bytes, k.lines, err
+	if name == batch.SurveysMember {
+		err := e.surveys(ctx, k)
+		return k.bytes, k.lines, err
+	}
+	q, ok := memberQueries[name]
+	if !ok {
+		return 0, 0, fmt.Errorf("unknown member %q", name)
+	}
+	query, fixed := q.sizeQuery()
+	rows, err := e.tx.QueryContext(ctx, query, e.seq)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	var objects []int // the JSON object fields
+	for i, f := range q.fields {
+		if f.kind == '{' {
+			objects = append(objects, i)
+		}
+	}
+	vals := make([]sql.RawBytes, 1+len(objects))
+	dest := make([]any, 0, len(vals)+1)
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	var sealedLen int
+	if q.sealed {
+		dest = append(dest, &sealedLen)
+	}
+	var b bytes.Buffer
+	for rows.Next() {
+		if k.lines%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, 0, err
+			}
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return 0, 0, err
+		}
+		k.buf = batch.AppendJSONString(k.buf[:0], vals[0])
+		n := fixed + len(k.buf)
+		for j, i := range objects {
+			b.Reset()
+			if err := json.Compact(&b, vals[1+j]); err != nil {
+				return 0, 0, fmt.Errorf("%s line %d: %s: %w", name, k.lines+1, q.fields[i].prefix, err)
+			}
+			n += b.Len()
+		}
+		if q.sealed {
+			n += base64.StdEncoding.EncodedLen(sealedLen)
+		}
+		k.bytes += int64(n)
+		k.lines++
+	}
+	return k.bytes, k.lines, rows.Err()
 }
 
 func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer) error {
 	k := &sink{w: bufio.NewWriterSize(w, 64<<10)}
-	if err := e.member(ctx, name, k); err != nil {
+	var err error
+	if name == batch.SurveysMember {
+		err = e.surveys(ctx, k)
+	} else if q, ok := memberQueries[name]; !ok {
+		err = fmt.Errorf("unknown member %q", name)
+	} else {
+		err = e.encode(ctx, name, q, q.query(), k)
+	}
+	if err != nil {
 		return err
 	}
 	return k.w.Flush()
 }
 
+// memberQuery is how a data member is read: one SQL column per JSON field
+// (and, for responses, a last column with the sealed payload, which goes
+// out in base64 as "sealed"), the rest of the query (FROM, WHERE, GROUP BY)
+// and the order of the records.
+type memberQuery struct {
+	cols   []string
+	fields []field
+	sealed bool
+	from   string
+	order  string
+}
+
+func (q *memberQuery) query() string {
+	return "SELECT " + strings.Join(q.cols, ", ") + q.from + q.order
+}
+
 // Each member's query and the JSON fields of its columns, in order. The
 // lines are encoded without reflection; TestExportLinesAreCanonical checks
 // that they are exactly what batch.AppendLine gives for the record types.
-var (
-	responseFields = fields("id", "survey_id", "#survey_version", "survey_sha256", "language", "mode",
-		"interpreter_language", "session_id", "venue", "consent_id", "status", "started_at", "created_at", "#created_offset")
-	responseCols = []string{"r.id", "r.survey_id", "r.survey_version", "r.survey_sha256", "r.language", "r.mode",
-		"r.interpreter_language", "coalesce(r.session_id, '')", "coalesce(s.venue, '')", "r.consent_id", "r.status",
-		"r.started_at", "r.created_at", "r.created_offset"}
-	responsesFrom = ` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id WHERE r.batch_seq = ?`
-
-	memberQueries = map[string]struct {
-		query  string
-		fields []field
-	}{
-		batch.ConsentsMember: {`SELECT c.id, c.survey_id, c.survey_version, c.text_version, c.text_sha256, c.language,
-			c.format, c.purposes, c.how_given, c.mode, c.staff, coalesce(c.session_id, ''), coalesce(s.venue, ''), c.device_id,
-			c.created_at, c.created_offset FROM consents c LEFT JOIN sessions s ON s.id = c.session_id
-			WHERE c.batch_seq = ? ORDER BY c.seq`,
-			fields("id", "survey_id", "#survey_version", "text_version", "text_sha256", "language", "format", "{purposes",
-				"how_given", "mode", "staff", "session_id", "venue", "device_id", "created_at", "#created_offset")},
-		batch.DeclinedMember: {`SELECT d.survey_id, d.survey_version, d.language, coalesce(d.session_id, ''),
-			coalesce(s.venue, ''), d.day, count(*) FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
-			WHERE d.batch_seq = ? GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day
-			ORDER BY min(d.seq)`,
-			fields("survey_id", "#survey_version", "language", "session_id", "venue", "day", "#count")},
-		batch.WithdrawalsMember: {`SELECT id, response_id, consent_id, staff, created_at, created_offset
-			FROM withdrawals WHERE batch_seq = ? ORDER BY seq`,
-			fields("id", "response_id", "consent_id", "staff", "created_at", "#created_offset")},
-		batch.AuditMember: {`SELECT id, actor, action, detail, created_at, created_offset
-			FROM audit WHERE batch_seq = ? ORDER BY seq`,
-			fields("id", "actor", "action", "detail", "created_at", "#created_offset")},
-	}
-)
+var memberQueries = map[string]*memberQuery{
+	batch.ResponsesMember: {
+		cols: []string{"r.id", "r.survey_id", "r.survey_version", "r.survey_sha256", "r.language", "r.mode",
+			"r.interpreter_language", "coalesce(r.session_id, '')", "coalesce(s.venue, '')", "r.consent_id", "r.status",
+			"r.started_at", "r.created_at", "r.created_offset", "r.sealed"},
+		fields: fields("id", "survey_id", "#survey_version", "survey_sha256", "language", "mode",
+			"interpreter_language", "session_id", "venue", "consent_id", "status", "started_at", "created_at", "#created_offset"),
+		sealed: true,
+		// The batch's rows are read in rowid (seq) order over the seq
+		// range they span: through the batch_seq index they would come in
+		// another order and SQLite would sort them, sealed payloads and
+		// all, in a temporary b-tree. The unary + keeps the planner off
+		// that index.
+		from: ` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
+			WHERE r.seq BETWEEN (SELECT min(seq) FROM responses WHERE batch_seq = ?1)
+			AND (SELECT max(seq) FROM responses WHERE batch_seq = ?1) AND +r.batch_seq = ?1`,
+		order: ` ORDER BY r.seq`,
+	},
+	batch.ConsentsMember: {
+		cols: []string{"c.id", "c.survey_id", "c.survey_version", "c.text_version", "c.text_sha256", "c.language",
+			"c.format", "c.purposes", "c.how_given", "c.mode", "c.staff", "coalesce(c.session_id, '')", "coalesce(s.venue, '')",
+			"c.device_id", "c.created_at", "c.created_offset"},
+		fields: fields("id", "survey_id", "#survey_version", "text_version", "text_sha256", "language", "format", "{purposes",
+			"how_given", "mode", "staff", "session_id", "venue", "device_id", "created_at", "#created_offset"),
+		from:  ` FROM consents c LEFT JOIN sessions s ON s.id = c.session_id WHERE c.batch_seq = ?1`,
+		order: ` ORDER BY c.seq`,
+	},
+	batch.DeclinedMember: {
+		cols: []string{"d.survey_id", "d.survey_version", "d.language", "coalesce(d.session_id, '')",
+			"coalesce(s.venue, '')", "d.day", "count(*)"},
+		fields: fields("survey_id", "#survey_version", "language", "session_id", "venue", "day", "#count"),
+		from: ` FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
+			WHERE d.batch_seq = ?1 GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day`,
+		order: ` ORDER BY min(d.seq)`,
+	},
+	batch.WithdrawalsMember: {
+		cols:   []string{"id", "response_id", "consent_id", "staff", "created_at", "created_offset"},
+		fields: fields("id", "response_id", "consent_id", "staff", "created_at", "#created_offset"),
+		from:   ` FROM withdrawals WHERE batch_seq = ?1`,
+		order:  ` ORDER BY seq`,
+	},
+	batch.AuditMember: {
+		cols:   []string{"id", "actor", "action", "detail", "created_at", "created_offset"},
+		fields: fields("id", "actor", "action", "detail", "created_at", "#created_offset"),
+		from:   ` FROM audit WHERE batch_seq = ?1`,
+		order:  ` ORDER BY seq`,
+	},
+}
 
 // field is one key of a JSON line: a string, a number (#) or a JSON
 // object stored as text ({).
@@ -558,6 +654,45 @@ func fields(names ...string) []field {
 		out[i] = field{prefix: sep + `"` + n + `":`, kind: kind}
 	}
 	return out
+}
+
+// sizeQuery returns the query Size reads and the part of each line's
+// length that does not depend on the record. The query gives, per
+// record, its text and number fields joined by commas into one string,
+// then its JSON object fields, then the length of the sealed payload: one
+// string from SQLite per record instead of one per field, and the sealed
+// payload is not read (length() of a BLOB column does not load it).
+//
+// JSON escapes text a character at a time, and the comma is neither
+// escaped nor able to complete or start a UTF-8 sequence (a broken
+// sequence before it is replaced as it would be at the end of a string),
+// so the joined string, as a JSON string, is as long as its fields as JSON
+// strings (or numbers), plus the commas, less the quotes of all but one.
+func (q *memberQuery) sizeQuery() (query string, fixed int) {
+	var joined, objects []string
+	fixed = len("}\n")
+	strs := 0
+	for i, f := range q.fields {
+		fixed += len(f.prefix)
+		switch f.kind {
+		case 's', '#':
+			joined = append(joined, "coalesce("+q.cols[i]+", '')")
+			if f.kind == 's' {
+				strs++
+			}
+		case '{':
+			objects = append(objects, q.cols[i])
+		}
+	}
+	// AppendJSONString(joined) = 2 + sum(inner lengths) + commas; the
+	// line has sum(inner lengths) + 2 per text field.
+	fixed += 2*strs - 2 - (len(joined) - 1)
+	cols := append([]string{strings.Join(joined, " || ',' || ")}, objects...)
+	if q.sealed {
+		cols = append(cols, "length("+q.cols[len(q.fields)]+")")
+		fixed += len(sealedKey) + len(`"`)
+	}
+	return "SELECT " + strings.Join(cols, ", ") + q.from, fixed
 }
 
 // appendFields appends a JSON object's fields, without the closing brace.
@@ -584,35 +719,47 @@ func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 	return dst, nil
 }
 
-func (e *exportSource) member(ctx context.Context, name string, k *sink) error {
-	switch name {
-	case batch.ResponsesMember:
-		return e.responses(ctx, k)
-	case batch.SurveysMember:
-		return e.surveys(ctx, k)
+const sealedKey = `,"sealed":"`
+
+// appendLine appends the JSON line of one record.
+func (q *memberQuery) appendLine(dst []byte, vals []sql.RawBytes) ([]byte, error) {
+	dst, err := appendFields(dst, q.fields, vals)
+	if err != nil {
+		return dst, err
 	}
-	q, ok := memberQueries[name]
-	if !ok {
-		return fmt.Errorf("unknown member %q", name)
+	if q.sealed {
+		dst = append(dst, sealedKey...)
+		dst = base64.StdEncoding.AppendEncode(dst, vals[len(q.fields)])
+		dst = append(dst, '"')
 	}
-	rows, err := e.tx.QueryContext(ctx, q.query, e.seq)
+	return append(dst, '}', '\n'), nil
+}
+
+// encode writes (or sizes) the lines of the records query returns, in
+// the columns of q.
+func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, query string, k *sink) error {
+	rows, err := e.tx.QueryContext(ctx, query, e.seq)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	vals := make([]sql.RawBytes, len(q.fields))
+	vals := make([]sql.RawBytes, len(q.cols))
 	dest := make([]any, len(vals))
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
 	for rows.Next() {
+		if k.lines%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		if k.buf, err = appendFields(k.buf[:0], q.fields, vals); err != nil {
+		if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
 			return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
 		}
-		k.buf = append(k.buf, '}', '\n')
 		if err := k.line(k.buf); err != nil {
 			return err
 		}
@@ -635,56 +782,6 @@ func (e *exportSource) surveys(ctx context.Context, k *sink) error {
 		if k.buf, err = batch.AppendLine(k.buf[:0], &d); err != nil {
 			return err
 		}
-		if err := k.line(k.buf); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-const sealedKey = `,"sealed":"`
-
-// responses writes responses.jsonl or, when sizing, works out its size:
-// then it reads only the length of each sealed payload, not the payload.
-func (e *exportSource) responses(ctx context.Context, k *sink) error {
-	sealedCol := "r.sealed"
-	if k.w == nil {
-		sealedCol = "length(r.sealed)"
-	}
-	query := "SELECT " + strings.Join(responseCols, ", ") + ", " + sealedCol + responsesFrom + " ORDER BY r.seq"
-	rows, err := e.tx.QueryContext(ctx, query, e.seq)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n := len(responseFields)
-	vals := make([]sql.RawBytes, n+1)
-	dest := make([]any, n+1)
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	var sealedLen int
-	if k.w == nil {
-		dest[n] = &sealedLen
-	}
-	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		if k.buf, err = appendFields(k.buf[:0], responseFields, vals); err != nil {
-			return fmt.Errorf("responses.jsonl line %d: %w", k.lines+1, err)
-		}
-		if k.w == nil {
-			k.bytes += int64(len(k.buf) + len(sealedKey) + base64.StdEncoding.EncodedLen(sealedLen) + 3)
-			k.lines++
-			continue
-		}
-		k.buf = append(k.buf, sealedKey...)
-		k.buf = base64.StdEncoding.AppendEncode(k.buf, vals[n])
-		k.buf = append(k.buf, '"', '}', '\n')
 		if err := k.line(k.buf); err != nil {
 			return err
 		}
