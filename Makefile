@@ -31,7 +31,7 @@ vet:
 bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
-	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100' -benchtime 1x -timeout 30m ./data/central
+	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 
 ## reliability: the race detector on data/, then each fuzz target for 30 s
 reliability: deps-test

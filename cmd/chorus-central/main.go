@@ -4,6 +4,7 @@
 //	chorus-central verify -i IDENTITY FILE...
 //	chorus-central merge --db DB -i IDENTITY [--demo] FILE...
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+//	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -30,6 +31,8 @@ const usage = `Usage:
     chorus-central verify -i IDENTITY FILE...
     chorus-central merge --db DB -i IDENTITY [--demo] FILE...
     chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+    chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
+                          [--min-count N] [--include-quotes] [--key-questions IDS]
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -42,6 +45,14 @@ merge    verifies each batch and merges it into the analyst database DB
          --demo merges demo batches, into a database kept for demo data.
 csv      writes responses_wide.csv, answers_long.csv and codebook.csv
          into DIR, replacing older ones only when all three are complete.
+report   writes one self-contained HTML report to FILE, replaced only when
+         complete: overview, who took part, every question as a chart and
+         a table, key questions by mode and by language. Counts below
+         --min-count (default 5) read "fewer than 5" and cannot be worked
+         out from totals. Free-text answers are listed only with
+         --include-quotes, and only for people who agreed to be quoted.
+         --lang cy writes the report's headings in Welsh.
+         --key-questions defaults to confidence,barriers,preference.
 
 -i may be given more than once.
 `
@@ -85,6 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"verify": runVerify,
 		"merge":  runMerge,
 		"csv":    runCSV,
+		"report": runReport,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
