@@ -409,3 +409,19 @@ func TestWelcomeInvitesInEveryLanguageInTurn(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressCountsOnlyQuestions: info screens are not counted as
+// questions, and show no number.
+func TestProgressCountsOnlyQuestions(t *testing.T) {
+	r, clk := rigWithClock(t)
+	k := r.k
+	r.tap(clk, k.welcome.langs["en"])
+	r.tap(clk, k.consent.agree)
+	if k.question.q.ID != "intro" || k.question.progress.label.Visible() {
+		t.Fatal("the info screen shows a question number")
+	}
+	r.tap(clk, k.question.next)
+	if p := k.question.progress; p.N != 1 || !strings.Contains(p.label.Text, "Question 1 of") {
+		t.Errorf("first question shows %q (N=%d)", p.label.Text, p.N)
+	}
+}

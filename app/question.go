@@ -40,9 +40,24 @@ type questionScreen struct {
 func (s *questionScreen) build() fyne.CanvasObject {
 	k, l, q := s.k, s.l, s.q
 	lang := k.flow.Lang
-	path := k.cfg.Survey.Path(k.flow.Answers)
-	pos := slices.Index(path, k.flow.Index) + 1
-	s.progress = newProgress(l, pos, len(path))
+	// "Question 3 of 12" counts the questions that take an answer; an info
+	// screen shows where the participant is without a number.
+	var asked []int
+	for _, i := range k.cfg.Survey.Path(k.flow.Answers) {
+		if k.cfg.Survey.Questions[i].Answerable() {
+			asked = append(asked, i)
+		}
+	}
+	pos := 0
+	for _, i := range asked {
+		if i <= k.flow.Index {
+			pos++
+		}
+	}
+	s.progress = newProgress(l, pos, len(asked))
+	if !q.Answerable() {
+		s.progress.label.Hide()
+	}
 	s.message = para(l, "", theme.SizeNameText, true)
 	s.message.Importance = widget.DangerImportance
 	s.message.Hide()
