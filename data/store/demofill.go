@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -312,69 +311,4 @@ func sealAll(rs []seal.Recipient, subs []Submission) ([]sealedSub, error) {
 		}
 	}
 	return out, nil
-}
-
-// prepare checks sub and seals its answers, as [Store.Submit] does.
-func prepare(rs []seal.Recipient, sub Submission) (string, []byte, error) {
-	sv := sub.Survey
-	if err := sub.Consent.Complete(sv); err != nil {
-		return "", nil, fmt.Errorf("%w: %v", ErrNoConsent, err)
-	}
-	if !sub.Mode.Valid() || (sub.Status != survey.Complete && sub.Status != survey.Partial) {
-		return "", nil, errors.New("response has no valid mode or status")
-	}
-	answers, err := sv.Clean(sub.Answers)
-	if err != nil {
-		return "", nil, err
-	}
-	if sub.Status == survey.Complete {
-		if missing := sv.Missing(answers); len(missing) > 0 {
-			return "", nil, fmt.Errorf("required question %q has no answer", missing[0])
-		}
-	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return "", nil, err
-	}
-	payload, err := json.Marshal(survey.Payload{
-		Format: survey.PayloadFormat, ResponseID: id.String(), SurveyID: sv.ID,
-		SurveyVersion: sv.Version, Language: sub.Language, Answers: answers,
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	sealed, err := seal.Seal(rs, payload)
-	clear(payload)
-	if err != nil {
-		return "", nil, fmt.Errorf("cannot seal the answers: %w", err)
-	}
-	return id.String(), sealed, nil
-}
-
-// insertTx stores one sealed response and its consent inside tx, with the
-// same statements as [Store.Submit].
-func (s *Store) insertTx(ctx context.Context, tx *sql.Tx, id string, sub Submission, sealed []byte) error {
-	c := sub.Consent
-	purposes, err := json.Marshal(c.Purposes)
-	if err != nil {
-		return err
-	}
-	now := s.clock()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, receipt_hash, survey_id, survey_version, text_version,
-		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.Format,
-		string(purposes), c.HowGiven, string(c.Mode), c.Staff, nullable(sub.SessionID), c.DeviceID,
-		utc(c.At), offset(c.At)); err != nil {
-		return fmt.Errorf("cannot save consent: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO responses (id, survey_id, survey_version, survey_sha256, language, mode,
-		interpreter_language, session_id, consent_id, status, started_at, created_at, created_offset, sealed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, sub.Survey.ID, sub.Survey.Version, sub.Survey.SHA256, sub.Language, string(sub.Mode),
-		sub.InterpreterLanguage, nullable(sub.SessionID), c.ID, string(sub.Status),
-		utc(sub.StartedAt), utc(now), offset(now), sealed); err != nil {
-		return fmt.Errorf("cannot save response: %w", err)
-	}
-	return nil
 }

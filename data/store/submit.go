@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,57 +40,72 @@ var ErrNoConsent = errors.New("response has no complete consent record")
 // written anywhere in clear. On error nothing is stored and the caller still
 // holds the answers, so it can try again.
 func (s *Store) Submit(ctx context.Context, rs []seal.Recipient, sub Submission) (Saved, error) {
-	sv := sub.Survey
-	if err := sub.Consent.Complete(sv); err != nil {
-		return Saved{}, fmt.Errorf("%w: %v", ErrNoConsent, err)
-	}
-	if !sub.Mode.Valid() || (sub.Status != survey.Complete && sub.Status != survey.Partial) {
-		return Saved{}, errors.New("response has no valid mode or status")
-	}
-	answers, err := sv.Clean(sub.Answers)
+	id, sealed, err := prepare(rs, sub)
 	if err != nil {
 		return Saved{}, err
 	}
+	return Saved{ResponseID: id}, s.insert(ctx, id, sub, sealed)
+}
+
+// insert commits one sealed response and its consent in one transaction.
+func (s *Store) insert(ctx context.Context, id string, sub Submission, sealed []byte) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.insertTx(ctx, tx, id, sub, sealed); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// prepare checks sub and seals its answers; it returns the new response id
+// and the sealed payload. The answers exist in clear only in memory.
+func prepare(rs []seal.Recipient, sub Submission) (string, []byte, error) {
+	sv := sub.Survey
+	if err := sub.Consent.Complete(sv); err != nil {
+		return "", nil, fmt.Errorf("%w: %v", ErrNoConsent, err)
+	}
+	if !sub.Mode.Valid() || (sub.Status != survey.Complete && sub.Status != survey.Partial) {
+		return "", nil, errors.New("response has no valid mode or status")
+	}
+	answers, err := sv.Clean(sub.Answers)
+	if err != nil {
+		return "", nil, err
+	}
 	if sub.Status == survey.Complete {
 		if missing := sv.Missing(answers); len(missing) > 0 {
-			return Saved{}, fmt.Errorf("required question %q has no answer", missing[0])
+			return "", nil, fmt.Errorf("required question %q has no answer", missing[0])
 		}
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
-		return Saved{}, err
+		return "", nil, err
 	}
 	payload, err := json.Marshal(survey.Payload{
-		Format:        survey.PayloadFormat,
-		ResponseID:    id.String(),
-		SurveyID:      sv.ID,
-		SurveyVersion: sv.Version,
-		Language:      sub.Language,
-		Answers:       answers,
+		Format: survey.PayloadFormat, ResponseID: id.String(), SurveyID: sv.ID,
+		SurveyVersion: sv.Version, Language: sub.Language, Answers: answers,
 	})
 	if err != nil {
-		return Saved{}, err
+		return "", nil, err
 	}
 	sealed, err := seal.Seal(rs, payload)
 	clear(payload)
 	if err != nil {
-		return Saved{}, fmt.Errorf("cannot seal the answers: %w", err)
+		return "", nil, fmt.Errorf("cannot seal the answers: %w", err)
 	}
-	return Saved{ResponseID: id.String()}, s.insert(ctx, id.String(), sub, sealed)
+	return id.String(), sealed, nil
 }
 
-func (s *Store) insert(ctx context.Context, id string, sub Submission, sealed []byte) error {
+// insertTx stores one sealed response and its consent inside tx.
+func (s *Store) insertTx(ctx context.Context, tx *sql.Tx, id string, sub Submission, sealed []byte) error {
 	c := sub.Consent
 	purposes, err := json.Marshal(c.Purposes)
 	if err != nil {
 		return err
 	}
 	now := s.clock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, receipt_hash, survey_id, survey_version, text_version,
 		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -106,7 +122,7 @@ func (s *Store) insert(ctx context.Context, id string, sub Submission, sealed []
 		utc(sub.StartedAt), utc(now), offset(now), sealed); err != nil {
 		return fmt.Errorf("cannot save response: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 func nullable(s string) any {
