@@ -43,13 +43,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"chorus/data/migration"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -110,60 +108,12 @@ func (c *DB) Dir() string { return filepath.Dir(c.path) }
 func (c *DB) now() string { return c.clock().UTC().Format(time.RFC3339Nano) }
 
 func (c *DB) migrate() error {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
+	err := migration.Apply(c.db, migrations, c.clock())
+	var newer *migration.NewerError
+	if errors.As(err, &newer) {
+		return fmt.Errorf("written by a newer chorus-central (schema %d; this one knows %d)", newer.Have, newer.Known)
 	}
-	sort.Strings(files)
-	tx, err := c.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		return fmt.Errorf("cannot open database: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		return fmt.Errorf("cannot open database: %w", err)
-	}
-	var have int
-	if err := tx.QueryRow(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
-		return err
-	}
-	known := 0
-	for _, f := range files {
-		base := filepath.Base(f)
-		num, _, _ := strings.Cut(base, "-")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("migration %s: name must be NNN-description.sql", base)
-		}
-		known = v
-		if v <= have {
-			continue
-		}
-		body, err := migrations.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, base, c.now()); err != nil {
-			return err
-		}
-	}
-	if have > known {
-		return fmt.Errorf("written by a newer chorus-central (schema %d; this one knows %d)", have, known)
-	}
-	rows, err := tx.Query(`PRAGMA foreign_key_check`)
-	if err != nil {
-		return err
-	}
-	bad := rows.Next()
-	rows.Close()
-	if bad {
-		return errors.New("database fails its foreign key check")
-	}
-	return tx.Commit()
+	return err
 }
 
 func (c *DB) setting(ctx context.Context, q interface {

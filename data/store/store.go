@@ -9,20 +9,17 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"chorus/data/migration"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -113,89 +110,19 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.clock() }
 
-// migration is one embedded numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	body    string
-}
-
-func loadMigrations() ([]migration, error) {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, f := range files {
-		base := filepath.Base(f)
-		num, _, ok := strings.Cut(base, "-")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must be NNN-description.sql", base)
-		}
-		body, err := migrations.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: base, body: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
-
 // SchemaVersion is the newest schema this build knows.
 func SchemaVersion() int {
-	ms, _ := loadMigrations()
-	if len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].version
+	v, _ := migration.Latest(migrations)
+	return v
 }
 
 func (s *Store) migrate() error {
-	ms, err := loadMigrations()
-	if err != nil {
-		return err
+	err := migration.Apply(s.db, migrations, s.clock())
+	var newer *migration.NewerError
+	if errors.As(err, &newer) {
+		return fmt.Errorf("this data folder was written by a newer Chorus (schema %d; this one knows %d): update Chorus", newer.Have, newer.Known)
 	}
-	ctx := context.Background()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("cannot open database: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		return fmt.Errorf("cannot open database: %w", err)
-	}
-	var have int
-	if err := tx.QueryRow(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
-		return err
-	}
-	if len(ms) > 0 && have > ms[len(ms)-1].version {
-		return fmt.Errorf("this data folder was written by a newer Chorus (schema %d; this one knows %d): update Chorus", have, ms[len(ms)-1].version)
-	}
-	for _, m := range ms {
-		if m.version <= have {
-			continue
-		}
-		if _, err := tx.Exec(m.body); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.version, m.name, utc(s.clock())); err != nil {
-			return err
-		}
-	}
-	rows, err := tx.Query(`PRAGMA foreign_key_check`)
-	if err != nil {
-		return err
-	}
-	bad := rows.Next()
-	rows.Close()
-	if bad {
-		return errors.New("database fails its foreign key check after migration")
-	}
-	return tx.Commit()
+	return err
 }
 
 // utc formats t for storage.
