@@ -56,7 +56,8 @@ type Catalog struct {
 	locs   map[string]*i18n.Localizer
 }
 
-// LoadCatalog reads languages.json and every *.json translation in fsys.
+// LoadCatalog reads meta/languages.json and the translation of every
+// language it lists (<tag>.json) in fsys.
 // A bad file is skipped and reported; it never stops start-up (P14). The
 // English file must load, since it is the end of every fallback chain.
 func LoadCatalog(fsys fs.FS) (*Catalog, []error) {
@@ -67,13 +68,13 @@ func LoadCatalog(fsys fs.FS) (*Catalog, []error) {
 	}
 	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	var problems []error
-	meta, err := fs.ReadFile(fsys, "languages.json")
+	meta, err := fs.ReadFile(fsys, metaFile)
 	var langs []Language
 	if err == nil {
 		err = json.Unmarshal(meta, &langs)
 	}
 	if err != nil {
-		problems = append(problems, fmt.Errorf("languages.json: %w", err))
+		problems = append(problems, fmt.Errorf("%s: %w", metaFile, err))
 		langs = []Language{{Tag: "en", Dir: "ltr", Status: "reviewed"}}
 	}
 	for _, l := range langs {
@@ -103,7 +104,12 @@ func LoadCatalog(fsys fs.FS) (*Catalog, []error) {
 	return c, problems
 }
 
-// Languages returns the languages with UI text, in languages.json order.
+// metaFile lists the languages: direction, review status, fallback chain.
+// It sits apart from the translations so that every *.json beside en.json
+// is a translation.
+const metaFile = "meta/languages.json"
+
+// Languages returns the languages with UI text, in meta/languages.json order.
 func (c *Catalog) Languages() []Language {
 	out := make([]Language, 0, len(c.order))
 	for _, t := range c.order {

@@ -149,7 +149,7 @@ func TestTranslationsMatchEnglish(t *testing.T) {
 // fallback chain, never blank.
 func TestMissingTextFallsBackNeverBlank(t *testing.T) {
 	fsys := fstestMap{
-		"languages.json": `[{"tag":"en","dir":"ltr","status":"reviewed","fallback":[]},
+		"meta/languages.json": `[{"tag":"en","dir":"ltr","status":"reviewed","fallback":[]},
 			{"tag":"cy","dir":"ltr","status":"draft","fallback":["en"]}]`,
 		"en.json": `{"a.one":"One","a.two":"Two"}`,
 		"cy.json": `{"a.one":"Un"}`,
@@ -173,9 +173,9 @@ func TestMissingTextFallsBackNeverBlank(t *testing.T) {
 // TestBadTranslationFileNeverStopsStartUp is P14 for translations.
 func TestBadTranslationFileNeverStopsStartUp(t *testing.T) {
 	fsys := fstestMap{
-		"languages.json": `[{"tag":"en","dir":"ltr","status":"reviewed"},{"tag":"pl","dir":"ltr","status":"draft"}]`,
-		"en.json":        `{"a.one":"One"}`,
-		"pl.json":        "{\"a.one\": \"Jeden\",,}",
+		"meta/languages.json": `[{"tag":"en","dir":"ltr","status":"reviewed"},{"tag":"pl","dir":"ltr","status":"draft"}]`,
+		"en.json":             `{"a.one":"One"}`,
+		"pl.json":             "{\"a.one\": \"Jeden\",,}",
 	}
 	cat, problems := LoadCatalog(fsys.FS())
 	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "pl.json") {

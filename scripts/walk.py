@@ -35,7 +35,7 @@ class Walk:
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
             self.survey = json.load(f)
-        with open(os.path.join(ROOT, "translations/languages.json"), encoding="utf-8") as f:
+        with open(os.path.join(ROOT, "translations/meta/languages.json"), encoding="utf-8") as f:
             langs = {l["tag"]: l for l in json.load(f)}
         self.rtl = langs.get(a.lang, {}).get("dir") == "rtl"
 
