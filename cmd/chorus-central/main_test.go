@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"chorus/data/batch/batchtest"
@@ -33,11 +32,6 @@ type fixtures struct {
 	dir  string
 	vars []string
 }
-
-var (
-	fixtureOnce sync.Once
-	fixture     fixtures
-)
 
 // makeFixtures builds, in dir:
 //
@@ -122,7 +116,9 @@ func makeFixtures(t *testing.T) fixtures {
 }
 
 func TestScripts(t *testing.T) {
-	fixtureOnce.Do(func() { fixture = makeFixtures(t) })
+	// Made per run (not once per process): the files live in t's temporary
+	// folders, which go when t ends, so -count=N needs them again.
+	fixture := makeFixtures(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
