@@ -16,12 +16,38 @@ import (
 // participant is told plainly, their answers stay on screen in memory, and
 // once there is room again the same answers are saved exactly once.
 //
-// The full disk is real SQLite behaviour: PRAGMA max_page_count stops the
+// Here the full disk is SQLite's own limit: PRAGMA max_page_count stops the
 // database growing and every insert then fails with SQLITE_FULL ("database
-// or disk is full"), as when the file system is full. The store keeps one
-// writer connection, so the pragma holds for the saves that follow.
+// or disk is full"). The store keeps one writer connection, so the pragma
+// holds for the saves that follow. TestFileSystemFullKeepsAnswersAndSavesOnce
+// (fsfull_linux_test.go) does the same on a real file system that fills up.
 func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 	r := newRig(t, "../data/survey/testdata/alltypes.json")
+	db := r.st.DB()
+	checkFullDiskKeepsAnswers(t, r, func() {
+		var pages int
+		if err := db.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`PRAGMA max_page_count = ` + itoa(pages)); err != nil {
+			t.Fatal(err)
+		}
+	}, func() {
+		if _, err := db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// checkFullDiskKeepsAnswers walks a participant to the review screen,
+// calls makeFull, lets other people's responses fill what room is left
+// until a save fails, then sends the participant's answers: they must be
+// refused with the plain message and kept on screen, with nothing stored.
+// Then it calls giveRoomBack and sends again: the answers must be saved
+// exactly once.
+func checkFullDiskKeepsAnswers(t *testing.T, r *rig, makeFull, giveRoomBack func()) {
+	t.Helper()
+	const story = "Kept safe while the disk was full"
 	k := r.k
 	test.Tap(k.welcome.langs["en"])
 	test.Tap(k.consent.agree)
@@ -32,18 +58,12 @@ func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 			test.Tap(q.choices[0])
 		}
 		if q.q.ID == "story" {
-			test.Type(q.entry, "Kept safe while the disk was full")
+			test.Type(q.entry, story)
 		}
 		test.Tap(q.next)
 	}
 	db := r.st.DB()
-	var pages int
-	if err := db.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`PRAGMA max_page_count = ` + itoa(pages)); err != nil {
-		t.Fatal(err)
-	}
+	makeFull()
 	// Other people's responses fill the disk until one no longer fits.
 	full := false
 	for i := 0; i < 2000 && !full; i++ {
@@ -62,13 +82,16 @@ func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 		t.Fatal("the disk never filled")
 	}
 	var before int
-	db.QueryRow(`SELECT count(*) FROM responses`).Scan(&before)
+	if err := db.QueryRow(`SELECT count(*) FROM responses`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d responses in the store when it was full", before)
 	test.Tap(k.review.submit)
 	waitFor(t, "the save to fail", func() bool { return k.review != nil && k.review.message.Visible() })
-	if k.thanks != nil || k.flow == nil || k.flow.Answers["story"].Text != "Kept safe while the disk was full" {
+	if k.thanks != nil || k.flow == nil || k.flow.Answers["story"].Text != story {
 		t.Fatal("after a failed save the answers are not kept on the review screen")
 	}
-	if !k.review.submit.Disabled() && k.review.submit.Text != k.review.l.T("review.send") {
+	if k.review.submit.Disabled() {
 		t.Error("the send button did not come back")
 	}
 	var n int
@@ -77,9 +100,7 @@ func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 		t.Fatalf("a failed save changed the responses from %d to %d", before, n)
 	}
 	// Space returns: the participant taps Send again.
-	if _, err := db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
-		t.Fatal(err)
-	}
+	giveRoomBack()
 	k.shownAt = k.shownAt.AddDate(-1, 0, 0) // past the settle time
 	test.Tap(k.review.submit)
 	waitFor(t, "the thank-you screen", func() bool { return k.thanks != nil })
@@ -92,11 +113,15 @@ func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 	ids, _ := seal.ParseIdentities(assets.DemoIdentity())
 	for _, resp := range rs {
 		plain, err := seal.Open(ids, resp.Sealed)
-		if err == nil && strings.Contains(string(plain), "Kept safe while the disk was full") {
+		if err == nil && strings.Contains(string(plain), story) {
 			kept++
 		}
 	}
 	if kept != 1 {
 		t.Errorf("the answers given during the full disk were saved %d times, want once", kept)
+	}
+	var check string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check after the full disk = %q, %v", check, err)
 	}
 }

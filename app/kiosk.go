@@ -318,7 +318,7 @@ func (k *Kiosk) onSubmit() {
 				return // the kiosk moved on meanwhile
 			}
 			if err != nil {
-				slog.Error("cannot save a response", "err", errors.Unwrap(err))
+				slog.Error("cannot save a response", "err", rootCause(err))
 				r.setBusy(false)
 				r.showError()
 				return
@@ -381,3 +381,16 @@ var WindowSize = fyne.NewSize(1280, 800)
 // off the UI goroutine; results come back through fyne.Do. Tests replace it
 // to run work in line, since Fyne's test driver runs fyne.Do in line too.
 var background = func(work func()) { go work() }
+
+// rootCause is the innermost error of err's chain, which names what went
+// wrong (a full disk, an invalid text) without the outer layers' context, so
+// a log line never carries the choice codes an answer error quotes.
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}

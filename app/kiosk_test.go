@@ -46,8 +46,14 @@ type rig struct {
 
 func newRig(t *testing.T, surveyPath string) *rig {
 	t.Helper()
+	return newRigIn(t, t.TempDir(), surveyPath)
+}
+
+// newRigIn is newRig with the store's data folder in dir.
+func newRigIn(t *testing.T, dir, surveyPath string) *rig {
+	t.Helper()
 	a := test.NewTempApp(t)
-	st, err := store.Open(t.TempDir(), nil)
+	st, err := store.Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
