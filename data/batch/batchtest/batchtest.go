@@ -149,49 +149,75 @@ func (d *Device) Submit(n int) []Receipt {
 	d.t.Helper()
 	var out []Receipt
 	for i := range n {
-		code := survey.NewReceipt()
-		lang := d.Survey.Languages[i%len(d.Survey.Languages)]
-		modes := []survey.Mode{survey.ModeSelf, survey.ModeAssisted, survey.ModeWorker}
-		mode := modes[i%3]
-		how, staff := survey.GivenTap, ""
-		if mode != survey.ModeSelf {
-			how, staff = survey.GivenVerbal, "Sam Worker"
-		}
-		purposes := map[string]bool{}
-		for j, p := range d.Survey.Consent.Purposes {
-			purposes[p.ID] = p.Required || (i+j)%2 == 0
-		}
-		age := 16 + i%90
-		ans := survey.Answers{
-			"online":     {Choice: []string{"yes", "no"}[i%2]},
-			"devices":    {Choices: [][]string{{"phone"}, {"phone", "laptop"}, {"prefer_not"}}[i%3]},
-			"confidence": {Choice: []string{"very_unhappy", "unhappy", "happy", "very_happy"}[i%4]},
-			"ease":       {Choice: fmt.Sprint(1 + i%5)},
-			"why_hard":   {Choice: []string{"cost", "other"}[i%2]},
-			"story":      {Text: Stories[i%len(Stories)]},
-			"age":        {Number: &age},
-		}
-		now := d.Clock.Now()
-		saved, err := d.Store.Submit(context.Background(), d.Keys, store.Submission{
-			Survey: d.Survey,
-			Consent: survey.ConsentRecord{
-				ID: uuid.Must(uuid.NewV7()).String(), ReceiptHash: survey.HashReceipt(code),
-				SurveyID: d.Survey.ID, SurveyVersion: d.Survey.Version, TextVersion: d.Survey.Consent.Version,
-				TextSHA256: d.Survey.ConsentSHA256(lang), Language: lang, Format: survey.FormatStandard,
-				Purposes: purposes, HowGiven: how, Mode: mode, Staff: staff, At: now, DeviceID: d.Info.ID,
-			},
-			Answers:   ans,
-			Language:  lang,
-			Mode:      mode,
-			Status:    survey.Complete,
-			StartedAt: now.Add(-5 * time.Minute),
-		})
-		if err != nil {
-			d.t.Fatal(err)
-		}
-		out = append(out, Receipt{Code: code, ResponseID: saved.ResponseID})
+		out = append(out, d.submit(i, Stories[i%len(Stories)]))
 	}
 	return out
+}
+
+// SubmitStories saves one response for each text given, with that text as
+// the answer to the free-text question "story", and returns their
+// receipts in the same order.
+func (d *Device) SubmitStories(stories ...string) []Receipt {
+	d.t.Helper()
+	var out []Receipt
+	for i, story := range stories {
+		out = append(out, d.submit(i, story))
+	}
+	return out
+}
+
+// submit saves the i-th of Submit's mix of answers, with story as the
+// free-text answer.
+func (d *Device) submit(i int, story string) Receipt {
+	d.t.Helper()
+	sub, code := d.Submission(i, story)
+	saved, err := d.Store.Submit(context.Background(), d.Keys, sub)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return Receipt{Code: code, ResponseID: saved.ResponseID}
+}
+
+// Submission is the i-th of Submit's mix of answers, with story as the
+// free-text answer, ready for Store.Submit, and its receipt code.
+func (d *Device) Submission(i int, story string) (store.Submission, string) {
+	code := survey.NewReceipt()
+	lang := d.Survey.Languages[i%len(d.Survey.Languages)]
+	modes := []survey.Mode{survey.ModeSelf, survey.ModeAssisted, survey.ModeWorker}
+	mode := modes[i%3]
+	how, staff := survey.GivenTap, ""
+	if mode != survey.ModeSelf {
+		how, staff = survey.GivenVerbal, "Sam Worker"
+	}
+	purposes := map[string]bool{}
+	for j, p := range d.Survey.Consent.Purposes {
+		purposes[p.ID] = p.Required || (i+j)%2 == 0
+	}
+	age := 16 + i%90
+	ans := survey.Answers{
+		"online":     {Choice: []string{"yes", "no"}[i%2]},
+		"devices":    {Choices: [][]string{{"phone"}, {"phone", "laptop"}, {"prefer_not"}}[i%3]},
+		"confidence": {Choice: []string{"very_unhappy", "unhappy", "happy", "very_happy"}[i%4]},
+		"ease":       {Choice: fmt.Sprint(1 + i%5)},
+		"why_hard":   {Choice: []string{"cost", "other"}[i%2]},
+		"story":      {Text: story},
+		"age":        {Number: &age},
+	}
+	now := d.Clock.Now()
+	return store.Submission{
+		Survey: d.Survey,
+		Consent: survey.ConsentRecord{
+			ID: uuid.Must(uuid.NewV7()).String(), ReceiptHash: survey.HashReceipt(code),
+			SurveyID: d.Survey.ID, SurveyVersion: d.Survey.Version, TextVersion: d.Survey.Consent.Version,
+			TextSHA256: d.Survey.ConsentSHA256(lang), Language: lang, Format: survey.FormatStandard,
+			Purposes: purposes, HowGiven: how, Mode: mode, Staff: staff, At: now, DeviceID: d.Info.ID,
+		},
+		Answers:   ans,
+		Language:  lang,
+		Mode:      mode,
+		Status:    survey.Complete,
+		StartedAt: now.Add(-5 * time.Minute),
+	}, code
 }
 
 // Decline records n people saying no thanks.
