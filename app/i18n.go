@@ -6,45 +6,18 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
+	"chorus/translations"
+
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // Language is one language Chorus's own text exists in.
-type Language struct {
-	Tag      string   `json:"tag"`
-	Dir      string   `json:"dir"`    // "ltr" or "rtl"
-	Status   string   `json:"status"` // "reviewed" or "draft"
-	Fallback []string `json:"fallback"`
-}
-
-// RTL reports whether the language is written right to left.
-func (l Language) RTL() bool { return l.Dir == "rtl" }
-
-// SelfName is the language's name in itself, e.g. "Cymraeg", "اردو".
-func (l Language) SelfName() string {
-	t, err := language.Parse(l.Tag)
-	if err != nil {
-		return l.Tag
-	}
-	if n := display.Self.Name(t); n != "" {
-		return n
-	}
-	return l.Tag
-}
-
-// EnglishName is the language's name in English, for staff screens.
-func (l Language) EnglishName() string {
-	t, err := language.Parse(l.Tag)
-	if err != nil {
-		return l.Tag
-	}
-	return display.English.Tags().Name(t)
-}
+type Language = translations.Language
 
 // Catalog holds every language's UI text and one localizer per language,
 // so each participant can have their own language while staff screens keep
@@ -69,21 +42,44 @@ func LoadCatalog(fsys fs.FS) (*Catalog, []error) {
 	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	var problems []error
 	meta, err := fs.ReadFile(fsys, metaFile)
-	var langs []Language
-	if err == nil {
-		err = json.Unmarshal(meta, &langs)
-	}
 	if err != nil {
 		problems = append(problems, fmt.Errorf("%s: %w", metaFile, err))
-		langs = []Language{{Tag: "en", Dir: "ltr", Status: "reviewed"}}
 	}
+	langs, bad := translations.ReadLanguages(meta)
+	problems = append(problems, bad...)
+	if !slices.ContainsFunc(langs, func(l Language) bool { return l.Tag == "en" }) {
+		langs = append([]Language{{Tag: "en", Dir: "ltr", Status: "reviewed"}}, langs...)
+	}
+	order := map[string]int{}
+	for i, l := range langs {
+		order[l.Tag] = i
+	}
+	// English first: it is what every other file is checked against.
+	slices.SortStableFunc(langs, func(a, b Language) int { return boolInt(b.Tag == "en") - boolInt(a.Tag == "en") })
+	var english translations.Messages
 	for _, l := range langs {
-		data, err := fs.ReadFile(fsys, l.Tag+".json")
-		if err == nil {
-			_, err = c.bundle.ParseMessageFileBytes(data, l.Tag+".json")
-		}
+		name := l.Tag + ".json"
+		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("%s.json: %w", l.Tag, err))
+			problems = append(problems, fmt.Errorf("%s: %w", name, err))
+			if l.Tag == "en" {
+				return c, problems
+			}
+			continue
+		}
+		msgs, bad := translations.Check(name, data, english)
+		problems = append(problems, bad...)
+		if msgs == nil {
+			if l.Tag == "en" {
+				return c, problems
+			}
+			continue
+		}
+		if l.Tag == "en" {
+			english = msgs
+		}
+		if _, err := c.bundle.ParseMessageFileBytes(msgs.JSON(), name); err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", name, err))
 			if l.Tag == "en" {
 				return c, problems
 			}
@@ -101,13 +97,19 @@ func LoadCatalog(fsys fs.FS) (*Catalog, []error) {
 	if _, ok := c.langs["en"]; !ok {
 		problems = append(problems, errors.New("en.json: English text is missing"))
 	}
+	// Back to meta/languages.json's order for the welcome screen.
+	slices.SortStableFunc(c.order, func(a, b string) int { return order[a] - order[b] })
 	return c, problems
 }
 
-// metaFile lists the languages: direction, review status, fallback chain.
-// It sits apart from the translations so that every *.json beside en.json
-// is a translation.
-const metaFile = "meta/languages.json"
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const metaFile = translations.MetaFile
 
 // Languages returns the languages with UI text, in meta/languages.json order.
 func (c *Catalog) Languages() []Language {
