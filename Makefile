@@ -34,11 +34,16 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 
 ## reliability: the race detector on data/, then each fuzz target for 30 s
+## (.ci/run runs this too). The crash, disk-full, tamper, Unicode and canary
+## tests are ordinary tests in `make test`; docs/RELIABILITY.md lists them.
+FUZZTIME ?= 30s
 reliability: deps-test
 	$(GO) test -tags ci -race -count=1 ./data/...
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s -fuzzminimizetime 5s ./data/survey
-	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime 30s ./data/survey
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 30s -fuzzminimizetime 0s ./data/batch
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
+	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/batch
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
 
 ## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
 ## path, one sealed response, then attempts to leave the kiosk

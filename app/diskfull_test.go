@@ -48,6 +48,7 @@ func TestDiskFullKeepsAnswersAndSavesOnce(t *testing.T) {
 func checkFullDiskKeepsAnswers(t *testing.T, r *rig, makeFull, giveRoomBack func()) {
 	t.Helper()
 	const story = "Kept safe while the disk was full"
+	logs := captureLogs(t, story)
 	k := r.k
 	test.Tap(k.welcome.langs["en"])
 	test.Tap(k.consent.agree)
@@ -88,6 +89,9 @@ func checkFullDiskKeepsAnswers(t *testing.T, r *rig, makeFull, giveRoomBack func
 	t.Logf("%d responses in the store when it was full", before)
 	test.Tap(k.review.submit)
 	waitFor(t, "the save to fail", func() bool { return k.review != nil && k.review.message.Visible() })
+	if !strings.Contains(logs.String(), "cannot save a response") {
+		t.Errorf("the failed save is not in the log:\n%s", logs)
+	}
 	if k.thanks != nil || k.flow == nil || k.flow.Answers["story"].Text != story {
 		t.Fatal("after a failed save the answers are not kept on the review screen")
 	}

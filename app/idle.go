@@ -122,7 +122,7 @@ func (k *Kiosk) idleReset() {
 		background(func() {
 			_, err := st.Submit(context.Background(), rs, sub)
 			if err != nil {
-				slog.Error("cannot keep a partial response", "err", err)
+				slog.Error("cannot keep a partial response", "err", rootCause(err))
 			}
 			if done != nil {
 				done(err)

@@ -126,6 +126,7 @@ func answerAll(t *testing.T, k *Kiosk, lang string) string {
 }
 
 func TestSetupThenLoginWithWrongAndRightPIN(t *testing.T) {
+	captureLogs(t, "271828", "111111")
 	r := newShellRig(t)
 	r.setUp(t)
 	if ok, _ := r.st.IsSetUp(context.Background()); !ok {

@@ -13,7 +13,6 @@
 5. Stops Chorus with SIGTERM and checks it exits cleanly.
 Prints "N passed, M failed" and exits non-zero on any failure.
 """
-import glob
 import os
 import sqlite3
 import subprocess
@@ -40,6 +39,21 @@ def window_state():
         return None, ""
     state = walk.sh("xprop", "-id", wid[0], "_NET_WM_STATE", check=False)
     return wid[0], state
+
+
+def files_holding(top, text):
+    """Every file under top whose bytes contain text."""
+    found = []
+    for d, _, names in os.walk(top):
+        for n in names:
+            path = os.path.join(d, n)
+            try:
+                with open(path, "rb") as f:
+                    if text.encode() in f.read():
+                        found.append(path)
+            except OSError:
+                pass
+    return found
 
 
 def main():
@@ -72,8 +86,8 @@ def main():
         con.close()
         check("exactly one response saved", n == 1, f"{n} responses")
         check("the response is sealed and self-completed", sealed > 200 and modes == "self", f"{sealed} bytes, mode {modes}")
-        leaked = [f for f in glob.glob(os.path.join(data, "*")) if CANARY.encode() in open(f, "rb").read()]
-        check("the typed answer is in no file", not leaked, str(leaked))
+        leaked = files_holding(home, CANARY)
+        check("the typed answer is in no file (data folder, Fyne's settings, the log)", not leaked, str(leaked))
 
         for keys in (["alt+F4"], ["ctrl+w"], ["ctrl+q"], ["Escape"], ["F11"], ["wmctrl"]):
             if keys == ["wmctrl"]:
@@ -94,6 +108,8 @@ def main():
             app.kill()
             code = "killed"
         check("SIGTERM stops Chorus cleanly (exit 0)", code == 0, f"exit {code}")
+        leaked = files_holding(home, CANARY)
+        check("after exit the typed answer is in no file and not in the log", not leaked, str(leaked))
         wm.terminate()
         for p in procs:
             p.terminate()
