@@ -33,12 +33,14 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 
-## reliability: the race detector on data/, then each fuzz target for 30 s
-## (.ci/run runs this too). The crash, disk-full, tamper, Unicode and canary
-## tests are ordinary tests in `make test`; docs/RELIABILITY.md lists them.
+## reliability: the race detector on data/ (crash, disk-full, tamper,
+## Unicode, clock and canary tests included), the kiosk's reliability tests,
+## then each fuzz target for 30 s. .ci/run runs it; docs/RELIABILITY.md
+## lists every test and figure. The kiosk escape checks are in `make e2e`.
 FUZZTIME ?= 30s
 reliability: deps-test
 	$(GO) test -tags ci -race -count=1 ./data/...
+	$(GO) test -tags ci -count=1 -run 'Full|Idle|Leak|Canary|WrongAndRight|Bad|Unicode|Keyboard|Shipped' ./app ./translations
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
 	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
