@@ -68,6 +68,7 @@ func runGUI(args []string) error {
 	data := fs.String("data", "", "data folder (demo default: ~/.local/share/chorus/demo)")
 	kiosk := fs.Bool("kiosk", false, "start locked in the full-screen kiosk")
 	idle := fs.Duration("idle", chorusapp.DefaultIdleAfter, "how long with no input before the kiosk warns, then resets")
+	staffIdle := fs.Duration("staff-idle", chorusapp.DefaultStaffIdleAfter, "how long the staff screens stay open unused before signing out")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,10 +106,11 @@ func runGUI(args []string) error {
 	win := a.NewWindow("Chorus")
 	shell := chorusapp.NewShell(a, win, chorusapp.ShellConfig{
 		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
-		LoadSurvey:    func() (*survey.Survey, error) { return activeSurvey(st) },
-		BuiltinSurvey: builtinSurvey,
-		IdleAfter:     *idle,
-		Quit:          a.Quit,
+		LoadSurvey:     func() (*survey.Survey, error) { return activeSurvey(st) },
+		BuiltinSurvey:  builtinSurvey,
+		IdleAfter:      *idle,
+		StaffIdleAfter: *staffIdle,
+		Quit:           a.Quit,
 	})
 	a.Settings().SetTheme(shell.Theme())
 	if *kiosk {

@@ -118,7 +118,9 @@ func (c *coordinatorTabs) refreshExport() {
 		if b.Pending() {
 			again.Disable()
 		}
-		c.history.Add(container.NewBorder(nil, nil, nil, again, line))
+		row := container.NewBorder(nil, nil, nil, again, line)
+		watchInput(row, c.sh.noteStaffInput)
+		c.history.Add(row)
 	}
 }
 
@@ -229,8 +231,10 @@ func (c *coordinatorTabs) refreshStaff() {
 	list, _ := sh.cfg.Store.StaffList(context.Background())
 	for _, st := range list {
 		reset := NewButton(l.T("staff.reset_pin"), func() { c.onResetPIN(st) })
-		c.staffList.Add(container.NewBorder(nil, nil, nil, reset,
-			widget.NewLabel(st.Name+" — "+l.T("staff.role."+string(st.Role)))))
+		row := container.NewBorder(nil, nil, nil, reset,
+			widget.NewLabel(st.Name+" — "+l.T("staff.role."+string(st.Role))))
+		watchInput(row, c.sh.noteStaffInput)
+		c.staffList.Add(row)
 	}
 }
 

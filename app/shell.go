@@ -35,6 +35,9 @@ type ShellConfig struct {
 	StaffLang     string
 	// IdleAfter overrides the kiosk's idle time (DefaultIdleAfter).
 	IdleAfter time.Duration
+	// StaffIdleAfter overrides how long the staff screens stay open unused
+	// (DefaultStaffIdleAfter).
+	StaffIdleAfter time.Duration
 	// Quit ends the app (staff only); nil hides the Quit button.
 	Quit func()
 }
@@ -51,6 +54,8 @@ type Shell struct {
 
 	user    *store.Staff   // signed in, or nil
 	session *store.Session // open session, or nil
+	// staffInput is when the staff screens (or the PIN prompt) were last used.
+	staffInput time.Time
 
 	// unshowable lists languages this machine's fonts cannot draw; nil
 	// until the start-up check has run.
@@ -104,17 +109,24 @@ func (s *Shell) Lock() {
 	s.win.SetCloseIntercept(func() {})
 }
 
-// RunTicker checks the kiosk for idleness once a second until the app ends.
+// RunTicker checks the kiosk, or the staff screens, for idleness once a
+// second until the app ends.
 func (s *Shell) RunTicker() {
 	go func() {
 		for range time.Tick(time.Second) {
-			fyne.Do(func() {
-				if s.showingKiosk() {
-					s.kiosk.Tick()
-				}
-			})
+			fyne.Do(s.Tick)
 		}
 	}()
+}
+
+// Tick checks whatever is on show for idleness; RunTicker calls it every
+// second on the UI goroutine, tests call it with an injected clock.
+func (s *Shell) Tick() {
+	if s.showingKiosk() {
+		s.kiosk.Tick()
+		return
+	}
+	s.tickStaff()
 }
 
 // Start shows setup on a new data folder, otherwise the kiosk.
@@ -181,6 +193,7 @@ func (s *Shell) checkFonts(sv *survey.Survey) {
 // showKiosk hands the window to participants.
 func (s *Shell) showKiosk(v Visit) {
 	s.setup, s.login, s.home = nil, nil, nil
+	s.closeDialogs()
 	if s.session != nil && v.SessionID == "" {
 		v.SessionID = s.session.ID
 	}
@@ -211,6 +224,8 @@ func (s *Shell) ShowLogin() {
 	s.home = nil
 	s.login = &loginScreen{sh: s, l: s.l}
 	s.swap(s.login.build())
+	watchInput(s.login.root, s.noteStaffInput)
+	s.noteStaffInput()
 	s.win.Canvas().Focus(s.login.pin)
 }
 
@@ -224,6 +239,8 @@ func (s *Shell) showHome() {
 	s.login, s.setup = nil, nil
 	s.home = &staffHome{sh: s, l: s.l}
 	s.swap(s.home.build())
+	watchInput(s.home.root, s.noteStaffInput)
+	s.noteStaffInput()
 }
 
 // signOut returns to the kiosk.
