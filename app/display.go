@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -21,6 +20,10 @@ type displayBar struct {
 	sizes    []*Button
 	contrast *Button
 	corner   *hiddenCorner
+	// status holds the question screen's progress, beside the buttons
+	// rather than on a row of its own, so that at 200% text the answers
+	// keep as much of the screen as can be given them.
+	status *fyne.Container
 }
 
 func newDisplayBar(k *Kiosk) *displayBar {
@@ -30,18 +33,28 @@ func newDisplayBar(k *Kiosk) *displayBar {
 			k.OnStaff()
 		}
 	})
-	row := container.NewHBox(d.corner, layout.NewSpacer())
+	controls := container.NewHBox()
 	for i, sc := range TextScales {
 		b := NewButton([]string{"A", "A+", "A++"}[i], func() { d.setScale(sc) })
 		d.sizes = append(d.sizes, b)
-		row.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b))
+		controls.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b))
 	}
 	d.contrast = NewButton("", d.toggleContrast)
 	d.contrast.SetIcon(fyne.NewStaticResource("contrast.svg", assets.ContrastIcon()))
-	row.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, d.contrast))
-	d.root = row
+	controls.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, d.contrast))
+	d.status = container.NewStack()
+	d.root = container.NewBorder(nil, nil, d.corner, controls, d.status)
 	d.mark()
 	return d
+}
+
+// setStatus shows obj (a screen's progress) beside the buttons, or nothing.
+func (d *displayBar) setStatus(obj fyne.CanvasObject) {
+	d.status.Objects = nil
+	if obj != nil {
+		d.status.Objects = []fyne.CanvasObject{obj}
+	}
+	d.status.Refresh()
 }
 
 func (d *displayBar) setScale(s float32) {

@@ -158,6 +158,12 @@ func (k *Kiosk) Start() {
 // after clear(), so no earlier screen (and no earlier person's widgets) stays
 // reachable.
 func (k *Kiosk) show(obj fyne.CanvasObject, primary *Button) {
+	k.showWith(obj, primary, nil)
+}
+
+// showWith is show with status (the question's progress) in the bar above.
+func (k *Kiosk) showWith(obj fyne.CanvasObject, primary *Button, status fyne.CanvasObject) {
+	k.display.setStatus(status)
 	k.primary = primary
 	k.win.Canvas().Unfocus()
 	k.body.Objects = []fyne.CanvasObject{obj}
@@ -287,7 +293,7 @@ func (k *Kiosk) goTo(i int) {
 	k.flow.Index = i
 	k.clear()
 	k.question = &questionScreen{k: k, l: k.loc(), q: &k.cfg.Survey.Questions[i]}
-	k.show(k.question.build(), k.question.next)
+	k.showWith(k.question.build(), k.question.next, k.question.progress.root)
 	if k.question.focus != nil {
 		k.win.Canvas().Focus(k.question.focus)
 	}

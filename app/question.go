@@ -63,19 +63,22 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	s.message.Hide()
 
 	body := container.NewVBox(heading(l, q.Text.In(lang)))
-	if h := q.Help.In(lang); h != "" {
-		body.Add(para(l, h, theme.SizeNameText, false))
-	}
+	// The help and "you can choose more than one" are one paragraph: two
+	// would cost a gap that large text cannot spare.
+	hint := q.Help.In(lang)
 	if q.Type == survey.Multi {
-		body.Add(para(l, l.T("question.choose_any"), theme.SizeNameText, false))
+		hint = strings.TrimSpace(hint + " " + l.T("question.choose_any"))
+	}
+	if hint != "" {
+		body.Add(para(l, hint, theme.SizeNameText, false))
 	}
 	body.Add(s.answerArea())
 	body.Add(s.message)
 
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.next = k.button(l, l.T("nav.next"), true, s.onNext)
-	top := s.progress.root
-	s.root = container.NewBorder(top, navBar(l.Lang.RTL(), s.back, s.next), nil, nil,
+	// The progress goes in the display bar above (Kiosk.showWith).
+	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, s.next), nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
 	return s.root
 }
