@@ -85,6 +85,9 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 	}
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(f, h)}
+	if fd, ok := f.(interface{ Fd() uintptr }); ok {
+		cw.w = &writebackWriter{w: cw.w, fd: fd.Fd()}
+	}
 	if err := write(cw); err != nil {
 		return fail(err)
 	}
@@ -154,7 +157,7 @@ func readBack(path string, size int64, sum string) error {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{f}, make([]byte, 1<<20))
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
 	}
@@ -162,6 +165,31 @@ func readBack(path string, size int64, sum string) error {
 		return fmt.Errorf("%w: %s", ErrReadBack, path)
 	}
 	return nil
+}
+
+// writebackWriter asks the system, every writebackChunk bytes, to start
+// writing what was written to the file to the disk, so that the sync at
+// the end has little left to wait for. It is only a hint: the sync is what
+// makes the file durable.
+type writebackWriter struct {
+	w       io.Writer
+	fd      uintptr
+	n, done int64 // written; handed to writeback
+}
+
+// writebackChunk is how much is handed to writeback at a time. The last
+// chunk written is left alone: a page under writeback that is written
+// again can make the write wait for the disk.
+const writebackChunk = 8 << 20
+
+func (w *writebackWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	w.n += int64(n)
+	if end := w.n - writebackChunk; end-w.done >= writebackChunk {
+		startWriteback(w.fd, w.done, end-w.done)
+		w.done = end
+	}
+	return n, err
 }
 
 // fileError puts one of the sentinel errors in front of a system error.

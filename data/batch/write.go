@@ -70,6 +70,11 @@ func header(name string, size int64) *tar.Header {
 // The tar is a function of src and m alone (see the package
 // documentation); Result.TarSHA256 identifies it. The age layer is
 // randomised, so the bytes written to w differ every time.
+//
+// The work runs in three stages, each on its own goroutine so that they
+// share the CPUs: src writes the members (on the caller's goroutine, which
+// also counts lines and calls progress); the members are hashed and put
+// in the tar, which is hashed; the tar is encrypted and written to w.
 func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.DeviceKey, rs []seal.Recipient, progress Progress) (Result, error) {
 	var res Result
 	type sized struct{ bytes, lines int64 }
@@ -88,35 +93,55 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	if err != nil {
 		return res, err
 	}
+	// Third stage: encryption and the writes to w.
+	encStage := newAsyncWriter(enc)
+	defer encStage.stop()
 	tarHash := sha256.New()
-	// Encryption, the tar's hash and the writes to w run on a second core
-	// while this one reads the records.
-	aw := newAsyncWriter(io.MultiWriter(tarHash, enc))
-	defer aw.stop()
-	cw := &countWriter{w: aw}
+	cw := &countWriter{w: io.MultiWriter(tarHash, encStage)}
 	tw := tar.NewWriter(cw)
+	// Second stage: the members' hashes, the tar and its hash.
+	mw := &memberWriter{h: sha256.New()}
+	tarStage := newAsyncWriter(mw)
+	defer tarStage.stop()
 
 	m.Format = Format
-	m.Files = m.Files[:0]
-	mw := &memberWriter{h: sha256.New(), progress: progress, total: total}
+	m.Files = make([]FileInfo, len(DataMembers))
+	lc := &progressCounter{w: tarStage, progress: progress, total: total}
 	for i, name := range DataMembers {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if err := tw.WriteHeader(header(name, sizes[i].bytes)); err != nil {
-			return res, err
+		size := sizes[i].bytes
+		if err := tarStage.do(func() error {
+			mw.reset(tw)
+			return tw.WriteHeader(header(name, size))
+		}); err != nil {
+			return res, stageError(name, err)
 		}
-		mw.reset(tw)
-		if err := src.WriteMember(ctx, name, mw); err != nil {
-			if errors.Is(err, tar.ErrWriteTooLong) {
-				err = ErrSourceChanged
-			}
-			return res, fmt.Errorf("%s: %w", name, err)
+		lc.lines = 0
+		if err := src.WriteMember(ctx, name, lc); err != nil {
+			return res, stageError(name, err)
 		}
-		if mw.n != sizes[i].bytes || mw.lines != sizes[i].lines {
+		if lc.lines != sizes[i].lines {
 			return res, fmt.Errorf("%s: %w", name, ErrSourceChanged)
 		}
-		m.Files = append(m.Files, FileInfo{Name: name, Bytes: mw.n, Lines: mw.lines, SHA256: hex.EncodeToString(mw.h.Sum(nil))})
+		file := &m.Files[i]
+		if err := tarStage.do(func() error {
+			if mw.n != size {
+				return fmt.Errorf("%s: %w", name, ErrSourceChanged)
+			}
+			*file = FileInfo{Name: name, Bytes: mw.n, SHA256: hex.EncodeToString(mw.h.Sum(nil))}
+			return nil
+		}); err != nil {
+			return res, stageError(name, err)
+		}
+	}
+	// Once the second stage has finished, this goroutine has the tar.
+	if err := tarStage.Close(); err != nil {
+		return res, stageError("", err)
+	}
+	for i := range m.Files {
+		m.Files[i].Lines = sizes[i].lines
 	}
 	lines := func(i int) int64 { return sizes[i].lines }
 	m.Counts.Responses, m.Counts.Consents, m.Counts.Withdrawals = lines(0), lines(1), lines(3)
@@ -142,7 +167,7 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	if err := tw.Close(); err != nil {
 		return res, err
 	}
-	if err := aw.Close(); err != nil {
+	if err := encStage.Close(); err != nil {
 		return res, err
 	}
 	if err := enc.Close(); err != nil {
@@ -161,6 +186,21 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	}, nil
 }
 
+// stageError names the member an error of a stage came with, and turns a
+// member longer than its size into [ErrSourceChanged].
+func stageError(name string, err error) error {
+	if errors.Is(err, ErrSourceChanged) {
+		return err // named where it was found
+	}
+	if errors.Is(err, tar.ErrWriteTooLong) {
+		err = ErrSourceChanged
+	}
+	if name == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
 var newline = []byte{'\n'}
 
 type countWriter struct {
@@ -174,53 +214,71 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// memberWriter passes a member's bytes to the tar while hashing them and
-// counting bytes and lines.
+// memberWriter passes a member's bytes to the tar while hashing and
+// counting them.
 type memberWriter struct {
-	w        io.Writer
-	h        hash.Hash
-	n, lines int64
-	done     int64 // lines over all members, for progress
-	total    int64
-	progress Progress
+	w io.Writer
+	h hash.Hash
+	n int64
 }
 
 func (m *memberWriter) reset(w io.Writer) {
 	m.w = w
 	m.h.Reset()
-	m.n, m.lines = 0, 0
+	m.n = 0
 }
 
 func (m *memberWriter) Write(p []byte) (int, error) {
 	n, err := m.w.Write(p)
 	m.h.Write(p[:n])
 	m.n += int64(n)
-	k := int64(bytes.Count(p[:n], newline))
-	before := m.done
-	m.lines += k
-	m.done += k
-	if m.progress != nil && m.done/1024 != before/1024 {
-		m.progress(m.done, m.total)
-	}
 	return n, err
 }
 
+// progressCounter counts a member's lines on its way to w and reports
+// progress over all members.
+type progressCounter struct {
+	w        io.Writer
+	lines    int64 // of this member
+	done     int64 // over all members
+	total    int64
+	progress Progress
+}
+
+func (l *progressCounter) Write(p []byte) (int, error) {
+	k := int64(bytes.Count(p, newline))
+	before := l.done
+	l.lines += k
+	l.done += k
+	if l.progress != nil && l.done/1024 != before/1024 {
+		l.progress(l.done, l.total)
+	}
+	return l.w.Write(p)
+}
+
 // asyncWriter passes writes, in 64 KiB buffers, to a goroutine that writes
-// them to w. At most asyncBuffers buffers are in flight.
+// them to w, and runs functions there in order with them ([asyncWriter.do]).
+// At most asyncBuffers buffers are in flight.
 type asyncWriter struct {
-	full chan []byte
+	full chan asyncItem
 	free chan []byte
 	done chan struct{}
 	buf  []byte
-	err  error // the goroutine's first error, read after done or via failed
+	err  error // the goroutine's first error, read after done or via fail
 	fail chan struct{}
+}
+
+// asyncItem is a buffer to write or a function to run.
+type asyncItem struct {
+	b  []byte
+	fn func() error
 }
 
 const asyncBuffers = 4
 
 func newAsyncWriter(w io.Writer) *asyncWriter {
 	a := &asyncWriter{
-		full: make(chan []byte, asyncBuffers),
+		full: make(chan asyncItem, asyncBuffers),
 		free: make(chan []byte, asyncBuffers),
 		done: make(chan struct{}),
 		fail: make(chan struct{}),
@@ -232,14 +290,22 @@ func newAsyncWriter(w io.Writer) *asyncWriter {
 	full := a.full
 	go func() {
 		defer close(a.done)
-		for b := range full {
+		for it := range full {
 			if a.err == nil {
-				if _, err := w.Write(b); err != nil {
+				var err error
+				if it.fn != nil {
+					err = it.fn()
+				} else {
+					_, err = w.Write(it.b)
+				}
+				if err != nil {
 					a.err = err
 					close(a.fail)
 				}
 			}
-			a.free <- b[:0]
+			if it.fn == nil {
+				a.free <- it.b[:0]
+			}
 		}
 	}()
 	return a
@@ -258,11 +324,28 @@ func (a *asyncWriter) Write(p []byte) (int, error) {
 		n += k
 		p = p[k:]
 		if len(a.buf) == cap(a.buf) {
-			a.full <- a.buf
+			a.full <- asyncItem{b: a.buf}
 			a.buf = <-a.free
 		}
 	}
 	return n, nil
+}
+
+// do runs fn on the goroutine after what was written so far. It returns
+// the goroutine's error, if it has failed by then; fn's own error comes
+// from a later call or from Close.
+func (a *asyncWriter) do(fn func() error) error {
+	select {
+	case <-a.fail:
+		return a.err
+	default:
+	}
+	if len(a.buf) > 0 {
+		a.full <- asyncItem{b: a.buf}
+		a.buf = <-a.free
+	}
+	a.full <- asyncItem{fn: fn}
+	return nil
 }
 
 // Close writes what is buffered and waits for the goroutine.
@@ -271,7 +354,7 @@ func (a *asyncWriter) Close() error {
 		return a.err
 	}
 	if len(a.buf) > 0 {
-		a.full <- a.buf
+		a.full <- asyncItem{b: a.buf}
 	}
 	close(a.full)
 	a.full = nil

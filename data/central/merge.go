@@ -94,9 +94,10 @@ func (c *DB) Merge(ctx context.Context, path string, ids []age.Identity, opts Me
 // on with the next; it returns only errors that stop it (ctx).
 func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity, opts MergeOptions, report func(MergeResult, error)) error {
 	type read struct {
-		path string
-		b    *batch.Batch
-		err  error
+		path   string
+		b      *batch.Batch
+		err    error
+		opened []*openJob // nil: open while merging
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -105,8 +106,12 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 		defer close(next)
 		for _, p := range paths {
 			b, err := batch.Read(p, ids, batch.ReadOptions{TempDir: c.Dir()})
+			var opened []*openJob
+			if err == nil && b.Manifest.Counts.Responses <= preOpenMax {
+				opened = preOpen(ctx, b, ids)
+			}
 			select {
-			case next <- read{p, b, err}:
+			case next <- read{p, b, err, opened}:
 			case <-ctx.Done():
 				if b != nil {
 					b.Close()
@@ -126,7 +131,7 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 			report(MergeResult{File: r.path}, r.err)
 			continue
 		}
-		res, err := c.MergeBatch(ctx, r.b, ids, opts)
+		res, err := c.mergeBatch(ctx, r.b, ids, opts, r.opened)
 		r.b.Close()
 		report(res, err)
 	}
@@ -135,6 +140,80 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 
 // MergeBatch merges a batch that [batch.Read] verified.
 func (c *DB) MergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity, opts MergeOptions) (MergeResult, error) {
+	return c.mergeBatch(ctx, b, ids, opts, nil)
+}
+
+// preOpenMax is the most responses a batch may have for [DB.MergeFiles] to
+// open them all while the batch before is merged: their answers are held
+// in memory until then.
+const preOpenMax = 5000
+
+// startOpeners starts one goroutine per CPU on wg that opens each job sent
+// on jobs (its answers or its error) and closes its done channel.
+func startOpeners(wg *sync.WaitGroup, jobs <-chan *openJob, ids []age.Identity, surveys map[string]*survey.Survey) {
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for j := range jobs {
+				j.answers, j.err = openResponse(ids, &j.r, surveys[j.r.SurveySHA256], &buf)
+				close(j.done)
+			}
+		})
+	}
+}
+
+// openJob is one response of a batch and its answers, opened on one of
+// the CPUs.
+type openJob struct {
+	r       batch.Response
+	line    int
+	answers []byte
+	err     error
+	done    chan struct{}
+}
+
+// preOpen opens the sealed answers of every response of b, on every CPU,
+// as mergeResponses would, and returns them in order; a last job holds
+// the error that stopped the reading, if any. Errors are kept for
+// mergeResponses to report at the same point as it would have found them.
+func preOpen(ctx context.Context, b *batch.Batch, ids []age.Identity) []*openJob {
+	surveys := map[string]*survey.Survey{}
+	var out []*openJob
+	if err := b.Surveys(func(d batch.SurveyDef) error {
+		if sv, err := survey.Parse(d.ID+".json", d.Body); err == nil {
+			surveys[d.SHA256] = sv
+		}
+		return nil // mergeSurveys reports it
+	}); err != nil {
+		return nil // merged the ordinary way, which reports it
+	}
+	jobs := make(chan *openJob, 64)
+	var wg sync.WaitGroup
+	startOpeners(&wg, jobs, ids, surveys)
+	line := 0
+	err := b.Responses(func(r batch.Response) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line++
+		j := &openJob{r: r, line: line, done: make(chan struct{})}
+		out = append(out, j)
+		jobs <- j
+		return nil
+	})
+	close(jobs)
+	wg.Wait()
+	if err != nil {
+		done := make(chan struct{})
+		close(done)
+		out = append(out, &openJob{line: -1, err: err, done: done})
+	}
+	return out
+}
+
+// mergeBatch is MergeBatch with the batch's responses already opened, or
+// opened as they are merged when opened is nil.
+func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity, opts MergeOptions, opened []*openJob) (MergeResult, error) {
 	m := &b.Manifest
 	res := MergeResult{File: b.Path, DeviceID: m.DeviceID, Seq: m.Seq, Demo: m.Demo}
 	switch {
@@ -228,7 +307,7 @@ func (c *DB) MergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	if err := c.mergeWithdrawals(ctx, tx, b, &res); err != nil {
 		return res, err
 	}
-	if err := mergeResponses(ctx, tx, b, ids, surveys, &res); err != nil {
+	if err := mergeResponses(ctx, tx, b, ids, surveys, opened, &res); err != nil {
 		return res, err
 	}
 	if err := mergeRest(ctx, tx, b, &res); err != nil {
@@ -280,7 +359,10 @@ func (c *DB) mergeWithdrawals(ctx context.Context, tx *sql.Tx, b *batch.Batch, r
 	})
 }
 
-func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.Identity, surveys map[string]*survey.Survey, res *MergeResult) error {
+// mergeResponses inserts the batch's responses, opened with ids as they go
+// or, when opened is not nil, opened already.
+func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.Identity, surveys map[string]*survey.Survey,
+	opened []*openJob, res *MergeResult) error {
 	m := &b.Manifest
 	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE response_id = ?)`)
 	if err != nil {
@@ -295,50 +377,7 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 	}
 	defer insert.Close()
 
-	// Sealed answers are opened on every CPU while this goroutine writes
-	// them to the database in order.
-	type job struct {
-		r       batch.Response
-		line    int
-		answers []byte
-		err     error
-		done    chan struct{}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	jobs, order := make(chan *job, 64), make(chan *job, 64)
-	var readErr error
-	wg.Go(func() {
-		defer close(order)
-		defer close(jobs)
-		line := 0
-		readErr = b.Responses(func(r batch.Response) error {
-			line++
-			j := &job{r: r, line: line, done: make(chan struct{})}
-			for _, ch := range []chan *job{jobs, order} {
-				select {
-				case ch <- j:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			return nil
-		})
-	})
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			for j := range jobs {
-				j.answers, j.err = openResponse(ids, &j.r, surveys[j.r.SurveySHA256], &buf)
-				close(j.done)
-			}
-		})
-	}
-	for j := range order {
+	merge := func(j *openJob) error {
 		<-j.done
 		r := &j.r
 		res.Responses++
@@ -351,7 +390,7 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 		}
 		if gone {
 			res.SkippedWithdrawn++
-			continue
+			return nil
 		}
 		if _, err := insert.ExecContext(ctx, r.ID, m.DeviceID, m.Seq, j.line, r.SurveyID, r.SurveyVersion, r.SurveySHA256,
 			r.Language, r.Mode, r.InterpreterLanguage, r.SessionID, r.Venue, r.ConsentID, r.Status, r.StartedAt,
@@ -359,6 +398,52 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("%w: response %s was already merged from another batch", ErrConflict, r.ID)
 			}
+			return err
+		}
+		return nil
+	}
+	if opened != nil {
+		for _, j := range opened {
+			if j.line < 0 { // the reading stopped here
+				return j.err
+			}
+			if err := merge(j); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	// Sealed answers are opened on every CPU while this goroutine writes
+	// them to the database in order.
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	jobs, order := make(chan *openJob, 64), make(chan *openJob, 64)
+	var readErr error
+	wg.Go(func() {
+		defer close(order)
+		defer close(jobs)
+		line := 0
+		readErr = b.Responses(func(r batch.Response) error {
+			line++
+			j := &openJob{r: r, line: line, done: make(chan struct{})}
+			for _, ch := range []chan *openJob{jobs, order} {
+				select {
+				case ch <- j:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	})
+	startOpeners(&wg, jobs, ids, surveys)
+	for j := range order {
+		if err := merge(j); err != nil {
 			return err
 		}
 	}
@@ -416,12 +501,25 @@ func openResponse(ids []age.Identity, r *batch.Response, sv *survey.Survey, buf 
 // mergeRest merges consents, the declined tally and audit events.
 func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult) error {
 	m := &b.Manifest
+	// Prepared once for the batch's consents, not once a record.
+	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE consent_id = ?)`)
+	if err != nil {
+		return err
+	}
+	defer withdrawn.Close()
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO consents (id, device_id, batch_seq, line, survey_id, survey_version,
+		text_version, text_sha256, language, format, purposes, how_given, mode, staff, session_id, venue, created_at,
+		created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
 	line := 0
-	err := b.Consents(func(cr batch.Consent) error {
+	err = b.Consents(func(cr batch.Consent) error {
 		line++
 		res.Consents++
 		var gone bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE consent_id = ?)`, cr.ID).Scan(&gone); err != nil {
+		if err := withdrawn.QueryRowContext(ctx, cr.ID).Scan(&gone); err != nil {
 			return err
 		}
 		if gone {
@@ -431,9 +529,7 @@ func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, device_id, batch_seq, line, survey_id, survey_version,
-			text_version, text_sha256, language, format, purposes, how_given, mode, staff, session_id, venue, created_at,
-			created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := insert.ExecContext(ctx,
 			cr.ID, m.DeviceID, m.Seq, line, cr.SurveyID, cr.SurveyVersion, cr.TextVersion, cr.TextSHA256, cr.Language,
 			cr.Format, string(purposes), cr.HowGiven, cr.Mode, cr.Staff, cr.SessionID, cr.Venue, cr.CreatedAt, cr.CreatedOffset); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {

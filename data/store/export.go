@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +104,9 @@ func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) ([]E
 	if err != nil {
 		return nil, err
 	}
+	if err := s.fillLineBytes(ctx); err != nil {
+		return nil, err
+	}
 	pending, err := s.pendingBatches(ctx)
 	if err != nil {
 		return nil, err
@@ -150,6 +154,9 @@ func (s *Store) Reexport(ctx context.Context, seq int64, dir string, opts Export
 		return ExportResult{}, fmt.Errorf("%w: %d", ErrNoBatch, seq)
 	}
 	if err != nil {
+		return ExportResult{}, err
+	}
+	if err := s.fillLineBytes(ctx); err != nil {
 		return ExportResult{}, err
 	}
 	return s.writeBatch(ctx, dev, seq, dir, opts, true)
@@ -383,11 +390,15 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 	if opts.Progress != nil {
 		progress = func(done, total int64) { opts.Progress(ExportProgress{Seq: seq, Done: done, Total: total}) }
 	}
+	src, err := newExportSource(ctx, tx, seq)
+	if err != nil {
+		return ExportResult{}, err
+	}
 	var res batch.Result
 	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Replace: !reexport && !wantTar.Valid},
 		func(w io.Writer) error {
 			var err error
-			res, err = batch.Write(ctx, w, m, &exportSource{tx: tx, seq: seq}, dev.Key, rs, progress)
+			res, err = batch.Write(ctx, w, m, src, dev.Key, rs, progress)
 			if err != nil {
 				return err
 			}
@@ -467,8 +478,34 @@ func batchSurveys(ctx context.Context, tx *sql.Tx, seq int64) ([]batch.SurveyRef
 
 // exportSource reads one batch's records from a read transaction.
 type exportSource struct {
-	tx  *sql.Tx
-	seq int64
+	tx     *sql.Tx
+	seq    int64
+	venues map[string][]byte // session id -> venue
+}
+
+// newExportSource reads batch seq from tx.
+func newExportSource(ctx context.Context, tx *sql.Tx, seq int64) (*exportSource, error) {
+	venues, err := sessionVenues(ctx, tx)
+	return &exportSource{tx: tx, seq: seq, venues: venues}, err
+}
+
+// sessionVenues maps every session's id to its venue.
+func sessionVenues(ctx context.Context, tx *sql.Tx) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, venue FROM sessions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var venue []byte
+		if err := rows.Scan(&id, &venue); err != nil {
+			return nil, err
+		}
+		out[id] = venue
+	}
+	return out, rows.Err()
 }
 
 // sink receives a member's lines, or only their sizes.
@@ -488,8 +525,9 @@ func (k *sink) line(b []byte) error {
 	return err
 }
 
-// Size works out a member's size by reading, for each record, its text
-// and numbers as one string: see [memberQuery.sizeQuery].
+// Size works out a member's size. Responses and consents carry the size
+// of their line from when they were saved, and their sizes are summed;
+// records without one, and the other members, are encoded and counted.
 func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, error) {
 	k := &sink{}
 	if name == batch.SurveysMember {
@@ -500,53 +538,21 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 	if !ok {
 		return 0, 0, fmt.Errorf("unknown member %q", name)
 	}
-	query, fixed := q.sizeQuery()
-	rows, err := e.tx.QueryContext(ctx, query, e.seq)
-	if err != nil {
+	if !q.sized {
+		err := e.encode(ctx, name, q, q.query(), k)
+		return k.bytes, k.lines, err
+	}
+	var all int64
+	if err := e.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(line_bytes), 0), count(line_bytes) FROM `+q.table+
+		` WHERE batch_seq = ?`, e.seq).
+		Scan(&all, &k.bytes, &k.lines); err != nil {
 		return 0, 0, err
 	}
-	defer rows.Close()
-	var objects []int // the JSON object fields
-	for i, f := range q.fields {
-		if f.kind == '{' {
-			objects = append(objects, i)
-		}
+	if all == k.lines {
+		return k.bytes, k.lines, nil
 	}
-	vals := make([]sql.RawBytes, 1+len(objects))
-	dest := make([]any, 0, len(vals)+1)
-	for i := range vals {
-		dest = append(dest, &vals[i])
-	}
-	var sealedLen int
-	if q.sealed {
-		dest = append(dest, &sealedLen)
-	}
-	var b bytes.Buffer
-	for rows.Next() {
-		if k.lines%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return 0, 0, err
-			}
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return 0, 0, err
-		}
-		k.buf = batch.AppendJSONString(k.buf[:0], vals[0])
-		n := fixed + len(k.buf)
-		for j, i := range objects {
-			b.Reset()
-			if err := json.Compact(&b, vals[1+j]); err != nil {
-				return 0, 0, fmt.Errorf("%s line %d: %s: %w", name, k.lines+1, q.fields[i].prefix, err)
-			}
-			n += b.Len()
-		}
-		if q.sealed {
-			n += base64.StdEncoding.EncodedLen(sealedLen)
-		}
-		k.bytes += int64(n)
-		k.lines++
-	}
-	return k.bytes, k.lines, rows.Err()
+	err := e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k)
+	return k.bytes, k.lines, err
 }
 
 func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer) error {
@@ -566,15 +572,22 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 }
 
 // memberQuery is how a data member is read: one SQL column per JSON field
-// (and, for responses, a last column with the sealed payload, which goes
-// out in base64 as "sealed"), the rest of the query (FROM, WHERE, GROUP BY)
-// and the order of the records.
+// but the venue, which comes from the session id before it (and, for
+// responses, a last column with the sealed payload, which goes out in
+// base64 as "sealed"), the rest of the query (FROM, WHERE, GROUP BY) and
+// the order of the records.
 type memberQuery struct {
 	cols   []string
 	fields []field
+	venue  int // the index in fields of the venue, -1 for none
 	sealed bool
-	from   string
-	order  string
+	// sized members' rows carry line_bytes (see migration 004), summed
+	// from the index on (batch_seq, ..., line_bytes) of table.
+	sized bool
+	table string
+	alias string // of the table in from
+	from  string
+	order string
 }
 
 func (q *memberQuery) query() string {
@@ -587,47 +600,61 @@ func (q *memberQuery) query() string {
 var memberQueries = map[string]*memberQuery{
 	batch.ResponsesMember: {
 		cols: []string{"r.id", "r.survey_id", "r.survey_version", "r.survey_sha256", "r.language", "r.mode",
-			"r.interpreter_language", "coalesce(r.session_id, '')", "coalesce(s.venue, '')", "r.consent_id", "r.status",
+			"r.interpreter_language", "coalesce(r.session_id, '')", "r.consent_id", "r.status",
 			"r.started_at", "r.created_at", "r.created_offset", "r.sealed"},
 		fields: fields("id", "survey_id", "#survey_version", "survey_sha256", "language", "mode",
 			"interpreter_language", "session_id", "venue", "consent_id", "status", "started_at", "created_at", "#created_offset"),
+		venue:  8,
 		sealed: true,
+		sized:  true,
+		table:  "responses",
+		alias:  "r",
 		// The batch's rows are read in rowid (seq) order over the seq
 		// range they span: through the batch_seq index they would come in
 		// another order and SQLite would sort them, sealed payloads and
 		// all, in a temporary b-tree. The unary + keeps the planner off
 		// that index.
-		from: ` FROM responses r LEFT JOIN sessions s ON s.id = r.session_id
+		from: ` FROM responses r
 			WHERE r.seq BETWEEN (SELECT min(seq) FROM responses WHERE batch_seq = ?1)
 			AND (SELECT max(seq) FROM responses WHERE batch_seq = ?1) AND +r.batch_seq = ?1`,
 		order: ` ORDER BY r.seq`,
 	},
 	batch.ConsentsMember: {
 		cols: []string{"c.id", "c.survey_id", "c.survey_version", "c.text_version", "c.text_sha256", "c.language",
-			"c.format", "c.purposes", "c.how_given", "c.mode", "c.staff", "coalesce(c.session_id, '')", "coalesce(s.venue, '')",
+			"c.format", "c.purposes", "c.how_given", "c.mode", "c.staff", "coalesce(c.session_id, '')",
 			"c.device_id", "c.created_at", "c.created_offset"},
 		fields: fields("id", "survey_id", "#survey_version", "text_version", "text_sha256", "language", "format", "{purposes",
 			"how_given", "mode", "staff", "session_id", "venue", "device_id", "created_at", "#created_offset"),
-		from:  ` FROM consents c LEFT JOIN sessions s ON s.id = c.session_id WHERE c.batch_seq = ?1`,
+		venue: 12,
+		sized: true,
+		table: "consents",
+		alias: "c",
+		// As for responses: in seq order without a sort.
+		from: ` FROM consents c
+			WHERE c.seq BETWEEN (SELECT min(seq) FROM consents WHERE batch_seq = ?1)
+			AND (SELECT max(seq) FROM consents WHERE batch_seq = ?1) AND +c.batch_seq = ?1`,
 		order: ` ORDER BY c.seq`,
 	},
 	batch.DeclinedMember: {
 		cols: []string{"d.survey_id", "d.survey_version", "d.language", "coalesce(d.session_id, '')",
-			"coalesce(s.venue, '')", "d.day", "count(*)"},
+			"d.day", "count(*)"},
 		fields: fields("survey_id", "#survey_version", "language", "session_id", "venue", "day", "#count"),
-		from: ` FROM declined d LEFT JOIN sessions s ON s.id = d.session_id
+		venue:  4,
+		from: ` FROM declined d
 			WHERE d.batch_seq = ?1 GROUP BY d.survey_id, d.survey_version, d.language, d.session_id, d.day`,
 		order: ` ORDER BY min(d.seq)`,
 	},
 	batch.WithdrawalsMember: {
 		cols:   []string{"id", "response_id", "consent_id", "staff", "created_at", "created_offset"},
 		fields: fields("id", "response_id", "consent_id", "staff", "created_at", "#created_offset"),
+		venue:  -1,
 		from:   ` FROM withdrawals WHERE batch_seq = ?1`,
 		order:  ` ORDER BY seq`,
 	},
 	batch.AuditMember: {
 		cols:   []string{"id", "actor", "action", "detail", "created_at", "created_offset"},
 		fields: fields("id", "actor", "action", "detail", "created_at", "#created_offset"),
+		venue:  -1,
 		from:   ` FROM audit WHERE batch_seq = ?1`,
 		order:  ` ORDER BY seq`,
 	},
@@ -656,45 +683,6 @@ func fields(names ...string) []field {
 	return out
 }
 
-// sizeQuery returns the query Size reads and the part of each line's
-// length that does not depend on the record. The query gives, per
-// record, its text and number fields joined by commas into one string,
-// then its JSON object fields, then the length of the sealed payload: one
-// string from SQLite per record instead of one per field, and the sealed
-// payload is not read (length() of a BLOB column does not load it).
-//
-// JSON escapes text a character at a time, and the comma is neither
-// escaped nor able to complete or start a UTF-8 sequence (a broken
-// sequence before it is replaced as it would be at the end of a string),
-// so the joined string, as a JSON string, is as long as its fields as JSON
-// strings (or numbers), plus the commas, less the quotes of all but one.
-func (q *memberQuery) sizeQuery() (query string, fixed int) {
-	var joined, objects []string
-	fixed = len("}\n")
-	strs := 0
-	for i, f := range q.fields {
-		fixed += len(f.prefix)
-		switch f.kind {
-		case 's', '#':
-			joined = append(joined, "coalesce("+q.cols[i]+", '')")
-			if f.kind == 's' {
-				strs++
-			}
-		case '{':
-			objects = append(objects, q.cols[i])
-		}
-	}
-	// AppendJSONString(joined) = 2 + sum(inner lengths) + commas; the
-	// line has sum(inner lengths) + 2 per text field.
-	fixed += 2*strs - 2 - (len(joined) - 1)
-	cols := append([]string{strings.Join(joined, " || ',' || ")}, objects...)
-	if q.sealed {
-		cols = append(cols, "length("+q.cols[len(q.fields)]+")")
-		fixed += len(sealedKey) + len(`"`)
-	}
-	return "SELECT " + strings.Join(cols, ", ") + q.from, fixed
-}
-
 // appendFields appends a JSON object's fields, without the closing brace.
 func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 	for i, f := range fs {
@@ -721,7 +709,8 @@ func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 
 const sealedKey = `,"sealed":"`
 
-// appendLine appends the JSON line of one record.
+// appendLine appends the JSON line of one record: vals holds one value per
+// field, then the sealed payload if q has one.
 func (q *memberQuery) appendLine(dst []byte, vals []sql.RawBytes) ([]byte, error) {
 	dst, err := appendFields(dst, q.fields, vals)
 	if err != nil {
@@ -735,6 +724,38 @@ func (q *memberQuery) appendLine(dst []byte, vals []sql.RawBytes) ([]byte, error
 	return append(dst, '}', '\n'), nil
 }
 
+// lineBytes is the length of the line appendLine gives for vals: the
+// stored line_bytes of a record.
+func (q *memberQuery) lineBytes(vals []sql.RawBytes) (int64, error) {
+	b, err := appendFields(nil, q.fields, vals)
+	if err != nil {
+		return 0, err
+	}
+	n := len(b) + len("}\n")
+	if q.sealed {
+		n += len(sealedKey) + base64.StdEncoding.EncodedLen(len(vals[len(q.fields)])) + len(`"`)
+	}
+	return int64(n), nil
+}
+
+// scanDest returns the values a row of q is scanned into (one per field,
+// then the sealed payload) and the pointers to pass to Scan: all but the
+// venue's, which [exportSource.encode] fills in from the session id.
+func (q *memberQuery) scanDest() ([]sql.RawBytes, []any) {
+	n := len(q.fields)
+	if q.sealed {
+		n++
+	}
+	vals := make([]sql.RawBytes, n)
+	dest := make([]any, 0, n)
+	for i := range vals {
+		if i != q.venue {
+			dest = append(dest, &vals[i])
+		}
+	}
+	return vals, dest
+}
+
 // encode writes (or sizes) the lines of the records query returns, in
 // the columns of q.
 func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, query string, k *sink) error {
@@ -743,11 +764,7 @@ func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, 
 		return err
 	}
 	defer rows.Close()
-	vals := make([]sql.RawBytes, len(q.cols))
-	dest := make([]any, len(vals))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
+	vals, dest := q.scanDest()
 	for rows.Next() {
 		if k.lines%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -756,6 +773,9 @@ func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, 
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
+		}
+		if q.venue >= 0 {
+			vals[q.venue] = e.venues[string(vals[q.venue-1])]
 		}
 		if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
 			return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
@@ -787,4 +807,100 @@ func (e *exportSource) surveys(ctx context.Context, k *sink) error {
 		}
 	}
 	return rows.Err()
+}
+
+// lineValues turns a record's values, one per field of q and then its
+// sealed payload, into what an export reads back for them from SQLite.
+func lineValues(vs ...any) []sql.RawBytes {
+	out := make([]sql.RawBytes, len(vs))
+	for i, v := range vs {
+		switch v := v.(type) {
+		case string:
+			out[i] = []byte(v)
+		case []byte:
+			out[i] = v
+		case int:
+			out[i] = strconv.AppendInt(nil, int64(v), 10)
+		case int64:
+			out[i] = strconv.AppendInt(nil, v, 10)
+		default:
+			panic(fmt.Sprintf("lineValues: %T", v))
+		}
+	}
+	return out
+}
+
+// fillLineBytes works out line_bytes for the responses and consents that
+// have none (saved before schema 4, or changed since), a thousand to a
+// transaction, so that exports can sum sizes.
+func (s *Store) fillLineBytes(ctx context.Context) error {
+	for _, member := range []string{batch.ResponsesMember, batch.ConsentsMember} {
+		q := memberQueries[member]
+		for {
+			n, err := s.fillLineBytesChunk(ctx, q, 1000)
+			if err != nil {
+				return fmt.Errorf("%s: line sizes: %w", q.table, err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// fillLineBytesChunk fills in up to limit rows of q's table and says how
+// many.
+func (s *Store) fillLineBytesChunk(ctx context.Context, q *memberQuery, limit int) (int, error) {
+	table := q.table
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+q.alias+`.seq, `+strings.Join(q.cols, ", ")+` FROM `+table+` `+q.alias+`
+		WHERE `+q.alias+`.line_bytes IS NULL ORDER BY `+q.alias+`.seq LIMIT ?`, limit)
+	if err != nil {
+		return 0, err
+	}
+	venues, err := sessionVenues(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	type sized struct{ seq, bytes int64 }
+	var done []sized
+	vals, dest := q.scanDest()
+	var seq int64
+	dest = append([]any{&seq}, dest...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		vals[q.venue] = venues[string(vals[q.venue-1])]
+		n, err := q.lineBytes(vals)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("row %d: %w", seq, err)
+		}
+		done = append(done, sized{seq, n})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(done) == 0 {
+		return 0, nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `UPDATE `+table+` SET line_bytes = ? WHERE seq = ?`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	for _, d := range done {
+		if _, err := stmt.ExecContext(ctx, d.bytes, d.seq); err != nil {
+			return 0, err
+		}
+	}
+	return len(done), tx.Commit()
 }
