@@ -195,16 +195,18 @@ func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
 	return out, rows.Err()
 }
 
-// Unexported counts what the next [Store.Export] would send, pending
-// batches aside.
+// Unexported counts what is waiting to leave the device: rows in no batch
+// yet, and rows in batches allocated but never written (an export that
+// failed, say, on a full stick), which the next [Store.Export] writes first.
 func (s *Store) Unexported(ctx context.Context) (batch.Counts, error) {
 	var c batch.Counts
+	const waiting = ` WHERE batch_seq IS NULL OR batch_seq IN (SELECT seq FROM batches WHERE exported_at IS NULL))`
 	err := s.db.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM responses WHERE batch_seq IS NULL),
-		(SELECT count(*) FROM consents WHERE batch_seq IS NULL),
-		(SELECT count(*) FROM declined WHERE batch_seq IS NULL),
-		(SELECT count(*) FROM withdrawals WHERE batch_seq IS NULL),
-		(SELECT count(*) FROM audit WHERE batch_seq IS NULL)`).
+		(SELECT count(*) FROM responses`+waiting+`,
+		(SELECT count(*) FROM consents`+waiting+`,
+		(SELECT count(*) FROM declined`+waiting+`,
+		(SELECT count(*) FROM withdrawals`+waiting+`,
+		(SELECT count(*) FROM audit`+waiting).
 		Scan(&c.Responses, &c.Consents, &c.Declined, &c.Withdrawals, &c.Audit)
 	return c, err
 }

@@ -31,8 +31,9 @@ func (f *corruptingFile) Write(p []byte) (int, error) {
 // TestExportThatReadsBackWrongIsNotMarked is P4's last stage: the file is
 // written, synced and renamed without an error, but what the disk gives
 // back differs from what was written (one bit, at the start, middle or
-// end). The export fails with ErrReadBack, the bad file is removed, and
-// the batch stays pending; the next export writes it under the same number.
+// end). The export fails with ErrReadBack, the bad file is removed, the
+// batch stays pending and its records are still counted as waiting; the
+// next export writes it under the same number.
 func TestExportThatReadsBackWrongIsNotMarked(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, false)
@@ -56,6 +57,9 @@ func TestExportThatReadsBackWrongIsNotMarked(t *testing.T) {
 		list, _ := dev.Store.Batches(ctx)
 		if len(list) != 1 || !list[0].Pending() {
 			t.Errorf("a bit flipped at byte %d: history %+v, want one pending batch", at, list)
+		}
+		if u, err := dev.Store.Unexported(ctx); err != nil || u.Responses != 20 || u.Consents != 20 {
+			t.Errorf("a bit flipped at byte %d: waiting to export %+v, %v; want the 20 responses and consents still waiting", at, u, err)
 		}
 	}
 	res, err := dev.Store.Export(ctx, out, store.ExportOptions{})
