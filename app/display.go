@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -52,7 +53,8 @@ func newDisplayBar(k *Kiosk) *displayBar {
 func (d *displayBar) setStatus(obj fyne.CanvasObject) {
 	d.status.Objects = nil
 	if obj != nil {
-		d.status.Objects = []fyne.CanvasObject{obj}
+		// Centred in the bar's height: an info screen's bar has no words.
+		d.status.Objects = []fyne.CanvasObject{container.NewVBox(layout.NewSpacer(), obj, layout.NewSpacer())}
 	}
 	d.status.Refresh()
 }
