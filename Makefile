@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench e2e screenshots reliability deps-build deps-test deps-e2e clean central
+.PHONY: run test build vet bench bench-start e2e screenshots reliability deps-build deps-test deps-e2e clean central
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -32,6 +32,12 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
+	$(MAKE) bench-start
+
+## bench-start: time to the welcome screen and memory, against a minimal
+## Fyne window in the same run (real windows under Xvfb)
+bench-start: deps-build deps-e2e build
+	python3 scripts/startbench.py
 
 ## reliability: the race detector on data/ (crash, disk-full, tamper,
 ## Unicode, clock and canary tests included), the kiosk's reliability tests,
