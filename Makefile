@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench bench-start e2e screenshots reliability deps-build deps-test deps-e2e clean central
+.PHONY: run test build vet bench bench-start e2e a11y screenshots reliability deps-build deps-test deps-e2e deps-a11y clean central
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -58,6 +58,11 @@ reliability: deps-test
 e2e: deps-build deps-e2e build
 	python3 scripts/e2e.py
 
+## a11y: the analyst's report checked by axe-core (WCAG 2.2 A/AA) in
+## Debian's headless Chromium, in English and Welsh
+a11y: deps-build deps-a11y build central
+	scripts/a11y/check-report
+
 ## screenshots: every participant screen in LANG_TAG (default en) to shots/
 screenshots: deps-build deps-e2e build
 	python3 scripts/walk.py --lang $${LANG_TAG:-en} --out shots/$${LANG_TAG:-en}
@@ -68,6 +73,8 @@ deps-test:
 	@scripts/install-deps test
 deps-e2e:
 	@scripts/install-deps e2e
+deps-a11y:
+	@scripts/install-deps a11y
 
 clean:
 	rm -rf bin

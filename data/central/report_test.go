@@ -699,8 +699,9 @@ func TestReportFileErrors(t *testing.T) {
 
 // repCheckHTML is the accessibility and self-containment check: one
 // h1, no skipped heading level, every svg an image with a name, every
-// table with header cells that have a scope, a lang attribute, and
-// nothing fetched from anywhere.
+// table with header cells that have a scope, every sideways-scrolling
+// table reachable by keyboard, a lang attribute, and nothing fetched from
+// anywhere. `make a11y` runs axe-core on real reports as well.
 func repCheckHTML(t *testing.T, doc, lang string) {
 	t.Helper()
 	root, err := html.Parse(strings.NewReader(doc))
@@ -770,6 +771,13 @@ func repCheckHTML(t *testing.T, doc, lang string) {
 			}
 			if ths == 0 {
 				t.Error("a table has no <th>")
+			}
+		case "div":
+			// A region that scrolls sideways must take the keyboard's
+			// focus and have a name (axe: scrollable-region-focusable).
+			if strings.Contains(" "+repAttr(n, "class")+" ", " cross ") &&
+				(repAttr(n, "tabindex") != "0" || repAttr(n, "role") != "region" || strings.TrimSpace(repAttr(n, "aria-label")) == "") {
+				t.Errorf("a scrolling table region without tabindex=0, role=region and a name: %v", n.Attr)
 			}
 		case "script", "link", "img", "iframe", "object", "embed", "image", "use", "base", "form":
 			t.Errorf("the report has a <%s> element", n.Data)
