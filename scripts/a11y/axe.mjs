@@ -43,7 +43,8 @@ try {
       }
     }
     for (const v of result.incomplete) {
-      console.log(`  to check by hand: ${v.id}: ${v.help} (${v.nodes.length} elements)`);
+      const why = new Set(v.nodes.flatMap((n) => n.any.map((c) => c.message)));
+      console.log(`  to check by hand: ${v.id}: ${v.help} (${v.nodes.length} elements): ${[...why].slice(0, 3).join("; ")}`);
     }
     await page.close();
   }
