@@ -149,7 +149,10 @@ func (r *choiceRenderer) build() {
 		r.box = container.NewBorder(top, nil, nil, nil, r.label)
 		return
 	}
-	markerBox := container.NewCenter(r.marker)
+	var markerBox fyne.CanvasObject = container.NewCenter(r.marker)
+	if r.pic != nil {
+		markerBox = container.NewCenter(r.pic) // a face beside its words
+	}
 	if r.c.RTL {
 		r.label.Alignment = fyne.TextAlignTrailing
 		r.box = container.NewBorder(nil, nil, nil, markerBox, r.label)

@@ -112,14 +112,30 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		return box
 	case survey.Faces4, survey.Scale5:
 		// The scale runs right to left for right-to-left languages, while
-		// Tab still goes from the first option to the last.
-		row := container.New(&mirrorGrid{cols: len(q.Options), rtl: rtl})
+		// Tab still goes from the first option to the last. When a word of
+		// an option would not fit across its tile (large text, long words),
+		// the options go one under another instead, so no word is broken.
+		var labels []string
+		for _, o := range q.Options {
+			labels = append(labels, label(o))
+		}
+		tiles := wordsFitTiles(labels, len(q.Options))
+		var row *fyne.Container
+		if tiles {
+			row = container.New(&mirrorGrid{cols: len(q.Options), rtl: rtl})
+		} else {
+			row = container.NewVBox()
+		}
 		for i, o := range q.Options {
 			var pic fyne.Resource
 			if q.Type == survey.Faces4 {
 				pic = fyne.NewStaticResource("face"+strconv.Itoa(i)+".svg", assets.Face(i))
 			}
 			c := NewTile(visual(l.Lang, label(o)), pic, rtl, nil)
+			if !tiles {
+				c = NewChoice(visual(l.Lang, label(o)), false, rtl, nil)
+				c.Picture = pic
+			}
 			c.OnTapped = k.guard(func() { s.onChoose(o.Code) })
 			c.OnSubmit = k.pressPrimary
 			c.Selected = ans.Choice == o.Code
@@ -269,4 +285,26 @@ func (s *questionScreen) problem(err error) string {
 func (s *questionScreen) warn(msg string) {
 	setText(s.l, s.message, msg)
 	s.message.Show()
+}
+
+// wordsFitTiles reports whether every word of labels fits across one of n
+// tiles in a row the width of the screen's text, in bold (a chosen tile's
+// words are bold), at the current text size.
+func wordsFitTiles(labels []string, n int) bool {
+	if n == 0 {
+		return true
+	}
+	pad := theme.Padding()
+	// A tile's words have the row's width shared n ways, less the gaps
+	// between tiles, the tile's own padding and the label's.
+	inner := (rtlWidth-float32(n-1)*pad)/float32(n) - 2*pad - 2*theme.InnerPadding()
+	bold := fyne.TextStyle{Bold: true}
+	for _, text := range labels {
+		for _, w := range strings.Fields(text) {
+			if fyne.MeasureText(w, theme.TextSize(), bold).Width > inner {
+				return false
+			}
+		}
+	}
+	return true
 }
