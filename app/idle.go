@@ -41,6 +41,10 @@ func (k *Kiosk) touch() {
 // goroutine, tests call it with an injected clock.
 func (k *Kiosk) Tick() {
 	if k.welcome != nil {
+		if k.visit.Done != nil && k.cfg.Clock().Sub(k.lastInput) >= k.idleAfter()+k.warnFor() {
+			k.endHelpedVisit() // a worker started a helped visit and nobody began it
+			return
+		}
 		if k.cfg.Clock().Sub(k.lastInput)/time.Second%4 == 0 {
 			k.welcome.rotate() // every four seconds, the invitation in other languages
 		}
@@ -130,5 +134,18 @@ func (k *Kiosk) idleReset() {
 		})
 	}
 	k.warning = nil
-	k.finish()
+	if k.visit.Done != nil {
+		k.endHelpedVisit()
+		return
+	}
+	k.Start()
+}
+
+// endHelpedVisit ends a visit a worker started (assisted or worker-recorded)
+// that was left alone: the kiosk goes back to its own welcome screen for
+// people answering by themselves, in the same session. It does not go back
+// to the worker's screens as finishing does, or whoever came next would find
+// them open without a PIN.
+func (k *Kiosk) endHelpedVisit() {
+	k.SetVisit(Visit{SessionID: k.visit.SessionID})
 }

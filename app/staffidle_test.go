@@ -71,3 +71,58 @@ func TestStaffScreensSignOutWhenLeftUnused(t *testing.T) {
 		t.Fatal("a PIN prompt left for a minute did not go back to the kiosk")
 	}
 }
+
+// TestHelpedVisitLeftAloneDoesNotOpenStaffScreens: a worker starts an
+// assisted visit and walks away. Whether the participant stopped part-way
+// or nobody began, the idle reset goes to the kiosk's own welcome screen
+// (self-completion, same session), never to the worker's screens; the next
+// person's finished visit also stays in the kiosk and is recorded as
+// self-completed.
+func TestHelpedVisitLeftAloneDoesNotOpenStaffScreens(t *testing.T) {
+	for _, started := range []bool{true, false} {
+		t.Run(map[bool]string{true: "part-way", false: "never started"}[started], func(t *testing.T) {
+			r := newShellRig(t)
+			r.setUp(t)
+			sh := r.sh
+			h := sh.home
+			test.Type(h.venue, "Riverside Community Centre")
+			test.Tap(h.open)
+			h = sh.home
+			h.mode.SetSelected(h.l.T("staff.mode.assisted"))
+			test.Tap(h.record)
+			k := sh.kiosk
+			clk := &manualClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+			k.cfg.Clock = clk.now
+			k.shownAt = time.Time{} // shown long before the test's clock
+			k.touch()
+			if started {
+				clk.add(settleTime)
+				test.Tap(k.welcome.langs["en"])
+				clk.add(settleTime)
+				test.Tap(k.consent.agree)
+			}
+			clk.add(DefaultIdleAfter + DefaultWarnFor)
+			sh.Tick()
+			sh.Tick()
+			if sh.home != nil || !sh.showingKiosk() || k.welcome == nil {
+				t.Fatal("after the helped visit was left alone the kiosk is not on its welcome screen")
+			}
+			if k.visit.Done != nil || k.cfg.Mode != "self" || k.cfg.SessionID != sh.session.ID {
+				t.Errorf("after the reset: visit returns to staff %v, mode %q, session %q; want self-completion in session %q",
+					k.visit.Done != nil, k.cfg.Mode, k.cfg.SessionID, sh.session.ID)
+			}
+			k.cfg.Clock = steppingClock(time.Second) // each tap after the screen settled
+			k.shownAt = time.Time{}
+			answerAll(t, k, "en")
+			test.Tap(k.thanks.finish)
+			if sh.home != nil || k.welcome == nil {
+				t.Fatal("the next person's finished visit opened the staff screens")
+			}
+			var mode string
+			r.st.DB().QueryRow(`SELECT mode FROM responses ORDER BY seq DESC LIMIT 1`).Scan(&mode)
+			if mode != "self" {
+				t.Errorf("the next person's response was recorded as %q, want self", mode)
+			}
+		})
+	}
+}
