@@ -52,6 +52,8 @@ const (
 //	         store and exits 0
 //	hold     open the store, commit a setting, leave a write transaction
 //	         open and wait to be killed
+//	normal   as submit, with PRAGMA synchronous = NORMAL (the power-loss
+//	         tests' control)
 func TestCrashChild(t *testing.T) {
 	dir := os.Getenv(crashDirEnv)
 	if dir == "" {
@@ -66,6 +68,13 @@ func TestCrashChild(t *testing.T) {
 		fail("open: %v", err)
 	}
 	mode := os.Getenv(crashModeEnv)
+	if mode == "normal" {
+		// The power-loss control: commits are no longer fsynced (the
+		// store keeps one writer connection, so this holds for its saves).
+		if _, err := st.DB().Exec(`PRAGMA synchronous = NORMAL`); err != nil {
+			fail("%v", err)
+		}
+	}
 	if mode == "hold" {
 		if err := st.SetSetting("p13-committed", "yes"); err != nil {
 			fail("%v", err)
