@@ -37,6 +37,10 @@ import (
 type cutFS struct {
 	mu    sync.Mutex
 	files map[string]*unsynced // by path in the backing folder
+	// open are the backing files of handles not yet released: a killed
+	// process's locks (chorus.lock's flock, SQLite's) are held on them
+	// until they close, which the cut does, as a power cut would.
+	open map[*cutFile]bool
 }
 
 // unsynced is what a file lost if the power went now: the bytes each write
@@ -93,6 +97,10 @@ func (c *cutFS) synced(path string, f *os.File) {
 func (c *cutFS) cut() (lost int64, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for f := range c.open {
+		f.f.Close()
+	}
+	c.open = map[*cutFile]bool{}
 	paths := make([]string, 0, len(c.files))
 	for p := range c.files {
 		paths = append(paths, p)
@@ -139,7 +147,11 @@ func (n *cutNode) backing() string {
 }
 
 func (n *cutNode) wrap(path string, f *os.File) *cutFile {
-	return &cutFile{LoopbackFile: fs.NewLoopbackFileFromOS(f), f: f, path: path, c: n.c}
+	cf := &cutFile{LoopbackFile: fs.NewLoopbackFileFromOS(f), f: f, path: path, c: n.c}
+	n.c.mu.Lock()
+	n.c.open[cf] = true
+	n.c.mu.Unlock()
+	return cf
 }
 
 var _ = (fs.NodeOpener)((*cutNode)(nil))
@@ -181,6 +193,14 @@ type cutFile struct {
 	c    *cutFS
 }
 
+// Release closes the backing file when the kernel lets go of the handle.
+func (f *cutFile) Release(ctx context.Context) syscall.Errno {
+	f.c.mu.Lock()
+	delete(f.c.open, f)
+	f.c.mu.Unlock()
+	return f.LoopbackFile.Release(ctx)
+}
+
 // PassthroughFd keeps the kernel from bypassing cutFile's Write.
 func (f *cutFile) PassthroughFd() (int, bool) { return 0, false }
 
@@ -211,7 +231,7 @@ func (f *cutFile) Setattr(ctx context.Context, in *fuse.SetAttrIn, out *fuse.Att
 // the cutFS and the server. It skips the test where FUSE cannot be mounted.
 func mountCut(t *testing.T, back string) (string, *cutFS, *fuse.Server) {
 	t.Helper()
-	c := &cutFS{files: map[string]*unsynced{}}
+	c := &cutFS{files: map[string]*unsynced{}, open: map[*cutFile]bool{}}
 	root := &fs.LoopbackRoot{Path: back}
 	root.NewNode = func(r *fs.LoopbackRoot, _ *fs.Inode, _ string, _ *syscall.Stat_t) fs.InodeEmbedder {
 		return &cutNode{LoopbackNode: fs.LoopbackNode{RootData: r}, c: c}
