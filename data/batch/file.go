@@ -47,6 +47,12 @@ type Written struct {
 type FileOptions struct {
 	// CreateTemp makes the temporary file; nil for [os.CreateTemp].
 	CreateTemp CreateTemp
+	// Rename moves the finished temporary file to its name; nil for
+	// [os.Rename]. Tests put failing renames here.
+	Rename func(from, to string) error
+	// SyncDir makes the rename durable; nil for an fsync of the folder.
+	// Tests put failing syncs here.
+	SyncDir func(dir string) error
 	// Replace allows an existing file of the same name to be replaced.
 	Replace bool
 }
@@ -61,6 +67,13 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 	create := opts.CreateTemp
 	if create == nil {
 		create = osCreateTemp
+	}
+	rename, sync := opts.Rename, opts.SyncDir
+	if rename == nil {
+		rename = os.Rename
+	}
+	if sync == nil {
+		sync = syncDir
 	}
 	final := filepath.Join(dir, name)
 	if err := CheckFolder(dir); err != nil {
@@ -102,12 +115,12 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 		os.Remove(tmp)
 		return Written{}, fmt.Errorf("%w: %s", ErrExists, final)
 	}
-	if err := os.Rename(tmp, final); err != nil {
+	if err := rename(tmp, final); err != nil {
 		os.Remove(tmp)
 		return Written{}, fileError(dir, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if err := syncDir(dir); err != nil {
+	if err := sync(dir); err != nil {
 		os.Remove(final)
 		return Written{}, fileError(dir, err)
 	}

@@ -35,6 +35,10 @@ type ExportOptions struct {
 	// CreateTemp makes the temporary file the batch is written to; nil
 	// for os.CreateTemp. Tests put failing files here.
 	CreateTemp batch.CreateTemp
+	// Rename and SyncDir replace the rename of the finished file and the
+	// fsync of its folder; nil for the real ones. Tests put failures here.
+	Rename  func(from, to string) error
+	SyncDir func(dir string) error
 }
 
 // ExportProgress says how far the export of batch Seq has come, in
@@ -397,7 +401,7 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 		return ExportResult{}, err
 	}
 	var res batch.Result
-	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Replace: !reexport && !wantTar.Valid},
+	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Rename: opts.Rename, SyncDir: opts.SyncDir, Replace: !reexport && !wantTar.Valid},
 		func(w io.Writer) error {
 			var err error
 			res, err = batch.Write(ctx, w, m, src, dev.Key, rs, progress)

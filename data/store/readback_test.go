@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"os"
+	"syscall"
 	"testing"
 
 	"chorus/data/batch"
@@ -68,5 +69,45 @@ func TestExportThatReadsBackWrongIsNotMarked(t *testing.T) {
 	}
 	if len(res) != 1 || res[0].Seq != 1 || res[0].FileBytes < 9000 {
 		t.Fatalf("export after the bad stick = %+v, want batch 1 of more than 9,000 bytes", res)
+	}
+}
+
+// TestExportFailingAtRenameOrFolderSync is P4 at the two stages between
+// the synced temporary file and the read-back: the rename to the batch's
+// name fails (an I/O error, a stick pulled out), or the fsync of the folder
+// that makes the rename durable fails. Either way no file is left (not
+// the temporary one, not the named one), the batch stays pending and its
+// records still wait, and the next export writes it under the same number.
+func TestExportFailingAtRenameOrFolderSync(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	dev.Submit(12)
+	out := t.TempDir()
+	eio := func(string, string) error { return &os.LinkError{Op: "rename", Err: syscall.EIO} }
+	for name, opts := range map[string]store.ExportOptions{
+		"rename fails":      {Rename: eio},
+		"folder sync fails": {SyncDir: func(string) error { return &os.PathError{Op: "fsync", Err: syscall.EIO} }},
+	} {
+		_, err := dev.Store.Export(ctx, out, opts)
+		if !errors.Is(err, syscall.EIO) {
+			t.Errorf("%s: export = %v, want the I/O error", name, err)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+			t.Errorf("%s: the export left %v", name, ents)
+		}
+		list, _ := dev.Store.Batches(ctx)
+		if len(list) != 1 || !list[0].Pending() {
+			t.Errorf("%s: history %+v, want one pending batch", name, list)
+		}
+		if u, _ := dev.Store.Unexported(ctx); u.Responses != 12 {
+			t.Errorf("%s: %d responses waiting, want 12", name, u.Responses)
+		}
+	}
+	res, err := dev.Store.Export(ctx, out, store.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Seq != 1 || res[0].Counts.Responses != 12 {
+		t.Fatalf("export after the failures = %+v, want batch 1 with 12 responses", res)
 	}
 }
