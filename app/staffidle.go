@@ -59,45 +59,15 @@ func watchInput(obj fyne.CanvasObject, touch func()) {
 			}
 		}
 	case *widget.Entry:
-		changed := o.OnChanged
-		o.OnChanged = func(text string) {
-			touch()
-			if changed != nil {
-				changed(text)
-			}
-		}
+		o.OnChanged = touching(touch, o.OnChanged)
 	case *widget.Select:
-		changed := o.OnChanged
-		o.OnChanged = func(v string) {
-			touch()
-			if changed != nil {
-				changed(v)
-			}
-		}
+		o.OnChanged = touching(touch, o.OnChanged)
 	case *widget.Check:
-		changed := o.OnChanged
-		o.OnChanged = func(v bool) {
-			touch()
-			if changed != nil {
-				changed(v)
-			}
-		}
+		o.OnChanged = touching(touch, o.OnChanged)
 	case *widget.RadioGroup:
-		changed := o.OnChanged
-		o.OnChanged = func(v string) {
-			touch()
-			if changed != nil {
-				changed(v)
-			}
-		}
+		o.OnChanged = touching(touch, o.OnChanged)
 	case *container.AppTabs:
-		selected := o.OnSelected
-		o.OnSelected = func(t *container.TabItem) {
-			touch()
-			if selected != nil {
-				selected(t)
-			}
-		}
+		o.OnSelected = touching(touch, o.OnSelected)
 		for _, t := range o.Items {
 			watchInput(t.Content, touch)
 		}
@@ -110,6 +80,16 @@ func watchInput(obj fyne.CanvasObject, touch func()) {
 	case *fyne.Container:
 		for _, c := range o.Objects {
 			watchInput(c, touch)
+		}
+	}
+}
+
+// touching returns a callback that calls touch, then fn if there is one.
+func touching[T any](touch func(), fn func(T)) func(T) {
+	return func(v T) {
+		touch()
+		if fn != nil {
+			fn(v)
 		}
 	}
 }

@@ -388,14 +388,7 @@ func TestDamagedBatchesAreRejected(t *testing.T) {
 	}
 	long[batch.AuditMember] = audit
 	swapped := contents(t, orig)
-	lines := bytes.SplitAfter(swapped[batch.ResponsesMember], []byte("\n"))
-	var r0, r1 batch.Response
-	decodeInto(t, lines[0], &r0)
-	decodeInto(t, lines[1], &r1)
-	r0.Sealed, r1.Sealed = r1.Sealed, r0.Sealed
-	lines[0], _ = batch.AppendResponse(nil, &r0)
-	lines[1], _ = batch.AppendResponse(nil, &r1)
-	swapped[batch.ResponsesMember] = bytes.Join(lines, nil)
+	swapSealed(t, swapped)
 
 	bytesCase := func(d damage) func(t *testing.T) string {
 		return func(t *testing.T) string {
@@ -551,4 +544,18 @@ func TestMergeFilesCarriesOnPastABadFile(t *testing.T) {
 			t.Errorf("report %d = %q, want %q...", i, got[i], want[i])
 		}
 	}
+}
+
+// swapSealed swaps the sealed answers of the first two responses in a
+// batch's members: each payload then sits in another response's record.
+func swapSealed(t *testing.T, members map[string][]byte) {
+	t.Helper()
+	lines := bytes.SplitAfter(members[batch.ResponsesMember], []byte("\n"))
+	var r0, r1 batch.Response
+	decodeInto(t, lines[0], &r0)
+	decodeInto(t, lines[1], &r1)
+	r0.Sealed, r1.Sealed = r1.Sealed, r0.Sealed
+	lines[0], _ = batch.AppendResponse(nil, &r0)
+	lines[1], _ = batch.AppendResponse(nil, &r1)
+	members[batch.ResponsesMember] = bytes.Join(lines, nil)
 }

@@ -1,13 +1,11 @@
 package central_test
 
 import (
-	"bytes"
 	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"chorus/data/batch"
 	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 )
@@ -29,14 +27,7 @@ func TestMergeFilesOpensAhead(t *testing.T) {
 	// Batch 2 again, with two responses' sealed answers swapped.
 	orig := read(t, b2, k)
 	swapped := contents(t, orig)
-	lines := bytes.SplitAfter(swapped[batch.ResponsesMember], []byte("\n"))
-	var r0, r1 batch.Response
-	decodeInto(t, lines[0], &r0)
-	decodeInto(t, lines[1], &r1)
-	r0.Sealed, r1.Sealed = r1.Sealed, r0.Sealed
-	lines[0], _ = batch.AppendResponse(nil, &r0)
-	lines[1], _ = batch.AppendResponse(nil, &r1)
-	swapped[batch.ResponsesMember] = bytes.Join(lines, nil)
+	swapSealed(t, swapped)
 	bad := forge(t, orig.Manifest, swapped, dev.Info.Key, k.Recipients)
 
 	db := openDB(t)

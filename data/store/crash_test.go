@@ -32,8 +32,6 @@ import (
 	"testing"
 	"time"
 
-	"chorus/assets"
-	"chorus/data/seal"
 	"chorus/data/survey"
 )
 
@@ -130,8 +128,7 @@ func TestCrashChild(t *testing.T) {
 	os.Exit(0)
 }
 
-// prepareCrashFolder sets dir up as openTest does: a demo device, the demo
-// analyst key and the test survey.
+// prepareCrashFolder sets dir up as openTest does (setUpTestFolder).
 func prepareCrashFolder(t *testing.T, dir string) {
 	t.Helper()
 	st, err := Open(dir, nil)
@@ -139,23 +136,7 @@ func prepareCrashFolder(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.InitDevice("crash laptop", true); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := seal.ParseRecipients(assets.DemoRecipient())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetRecipients(rs); err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile("../survey/testdata/alltypes.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AddSurvey(testSurvey(t), body); err != nil {
-		t.Fatal(err)
-	}
+	setUpTestFolder(t, st, "crash laptop")
 }
 
 // child is a running TestCrashChild.

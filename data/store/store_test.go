@@ -32,15 +32,11 @@ type fixedClock struct{ t time.Time }
 
 func (c *fixedClock) now() time.Time { return c.t }
 
-func openTest(t testing.TB) (*Store, Device, []seal.Recipient) {
+// setUpTestFolder makes st a demo device named name, sealing to the demo
+// analyst key, with the test survey.
+func setUpTestFolder(t testing.TB, st *Store, name string) (Device, []seal.Recipient) {
 	t.Helper()
-	clk := &fixedClock{t: time.Date(2026, 11, 24, 10, 30, 0, 0, time.FixedZone("GMT", 0))}
-	st, err := Open(t.TempDir(), clk.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	dev, err := st.InitDevice("test laptop", true)
+	dev, err := st.InitDevice(name, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +54,18 @@ func openTest(t testing.TB) (*Store, Device, []seal.Recipient) {
 	if err := st.AddSurvey(testSurvey(t), body); err != nil {
 		t.Fatal(err)
 	}
+	return dev, rs
+}
+
+func openTest(t testing.TB) (*Store, Device, []seal.Recipient) {
+	t.Helper()
+	clk := &fixedClock{t: time.Date(2026, 11, 24, 10, 30, 0, 0, time.FixedZone("GMT", 0))}
+	st, err := Open(t.TempDir(), clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dev, rs := setUpTestFolder(t, st, "test laptop")
 	return st, dev, rs
 }
 
