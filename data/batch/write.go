@@ -38,8 +38,7 @@ type Progress func(done, total int64)
 type Result struct {
 	Manifest       Manifest
 	ManifestJSON   []byte // the exact signed bytes
-	ManifestSHA256 string // hex, of ManifestJSON
-	TarSHA256      string // hex, of the whole plaintext tar
+	ManifestSHA256 string // hex, of ManifestJSON; identifies the tar
 	TarBytes       int64
 }
 
@@ -68,13 +67,15 @@ func header(name string, size int64) *tar.Header {
 // with key. Memory use does not grow with the number of records.
 //
 // The tar is a function of src and m alone (see the package
-// documentation); Result.TarSHA256 identifies it. The age layer is
-// randomised, so the bytes written to w differ every time.
+// documentation), and the manifest holds every data member's SHA-256, so
+// Result.ManifestSHA256 identifies the tar: two tars with the same
+// manifest are the same bytes. The age layer is randomised, so the bytes
+// written to w differ every time.
 //
 // The work runs in three stages, each on its own goroutine so that they
 // share the CPUs: src writes the members (on the caller's goroutine, which
 // also counts lines and calls progress); the members are hashed and put
-// in the tar, which is hashed; the tar is encrypted and written to w.
+// in the tar; the tar is encrypted and written to w.
 func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.DeviceKey, rs []seal.Recipient, progress Progress) (Result, error) {
 	var res Result
 	type sized struct{ bytes, lines int64 }
@@ -96,10 +97,9 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	// Third stage: encryption and the writes to w.
 	encStage := newAsyncWriter(enc)
 	defer encStage.stop()
-	tarHash := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(tarHash, encStage)}
+	cw := &countWriter{w: encStage}
 	tw := tar.NewWriter(cw)
-	// Second stage: the members' hashes, the tar and its hash.
+	// Second stage: the members' hashes and the tar.
 	mw := &memberWriter{h: sha256.New()}
 	tarStage := newAsyncWriter(mw)
 	defer tarStage.stop()
@@ -181,7 +181,6 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		Manifest:       m,
 		ManifestJSON:   mj,
 		ManifestSHA256: hex.EncodeToString(ms[:]),
-		TarSHA256:      hex.EncodeToString(tarHash.Sum(nil)),
 		TarBytes:       cw.n,
 	}, nil
 }

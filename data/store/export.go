@@ -54,9 +54,7 @@ type ExportResult struct {
 	BatchID        string
 	Path           string // the .tar.age file
 	FileBytes      int64
-	FileSHA256     string // of the .tar.age file; differs on every write
-	TarSHA256      string // of the plaintext tar; the same on re-export
-	ManifestSHA256 string
+	ManifestSHA256 string // identifies the plaintext tar; the same on re-export
 	Counts         batch.Counts
 }
 
@@ -70,8 +68,9 @@ type BatchInfo struct {
 	Folder     string    // where it was first written
 	Counts     batch.Counts
 	FileBytes  int64
-	FileSHA256 string
-	TarSHA256  string
+	// ManifestSHA256 identifies the batch's plaintext tar (see
+	// [batch.Write]); empty while the batch is pending.
+	ManifestSHA256 string
 }
 
 // Pending reports whether the batch was allocated but never written.
@@ -139,7 +138,9 @@ func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) ([]E
 
 // Reexport writes exported batch seq again into dir, rebuilt from the
 // database. The plaintext tar is rebuilt byte for byte and checked against
-// the SHA-256 recorded when the batch was first written; the age layer is
+// the manifest's SHA-256 recorded when the batch was first written (the
+// manifest holds every member's SHA-256, so the same manifest means the
+// same tar: [batch.Write]); the age layer is
 // new (age encryption is randomised), so the .tar.age file differs while
 // everything the analyst's tools see after decryption is identical. If
 // records of the batch were withdrawn since, the rebuild cannot match and
@@ -169,7 +170,8 @@ func (s *Store) Reexport(ctx context.Context, seq int64, dir string, opts Export
 // Batches lists the device's batches, newest first.
 func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, batch_id, file_name, created_at, coalesce(exported_at, ''),
-		coalesce(folder, ''), coalesce(counts, '{}'), coalesce(file_bytes, 0), coalesce(sha256, ''), coalesce(tar_sha256, '')
+		coalesce(folder, ''), coalesce(counts, '{}'), coalesce(file_bytes, 0),
+		CASE WHEN exported_at IS NULL THEN '' ELSE manifest_sha256 END
 		FROM batches ORDER BY seq DESC`)
 	if err != nil {
 		return nil, err
@@ -180,7 +182,7 @@ func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
 		var b BatchInfo
 		var created, exported, counts string
 		if err := rows.Scan(&b.Seq, &b.BatchID, &b.FileName, &created, &exported, &b.Folder, &counts,
-			&b.FileBytes, &b.FileSHA256, &b.TarSHA256); err != nil {
+			&b.FileBytes, &b.ManifestSHA256); err != nil {
 			return nil, err
 		}
 		if b.CreatedAt, err = ParseTime(created); err != nil {
@@ -350,12 +352,13 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 	var (
 		m                   batch.Manifest
 		fileName, recipJSON string
-		wantTar             sql.NullString
+		wantManifest        sql.NullString
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT batch_id, file_name, created_at, app_version, schema_version, recipients,
-		prev_manifest_sha256, coalesce(device_name, ''), demo, tar_sha256 FROM batches WHERE seq = ?`, seq).
+		prev_manifest_sha256, coalesce(device_name, ''), demo,
+		CASE WHEN exported_at IS NULL THEN NULL ELSE manifest_sha256 END FROM batches WHERE seq = ?`, seq).
 		Scan(&m.BatchID, &fileName, &m.CreatedAt, &m.AppVersion, &m.SchemaVersion, &recipJSON,
-			&m.PrevManifestSHA256, &m.DeviceName, &m.Demo, &wantTar)
+			&m.PrevManifestSHA256, &m.DeviceName, &m.Demo, &wantManifest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ExportResult{}, fmt.Errorf("%w: %d", ErrNoBatch, seq)
 	}
@@ -401,14 +404,14 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 		return ExportResult{}, err
 	}
 	var res batch.Result
-	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Rename: opts.Rename, SyncDir: opts.SyncDir, Replace: !reexport && !wantTar.Valid},
+	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Rename: opts.Rename, SyncDir: opts.SyncDir, Replace: !reexport && !wantManifest.Valid},
 		func(w io.Writer) error {
 			var err error
 			res, err = batch.Write(ctx, w, m, src, dev.Key, rs, progress)
 			if err != nil {
 				return err
 			}
-			if reexport && res.TarSHA256 != wantTar.String {
+			if reexport && res.ManifestSHA256 != wantManifest.String {
 				return s.rebuildError(ctx, seq)
 			}
 			return nil
@@ -418,8 +421,8 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 	}
 	tx.Rollback()
 	out := ExportResult{
-		Seq: seq, BatchID: m.BatchID, Path: written.Path, FileBytes: written.Bytes, FileSHA256: written.SHA256,
-		TarSHA256: res.TarSHA256, ManifestSHA256: res.ManifestSHA256, Counts: res.Manifest.Counts,
+		Seq: seq, BatchID: m.BatchID, Path: written.Path, FileBytes: written.Bytes,
+		ManifestSHA256: res.ManifestSHA256, Counts: res.Manifest.Counts,
 	}
 	actor := opts.Staff
 	if actor == "" {
@@ -439,9 +442,9 @@ func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName,
 	}
 	defer tx.Rollback()
 	now := s.clock()
-	res, err := tx.ExecContext(ctx, `UPDATE batches SET sha256 = ?, manifest_sha256 = ?, tar_sha256 = ?, file_bytes = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE batches SET manifest_sha256 = ?, file_bytes = ?,
 		exported_at = ?, folder = ? WHERE seq = ? AND exported_at IS NULL`,
-		r.FileSHA256, r.ManifestSHA256, r.TarSHA256, r.FileBytes, utc(now), dir, r.Seq)
+		r.ManifestSHA256, r.FileBytes, utc(now), dir, r.Seq)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,7 +149,7 @@ func TestExportWritesAVerifiableBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || list[0].Pending() || list[0].Counts.Responses != 5 || list[0].TarSHA256 != b.TarSHA256 || list[0].FileSHA256 != b.FileSHA256 {
+	if len(list) != 1 || list[0].Pending() || list[0].Counts.Responses != 5 || list[0].ManifestSHA256 != b.ManifestSHA256 {
 		t.Errorf("history = %+v", list)
 	}
 	if u, _ := dev.Store.Unexported(ctx); u != (batch.Counts{Audit: 1}) {
@@ -197,9 +195,12 @@ func TestReexportRebuildsTheSameTar(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatal("re-exported tar differs from the original")
 	}
-	sum := sha256.Sum256(a)
-	if res.TarSHA256 != hex.EncodeToString(sum[:]) {
-		t.Error("TarSHA256 is not the hash of the tar")
+	if ob, err := batch.Read(first, key.Identities, batch.ReadOptions{}); err != nil {
+		t.Fatal(err)
+	} else if res.ManifestSHA256 != ob.ManifestSHA256 {
+		t.Error("the re-export's ManifestSHA256 is not the first manifest's")
+	} else {
+		ob.Close()
 	}
 	orig, _ := os.ReadFile(first)
 	again, _ := os.ReadFile(res.Path)
@@ -312,7 +313,7 @@ func TestFailedExportLeavesNothing(t *testing.T) {
 				t.Errorf("failed export left %v", got)
 			}
 			list, _ := dev.Store.Batches(ctx)
-			if len(list) != 1 || !list[0].Pending() || list[0].FileSHA256 != "" {
+			if len(list) != 1 || !list[0].Pending() || list[0].ManifestSHA256 != "" {
 				t.Errorf("after a failed export the history is %+v, want one pending batch", list)
 			}
 		})
