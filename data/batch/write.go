@@ -255,7 +255,7 @@ func (l *progressCounter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// asyncWriter passes writes, in 64 KiB buffers, to a goroutine that writes
+// asyncWriter passes writes, in 1 MiB buffers, to a goroutine that writes
 // them to w, and runs functions there in order with them ([asyncWriter.do]).
 // At most asyncBuffers buffers are in flight.
 type asyncWriter struct {
@@ -273,7 +273,13 @@ type asyncItem struct {
 	fn func() error
 }
 
-const asyncBuffers = 4
+// asyncBuffers buffers of asyncBufferSize bytes are in flight per stage:
+// large enough that the stages hand over work a few hundred times per
+// 200 MB rather than thousands (each hand-over can wake a goroutine).
+const (
+	asyncBuffers    = 4
+	asyncBufferSize = 1 << 20
+)
 
 func newAsyncWriter(w io.Writer) *asyncWriter {
 	a := &asyncWriter{
@@ -283,7 +289,7 @@ func newAsyncWriter(w io.Writer) *asyncWriter {
 		fail: make(chan struct{}),
 	}
 	for range asyncBuffers {
-		a.free <- make([]byte, 0, 64<<10)
+		a.free <- make([]byte, 0, asyncBufferSize)
 	}
 	a.buf = <-a.free
 	full := a.full
