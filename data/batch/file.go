@@ -107,9 +107,9 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 		bg = newBackgroundSync(osf)
 		to = io.MultiWriter(to, bg)
 	}
-	// The file is written in 1 MiB pieces: age hands over 64 KiB at a
+	// The file is written in 256 KiB pieces: age hands over 64 KiB at a
 	// time, and each write is a system call.
-	bw := bufio.NewWriterSize(to, 1<<20)
+	bw := bufio.NewWriterSize(to, 256<<10)
 	cw := &countWriter{w: bw}
 	err = write(cw)
 	if err == nil {

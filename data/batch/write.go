@@ -255,7 +255,7 @@ func (l *progressCounter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// asyncWriter passes writes, in 1 MiB buffers, to a goroutine that writes
+// asyncWriter passes writes, in 256 KiB buffers, to a goroutine that writes
 // them to w, and runs functions there in order with them ([asyncWriter.do]).
 // At most asyncBuffers buffers are in flight.
 type asyncWriter struct {
@@ -274,11 +274,13 @@ type asyncItem struct {
 }
 
 // asyncBuffers buffers of asyncBufferSize bytes are in flight per stage:
-// large enough that the stages hand over work a few hundred times per
-// 200 MB rather than thousands (each hand-over can wake a goroutine).
+// large enough that the stages hand over work about 800 times per 200 MB
+// rather than thousands (each hand-over can wake a goroutine), small
+// enough that a batch of a thousand responses fills them as one of a
+// hundred thousand does, so memory does not grow with the batch.
 const (
 	asyncBuffers    = 4
-	asyncBufferSize = 1 << 20
+	asyncBufferSize = 256 << 10
 )
 
 func newAsyncWriter(w io.Writer) *asyncWriter {

@@ -131,7 +131,7 @@ func sqliteHandle(driverConn any) (*C.sqlite3, error) {
 
 // bulkBufferSize is the size of a chunk's buffer; one grows for a row
 // that does not fit.
-const bulkBufferSize = 1 << 20
+const bulkBufferSize = 256 << 10
 
 // newBulkRows prepares query on db with seq bound to ?1.
 func newBulkRows(db *C.sqlite3, query string, seq int64) (*bulkRows, error) {

@@ -738,11 +738,12 @@ func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 			}
 			dst = append(dst, v...)
 		case '{':
-			var b bytes.Buffer
-			if err := json.Compact(&b, v); err != nil {
+			// Compacted straight onto the end of dst.
+			b := bytes.NewBuffer(dst)
+			if err := json.Compact(b, v); err != nil {
 				return dst, fmt.Errorf("%s: %w", f.prefix, err)
 			}
-			dst = append(dst, b.Bytes()...)
+			dst = b.Bytes()
 		}
 	}
 	return dst, nil
