@@ -226,10 +226,7 @@ func TestBulkMembersMatchTheRowByRowPath(t *testing.T) {
 	ctx := context.Background()
 	st, dev, rs := openTest(t)
 	sv := testSurvey(t)
-	if _, err := st.db.Exec(`INSERT INTO sessions (id, venue, worker, survey_sha256, opened_at, opened_offset)
-		VALUES ('s1', ?, 'w', ?, '2026-11-24T09:00:00Z', 0)`, "Llyfrgell <Caerdydd> & \"co\" \u2028", sv.SHA256); err != nil {
-		t.Fatal(err)
-	}
+	awkwardSession(t, st, sv)
 	for i := range 700 {
 		sub := submission(sv, dev, fmt.Sprintf("Caffi \"Cwtch\" <Café> & \\ نعم 👍 \u2028 %d", i))
 		sub.Consent.ID = uuid.Must(uuid.NewV7()).String()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"chorus/data/batch"
+	"chorus/data/survey"
 
 	"github.com/google/uuid"
 )
@@ -19,10 +20,7 @@ func TestSizeWithoutStoredSizes(t *testing.T) {
 	ctx := context.Background()
 	st, dev, rs := openTest(t)
 	sv := testSurvey(t)
-	if _, err := st.db.Exec(`INSERT INTO sessions (id, venue, worker, survey_sha256, opened_at, opened_offset)
-		VALUES ('s1', ?, 'w', ?, '2026-11-24T09:00:00Z', 0)`, "Llyfrgell <Caerdydd> & \"co\" \u2028", sv.SHA256); err != nil {
-		t.Fatal(err)
-	}
+	awkwardSession(t, st, sv)
 	for i := range 6 {
 		sub := submission(sv, dev, "Roedd y meddyg yn garedig")
 		sub.Consent.ID = uuid.Must(uuid.NewV7()).String()
@@ -86,5 +84,15 @@ func TestSizeWithoutStoredSizes(t *testing.T) {
 	st.db.QueryRow(`SELECT sum(line_bytes) FROM responses`).Scan(&stored)
 	if !stored.Valid || stored.Int64 != want[batch.ResponsesMember][0] {
 		t.Errorf("stored sizes sum to %v, want %d", stored, want[batch.ResponsesMember][0])
+	}
+}
+
+// awkwardSession opens session "s1" for sv at a venue with text JSON
+// escapes, straight in the database.
+func awkwardSession(t *testing.T, st *Store, sv *survey.Survey) {
+	t.Helper()
+	if _, err := st.db.Exec(`INSERT INTO sessions (id, venue, worker, survey_sha256, opened_at, opened_offset)
+		VALUES ('s1', ?, 'w', ?, '2026-11-24T09:00:00Z', 0)`, "Llyfrgell <Caerdydd> & \"co\" \u2028", sv.SHA256); err != nil {
+		t.Fatal(err)
 	}
 }
