@@ -54,8 +54,10 @@
 // which a device fixes when it allocates the batch (number, id, time,
 // previous manifest's hash, app and schema version, recipients, demo
 // flag). Written again from the same records, the tar is byte for byte the
-// same, and so is its SHA-256 ([Result].TarSHA256), which the device
-// records. The age layer is not: age encryption is randomised (a new file
+// same. Its manifest, which holds every data member's SHA-256, identifies
+// it: the device records the manifest's SHA-256 ([Result].ManifestSHA256)
+// and checks a re-export against it, and [Read] reports the SHA-256 of the
+// whole tar as well. The age layer is not: age encryption is randomised (a new file
 // key and ephemeral key each time), so a re-export is a different .tar.age
 // file holding the identical tar. The analyst's tools compare manifests
 // (and tars), never the encrypted files. A device keeps nothing of a
