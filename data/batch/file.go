@@ -64,9 +64,9 @@ type FileOptions struct {
 // misses other damage once in 2^32 (the file is also authenticated inside,
 // chunk by chunk, and signed, so the analyst's tools check it end to end;
 // this check is there so that the coordinator learns at once that the
-// stick did not keep the file). On any error nothing is left in dir: neither the temporary
-// file nor a partial or unverified name. An existing file of that name is
-// only replaced when opts.Replace is set.
+// stick did not keep the file). On any error nothing is left in dir:
+// neither the temporary file nor a partial or unverified name. An existing
+// file of that name is only replaced when opts.Replace is set.
 func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) (Written, error) {
 	create := opts.CreateTemp
 	if create == nil {
