@@ -816,17 +816,24 @@ func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, 
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		if q.venue >= 0 {
-			vals[q.venue] = e.venues[string(vals[q.venue-1])]
-		}
-		if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
-			return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
-		}
-		if err := k.line(k.buf); err != nil {
+		if err := e.emit(name, q, vals, k); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// emit fills in the venue of a record's values (one per field of q, then
+// its sealed payload) from its session id and writes its line to k.
+func (e *exportSource) emit(name string, q *memberQuery, vals []sql.RawBytes, k *sink) error {
+	if q.venue >= 0 {
+		vals[q.venue] = e.venues[string(vals[q.venue-1])]
+	}
+	var err error
+	if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
+		return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
+	}
+	return k.line(k.buf)
 }
 
 // bulkEncode is [exportSource.encode] for the members with many records,
@@ -907,12 +914,7 @@ func (e *exportSource) encodeChunk(name string, q *memberQuery, c bulkChunk, nco
 	return c.each(ncol, func(row []sql.RawBytes) error {
 		copy(vals, row[:q.venue])
 		copy(vals[q.venue+1:], row[q.venue:])
-		vals[q.venue] = e.venues[string(vals[q.venue-1])]
-		var err error
-		if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
-			return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
-		}
-		return k.line(k.buf)
+		return e.emit(name, q, vals, k)
 	})
 }
 
