@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -345,8 +343,7 @@ func buildVersion() string {
 // inside Raw), so SQLite's own per-call mutex is left out (_mutex=no,
 // SQLITE_OPEN_NOMUTEX): it took a tenth of an export's CPU.
 func readDSN(dir string) string {
-	u := url.URL{Scheme: "file", Path: filepath.Join(dir, DBName)}
-	return u.String() + "?mode=ro&_busy_timeout=10000&_txlock=deferred&_mutex=no"
+	return fileURI(dir) + "?mode=ro&_busy_timeout=10000&_txlock=deferred&_mutex=no"
 }
 
 // writeBatch builds batch seq from the database and writes it into dir.

@@ -46,8 +46,19 @@ const DBName = "chorus.db"
 
 // DSN returns the writer data source name for the database in dir.
 func DSN(dir string) string {
-	u := url.URL{Scheme: "file", Path: filepath.Join(dir, DBName)}
-	return u.String() + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1"
+	return fileURI(dir) + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1"
+}
+
+// fileURI is the SQLite URI of the database in dir. The path is made
+// absolute first: a relative one ("--data demo") would otherwise read as
+// a URI authority ("file://demo/chorus.db") and SQLite would refuse it.
+func fileURI(dir string) string {
+	path := filepath.Join(dir, DBName)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	u := url.URL{Scheme: "file", Path: path}
+	return u.String()
 }
 
 // Open opens (creating if needed) the data folder dir. clock may be nil for

@@ -366,3 +366,35 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 		t.Error("Backup overwrote an existing file")
 	}
 }
+
+// TestRelativeDataFolder: a data folder given relative to the working
+// folder ("--data demo") opens, saves and exports; its URI once read as
+// "file://demo/chorus.db", which SQLite refuses.
+func TestRelativeDataFolder(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	st, err := Open(filepath.Join(parent, "demo"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, rs := setUpTestFolder(t, st, "relative")
+	sv := testSurvey(t)
+	st.Close()
+
+	t.Chdir(parent)
+	st, err = Open("demo", nil)
+	if err != nil {
+		t.Fatalf("Open(\"demo\"): %v", err)
+	}
+	defer st.Close()
+	if _, err := st.Submit(ctx, rs, submission(sv, dev, "Roedd y meddyg yn garedig")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir("stick", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Export(ctx, "stick", ExportOptions{})
+	if err != nil || len(res) != 1 || res[0].Counts.Responses != 1 {
+		t.Fatalf("export to a relative folder = %+v, %v", res, err)
+	}
+}
