@@ -4,6 +4,15 @@ import "unicode/utf8"
 
 const hexDigits = "0123456789abcdef"
 
+// plain holds the bytes that go into a JSON string unchanged: printable
+// ASCII but the quote, the backslash and the HTML characters < > &.
+var plain = func() (t [256]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
 // AppendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json's Marshal escapes strings (HTML characters, U+2028 and
 // U+2029 included, invalid UTF-8 as U+FFFD), without reflection or
@@ -13,11 +22,15 @@ func AppendJSONString(dst, s []byte) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Runs of bytes that stay as they are, the usual case, are
+		// skipped by table; the rest are looked at one by one below.
+		for i < len(s) && plain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':

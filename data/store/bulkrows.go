@@ -133,8 +133,8 @@ func sqliteHandle(driverConn any) (*C.sqlite3, error) {
 // that does not fit.
 const bulkBufferSize = 256 << 10
 
-// newBulkRows prepares query on db with seq bound to ?1.
-func newBulkRows(db *C.sqlite3, query string, seq int64) (*bulkRows, error) {
+// newBulkRows prepares query on db with args bound to ?1, ?2, ...
+func newBulkRows(db *C.sqlite3, query string, args ...int64) (*bulkRows, error) {
 	cq := C.CString(query)
 	defer C.free(unsafe.Pointer(cq))
 	b := &bulkRows{db: db}
@@ -146,10 +146,12 @@ func newBulkRows(db *C.sqlite3, query string, seq int64) (*bulkRows, error) {
 		b.close()
 		return nil, fmt.Errorf("%d columns, at most %d", b.ncol, C.CHORUS_MAXCOL)
 	}
-	if rc := C.sqlite3_bind_int64(b.stmt, 1, C.longlong(seq)); rc != 0 {
-		err := b.error(rc)
-		b.close()
-		return nil, err
+	for i, a := range args {
+		if rc := C.sqlite3_bind_int64(b.stmt, C.int(i+1), C.longlong(a)); rc != 0 {
+			err := b.error(rc)
+			b.close()
+			return nil, err
+		}
 	}
 	return b, nil
 }

@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +19,7 @@ import (
 	"chorus/data/seal"
 
 	"github.com/google/uuid"
+	"github.com/segmentio/asm/base64"
 )
 
 // ExportOptions tune [Store.Export] and [Store.Reexport].
@@ -480,9 +481,21 @@ func (s *Store) rebuildError(ctx context.Context, seq int64) error {
 	return ErrRebuildDiffers
 }
 
+// batchSurveyHashes is a WITH clause naming h(sha): the distinct survey
+// hashes of batch ?1's responses. It hops from one hash to the next along
+// the index on (batch_seq, survey_sha256, ...), one lookup per survey,
+// where IN (SELECT survey_sha256 ...) read every response's index entry:
+// 35 ms for 100,000 responses, three times an export.
+const batchSurveyHashes = `WITH RECURSIVE h(sha) AS (
+	SELECT (SELECT min(survey_sha256) FROM responses WHERE batch_seq = ?1)
+	UNION ALL
+	SELECT (SELECT min(survey_sha256) FROM responses WHERE batch_seq = ?1 AND survey_sha256 > h.sha)
+	FROM h WHERE h.sha IS NOT NULL) `
+
+// batchSurveys lists the surveys batch seq's responses were given to.
 func batchSurveys(ctx context.Context, tx querier, seq int64) ([]batch.SurveyRef, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT survey_id, version, sha256 FROM surveys
-		WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, seq)
+	rows, err := tx.QueryContext(ctx, batchSurveyHashes+`SELECT survey_id, version, sha256 FROM surveys
+		WHERE sha256 IN (SELECT sha FROM h) ORDER BY sha256`, seq)
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +515,8 @@ func batchSurveys(ctx context.Context, tx querier, seq int64) ([]batch.SurveyRef
 type exportSource struct {
 	tx     querier
 	seq    int64
-	venues map[string][]byte // session id -> venue
+	venues map[string][]byte   // session id -> venue
+	ranges map[string]seqRange // of the sized members, found by Size
 	// raw runs f with the driver connection of tx (see [sql.Conn.Raw]),
 	// for [bulkRows]; nil when tx cannot offer it.
 	raw func(f func(driverConn any) error) error
@@ -518,7 +532,7 @@ type querier interface {
 // newExportSource reads batch seq from tx.
 func newExportSource(ctx context.Context, tx querier, seq int64) (*exportSource, error) {
 	venues, err := sessionVenues(ctx, tx)
-	src := &exportSource{tx: tx, seq: seq, venues: venues}
+	src := &exportSource{tx: tx, seq: seq, venues: venues, ranges: map[string]seqRange{}}
 	if c, ok := tx.(*sql.Conn); ok {
 		src.raw = c.Raw
 	}
@@ -575,20 +589,44 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 		return 0, 0, fmt.Errorf("unknown member %q", name)
 	}
 	if !q.sized {
-		err := e.encode(ctx, name, q, q.query(), k)
+		err := e.encode(ctx, name, q, q.query(), k, seqRange{})
 		return k.bytes, k.lines, err
 	}
+	// One pass over the index gives the sizes and the range of seq
+	// numbers the member's query reads (the index ends in the rowid, so
+	// min and max cost nothing more here, where on their own each would
+	// be another pass).
 	var all int64
-	if err := e.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(line_bytes), 0), count(line_bytes) FROM `+q.table+
-		` WHERE batch_seq = ?`, e.seq).
-		Scan(&all, &k.bytes, &k.lines); err != nil {
+	var r seqRange
+	if err := e.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(line_bytes), 0), count(line_bytes),
+		coalesce(min(seq), 0), coalesce(max(seq), -1) FROM `+q.table+` WHERE batch_seq = ?`, e.seq).
+		Scan(&all, &k.bytes, &k.lines, &r.lo, &r.hi); err != nil {
 		return 0, 0, err
 	}
+	e.ranges[name] = r
 	if all == k.lines {
 		return k.bytes, k.lines, nil
 	}
-	err := e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k)
+	err := e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k, r)
 	return k.bytes, k.lines, err
+}
+
+// seqRange is the lowest and highest seq of a batch's rows in a table; lo
+// > hi when it has none.
+type seqRange struct{ lo, hi int64 }
+
+// seqRange returns the range of seq numbers of member name's rows, as
+// Size found it in the same transaction, or looks it up for a member Size
+// was not asked about. Only sized members' queries use it.
+func (e *exportSource) seqRange(ctx context.Context, name string, q *memberQuery) (seqRange, error) {
+	if r, ok := e.ranges[name]; ok || !q.sized {
+		return r, nil
+	}
+	var r seqRange
+	err := e.tx.QueryRowContext(ctx, `SELECT coalesce(min(seq), 0), coalesce(max(seq), -1) FROM `+q.table+
+		` WHERE batch_seq = ?`, e.seq).Scan(&r.lo, &r.hi)
+	e.ranges[name] = r
+	return r, err
 }
 
 func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer) error {
@@ -598,10 +636,12 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 		err = e.surveys(ctx, k)
 	} else if q, ok := memberQueries[name]; !ok {
 		err = fmt.Errorf("unknown member %q", name)
+	} else if r, rerr := e.seqRange(ctx, name, q); rerr != nil {
+		err = rerr
 	} else if q.sized && e.raw != nil {
-		err = e.bulkEncode(ctx, name, q, k)
+		err = e.bulkEncode(ctx, name, q, k, r)
 	} else {
-		err = e.encode(ctx, name, q, q.query(), k)
+		err = e.encode(ctx, name, q, q.query(), k, r)
 	}
 	if err != nil {
 		return err
@@ -652,9 +692,9 @@ var memberQueries = map[string]*memberQuery{
 		// another order and SQLite would sort them, sealed payloads and
 		// all, in a temporary b-tree. The unary + keeps the planner off
 		// that index.
-		from: ` FROM responses r
-			WHERE r.seq BETWEEN (SELECT min(seq) FROM responses WHERE batch_seq = ?1)
-			AND (SELECT max(seq) FROM responses WHERE batch_seq = ?1) AND +r.batch_seq = ?1`,
+		// ?2 and ?3 are the lowest and highest seq of the batch's rows
+		// ([exportSource.seqRange]).
+		from:  ` FROM responses r WHERE r.seq BETWEEN ?2 AND ?3 AND +r.batch_seq = ?1`,
 		order: ` ORDER BY r.seq`,
 	},
 	batch.ConsentsMember: {
@@ -668,9 +708,7 @@ var memberQueries = map[string]*memberQuery{
 		table: "consents",
 		alias: "c",
 		// As for responses: in seq order without a sort.
-		from: ` FROM consents c
-			WHERE c.seq BETWEEN (SELECT min(seq) FROM consents WHERE batch_seq = ?1)
-			AND (SELECT max(seq) FROM consents WHERE batch_seq = ?1) AND +c.batch_seq = ?1`,
+		from:  ` FROM consents c WHERE c.seq BETWEEN ?2 AND ?3 AND +c.batch_seq = ?1`,
 		order: ` ORDER BY c.seq`,
 	},
 	batch.DeclinedMember: {
@@ -757,10 +795,23 @@ func (q *memberQuery) appendLine(dst []byte, vals []sql.RawBytes) ([]byte, error
 	}
 	if q.sealed {
 		dst = append(dst, sealedKey...)
-		dst = base64.StdEncoding.AppendEncode(dst, vals[len(q.fields)])
+		dst = appendBase64(dst, vals[len(q.fields)])
 		dst = append(dst, '"')
 	}
 	return append(dst, '}', '\n'), nil
+}
+
+// appendBase64 appends src in standard base64, as encoding/base64 does,
+// with segmentio/asm's AVX2 (or NEON) encoder: the sealed payloads are
+// most of an export's bytes, and it encodes them 4.5 times as fast as
+// encoding/base64 on this project's test machine. Without those
+// instructions it is encoding/base64.
+func appendBase64(dst, src []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, base64.StdEncoding.EncodedLen(len(src)))
+	dst = dst[:n+base64.StdEncoding.EncodedLen(len(src))]
+	base64.StdEncoding.Encode(dst[n:], src)
+	return dst
 }
 
 // lineBytes is the length of the line appendLine gives for vals: the
@@ -796,9 +847,13 @@ func (q *memberQuery) scanDest() ([]sql.RawBytes, []any) {
 }
 
 // encode writes (or sizes) the lines of the records query returns, in
-// the columns of q.
-func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, query string, k *sink) error {
-	rows, err := e.tx.QueryContext(ctx, query, e.seq)
+// the columns of q; a sized member's query reads the seq range r.
+func (e *exportSource) encode(ctx context.Context, name string, q *memberQuery, query string, k *sink, r seqRange) error {
+	args := []any{e.seq}
+	if q.sized {
+		args = append(args, r.lo, r.hi)
+	}
+	rows, err := e.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -838,7 +893,7 @@ func (e *exportSource) emit(name string, q *memberQuery, vals []sql.RawBytes, k 
 // transaction. The rows are read on this goroutine and encoded on another,
 // a chunk at a time, so that reading and encoding share the CPUs. Where
 // that connection offers no SQLite handle it falls back to encode.
-func (e *exportSource) bulkEncode(ctx context.Context, name string, q *memberQuery, k *sink) error {
+func (e *exportSource) bulkEncode(ctx context.Context, name string, q *memberQuery, k *sink, r seqRange) error {
 	fallback := false
 	err := e.raw(func(dc any) error {
 		db, err := sqliteHandle(dc)
@@ -846,7 +901,7 @@ func (e *exportSource) bulkEncode(ctx context.Context, name string, q *memberQue
 			fallback = true
 			return nil
 		}
-		rows, err := newBulkRows(db, q.query(), e.seq)
+		rows, err := newBulkRows(db, q.query(), e.seq, r.lo, r.hi)
 		if err != nil {
 			return err
 		}
@@ -896,7 +951,7 @@ func (e *exportSource) bulkEncode(ctx context.Context, name string, q *memberQue
 		return readErr
 	})
 	if fallback {
-		return e.encode(ctx, name, q, q.query(), k)
+		return e.encode(ctx, name, q, q.query(), k, r)
 	}
 	return err
 }
@@ -916,8 +971,8 @@ func (e *exportSource) encodeChunk(name string, q *memberQuery, c bulkChunk, nco
 }
 
 func (e *exportSource) surveys(ctx context.Context, k *sink) error {
-	rows, err := e.tx.QueryContext(ctx, `SELECT sha256, survey_id, version, body FROM surveys
-		WHERE sha256 IN (SELECT survey_sha256 FROM responses WHERE batch_seq = ?) ORDER BY sha256`, e.seq)
+	rows, err := e.tx.QueryContext(ctx, batchSurveyHashes+`SELECT sha256, survey_id, version, body FROM surveys
+		WHERE sha256 IN (SELECT sha FROM h) ORDER BY sha256`, e.seq)
 	if err != nil {
 		return err
 	}

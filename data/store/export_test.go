@@ -905,3 +905,73 @@ func TestExportSizesEveryCharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchSurveysAreThoseOfItsResponses: a batch names, and carries the
+// files of, exactly the surveys its responses were given to, in hash
+// order, however many versions the device holds; one answered only in an
+// earlier batch, or never, stays out.
+func TestBatchSurveysAreThoseOfItsResponses(t *testing.T) {
+	key := batchtest.NewKey(t, false)
+	dev := batchtest.NewDevice(t, key.Recipients, false)
+	body, err := os.ReadFile(batchtest.SurveyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := func(v int) *survey.Survey {
+		b := bytes.Replace(body, []byte(`"version": 3,`), fmt.Appendf(nil, `"version": %d,`, v), 1)
+		if bytes.Equal(b, body) {
+			t.Fatal(`the test survey has no "version": 3,`)
+		}
+		sv, err := survey.Parse(filepath.Base(batchtest.SurveyFile), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dev.Store.AddSurvey(sv, b); err != nil {
+			t.Fatal(err)
+		}
+		return sv
+	}
+	// Five versions in hash order: the first batch answers s[0] and s[2],
+	// the second s[1], s[2] again and s[4]; s[3] is never answered.
+	s := []*survey.Survey{dev.Survey, version(4), version(5), version(6), version(7)}
+	slices.SortFunc(s, func(a, b *survey.Survey) int { return strings.Compare(a.SHA256, b.SHA256) })
+	answer := func(svs ...*survey.Survey) string {
+		for _, sv := range svs {
+			dev.Survey = sv
+			dev.Submit(2)
+		}
+		return dev.Export(t.TempDir())
+	}
+	first := answer(s[2], s[0])
+	second := answer(s[4], s[2], s[1])
+
+	for _, tc := range []struct {
+		path string
+		want []*survey.Survey
+	}{{first, []*survey.Survey{s[0], s[2]}}, {second, []*survey.Survey{s[1], s[2], s[4]}}} {
+		b, err := batch.Read(tc.path, key.Identities, batch.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, sv := range tc.want {
+			want = append(want, sv.SHA256)
+		}
+		slices.Sort(want)
+		var named, carried []string
+		for _, s := range b.Manifest.Surveys {
+			named = append(named, s.SHA256)
+		}
+		if err := b.Surveys(func(d batch.SurveyDef) error {
+			carried = append(carried, d.SHA256)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		if !slices.Equal(named, want) || !slices.Equal(carried, want) || b.Manifest.Counts.Surveys != int64(len(want)) {
+			t.Errorf("%s: manifest names %v, member carries %v, count %d; want %v",
+				filepath.Base(tc.path), named, carried, b.Manifest.Counts.Surveys, want)
+		}
+	}
+}
