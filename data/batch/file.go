@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -58,13 +59,14 @@ type FileOptions struct {
 
 // WriteFile writes dir/name atomically: write calls back with a temporary
 // file in dir, which is then synced, closed and renamed to name; the folder
-// is synced and the file read back and checked against the checksum of
-// what was written: CRC-32C, the checksum storage and networks use for
-// exactly this, which catches every error burst up to 32 bits long and
-// misses other damage once in 2^32 (the file is also authenticated inside,
-// chunk by chunk, and signed, so the analyst's tools check it end to end;
-// this check is there so that the coordinator learns at once that the
-// stick did not keep the file). On any error nothing is left in dir:
+// is synced and the file read back and checked against the checksums of
+// what was written: a CRC-32C of each 16 MiB piece, the checksum storage
+// and networks use for exactly this, which catches every error burst up
+// to 32 bits long and misses other damage once in 2^32 (the file is also
+// authenticated inside, chunk by chunk, and signed, so the analyst's tools
+// check it end to end; this check is there so that the coordinator learns
+// at once that the stick did not keep the file). The pieces are read back
+// on two goroutines at once. On any error nothing is left in dir:
 // neither the temporary file nor a partial or unverified name. An existing
 // file of that name is only replaced when opts.Replace is set.
 func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) (Written, error) {
@@ -100,8 +102,8 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 		os.Remove(tmp)
 		return Written{}, fileError(dir, err)
 	}
-	h := crc32.New(castagnoli)
-	to := io.MultiWriter(f, h)
+	sums := &pieceSums{}
+	to := io.MultiWriter(f, sums)
 	var bg *backgroundSync
 	if osf, ok := f.(*os.File); ok {
 		bg = newBackgroundSync(osf)
@@ -138,12 +140,11 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 		os.Remove(tmp)
 		return Written{}, fileError(dir, err)
 	}
-	sum := h.Sum32()
 	if err := sync(dir); err != nil {
 		os.Remove(final)
 		return Written{}, fileError(dir, err)
 	}
-	if err := readBack(final, cw.n, sum); err != nil {
+	if err := readBack(final, cw.n, sums.done()); err != nil {
 		os.Remove(final)
 		return Written{}, err
 	}
@@ -186,22 +187,98 @@ func syncDir(dir string) error {
 // CRC32 instruction where there is one.
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// readBack reads the file at path and checks its size and its CRC-32C.
-func readBack(path string, size int64, sum uint32) error {
+// pieceSize is the length of the pieces of a file whose CRC-32C
+// [pieceSums] keeps, so that [readBack] can check them in parallel.
+const pieceSize = 16 << 20
+
+// pieceSums is an io.Writer that keeps the CRC-32C of each pieceSize
+// bytes written to it, the last piece perhaps shorter.
+type pieceSums struct {
+	sums []uint32
+	crc  uint32 // of the piece being written
+	n    int    // bytes of it so far
+}
+
+func (p *pieceSums) Write(b []byte) (int, error) {
+	written := len(b)
+	for len(b) > 0 {
+		k := min(len(b), pieceSize-p.n)
+		p.crc = crc32.Update(p.crc, castagnoli, b[:k])
+		p.n += k
+		b = b[k:]
+		if p.n == pieceSize {
+			p.sums = append(p.sums, p.crc)
+			p.crc, p.n = 0, 0
+		}
+	}
+	return written, nil
+}
+
+// done returns the sums of all pieces, the last one included.
+func (p *pieceSums) done() []uint32 {
+	if p.n > 0 {
+		p.sums = append(p.sums, p.crc)
+		p.crc, p.n = 0, 0
+	}
+	return p.sums
+}
+
+// readBackWorkers is how many goroutines read a file back at once.
+const readBackWorkers = 2
+
+// readBack reads the file at path and checks its size and the CRC-32C of
+// each of its pieces against sums, several pieces at a time.
+func readBack(path string, size int64, sums []uint32) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
 	}
 	defer f.Close()
-	h := crc32.New(castagnoli)
-	n, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{f}, make([]byte, 1<<20))
+	st, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
 	}
-	if n != size || h.Sum32() != sum {
+	if st.Size() != size || int64(len(sums)) != (size+pieceSize-1)/pieceSize {
 		return fmt.Errorf("%w: %s", ErrReadBack, path)
 	}
-	return nil
+	var next atomic.Int64 // the next piece to check
+	errs := make(chan error, readBackWorkers)
+	for range readBackWorkers {
+		go func() {
+			buf := make([]byte, 1<<20)
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(sums)) {
+					errs <- nil
+					return
+				}
+				off, end := i*pieceSize, min((i+1)*pieceSize, size)
+				var crc uint32
+				for off < end {
+					n, err := f.ReadAt(buf[:min(int64(len(buf)), end-off)], off)
+					crc = crc32.Update(crc, castagnoli, buf[:n])
+					off += int64(n)
+					if err != nil && off < end {
+						next.Store(int64(len(sums))) // the others stop too
+						errs <- fmt.Errorf("%w: %s: %w", ErrReadBack, path, err)
+						return
+					}
+				}
+				if crc != sums[i] {
+					next.Store(int64(len(sums)))
+					errs <- fmt.Errorf("%w: %s", ErrReadBack, path)
+					return
+				}
+			}
+		}()
+	}
+	var first error
+	for range readBackWorkers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // backgroundSync syncs a file being written, on a goroutine of its own,

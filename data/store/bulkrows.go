@@ -130,8 +130,12 @@ func sqliteHandle(driverConn any) (*C.sqlite3, error) {
 }
 
 // bulkBufferSize is the size of a chunk's buffer; one grows for a row
-// that does not fit.
-const bulkBufferSize = 256 << 10
+// that does not fit. Each fill is a cgo call, during which the runtime
+// hands the goroutine's processor to another thread and takes one back
+// afterwards; 1 MiB chunks made the export of 100k responses 3% faster
+// than 256 KiB ones (measured alternating in one process), for 2.25 MiB
+// more memory in the three chunks.
+const bulkBufferSize = 1 << 20
 
 // newBulkRows prepares query on db with args bound to ?1, ?2, ...
 func newBulkRows(db *C.sqlite3, query string, args ...int64) (*bulkRows, error) {
