@@ -319,6 +319,15 @@ func (s *Store) allocate(ctx context.Context, dev Device, opts ExportOptions) (i
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET counts = ? WHERE seq = ?`, string(counts), seq); err != nil {
 		return 0, err
 	}
+	// The big members' sizes, for every export of the batch (see
+	// migration 005); none where a record's line size is not known yet.
+	for _, name := range []string{batch.ResponsesMember, batch.ConsentsMember} {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO batch_sizes (batch_seq, member, bytes, lines, first_seq, last_seq)
+			SELECT ?1, ?2, sum(line_bytes), count(*), min(seq), max(seq) FROM `+memberQueries[name].table+`
+			WHERE batch_seq = ?1 HAVING count(*) > 0 AND count(line_bytes) = count(*)`, seq, name); err != nil {
+			return 0, err
+		}
+	}
 	return seq, tx.Commit()
 }
 
@@ -575,9 +584,11 @@ func (k *sink) line(b []byte) error {
 	return err
 }
 
-// Size works out a member's size. Responses and consents carry the size
-// of their line from when they were saved, and their sizes are summed;
-// records without one, and the other members, are encoded and counted.
+// Size works out a member's size. The sizes of responses and consents
+// are kept from when the batch was allocated (table batch_sizes), unless
+// its records changed since; otherwise they are summed from the size of
+// each record's line, kept from when it was saved. Records without one,
+// and the other members, are encoded and counted.
 func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, error) {
 	k := &sink{}
 	if name == batch.SurveysMember {
@@ -592,12 +603,22 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 		err := e.encode(ctx, name, q, q.query(), k, seqRange{})
 		return k.bytes, k.lines, err
 	}
+	// Worked out when the batch was allocated, if nothing changed since.
+	var r seqRange
+	err := e.tx.QueryRowContext(ctx, `SELECT bytes, lines, first_seq, last_seq FROM batch_sizes
+		WHERE batch_seq = ? AND member = ?`, e.seq, name).Scan(&k.bytes, &k.lines, &r.lo, &r.hi)
+	if err == nil {
+		e.ranges[name] = r
+		return k.bytes, k.lines, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, err
+	}
 	// One pass over the index gives the sizes and the range of seq
 	// numbers the member's query reads (the index ends in the rowid, so
 	// min and max cost nothing more here, where on their own each would
 	// be another pass).
 	var all int64
-	var r seqRange
 	if err := e.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(line_bytes), 0), count(line_bytes),
 		coalesce(min(seq), 0), coalesce(max(seq), -1) FROM `+q.table+` WHERE batch_seq = ?`, e.seq).
 		Scan(&all, &k.bytes, &k.lines, &r.lo, &r.hi); err != nil {
@@ -607,7 +628,7 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 	if all == k.lines {
 		return k.bytes, k.lines, nil
 	}
-	err := e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k, r)
+	err = e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k, r)
 	return k.bytes, k.lines, err
 }
 
