@@ -23,7 +23,10 @@ type Source interface {
 	// Size returns the exact length in bytes and the number of lines of
 	// member name.
 	Size(ctx context.Context, name string) (bytes, lines int64, err error)
-	// WriteMember writes member name to w, one JSON line per record.
+	// WriteMember writes member name to w, one JSON line per record. w
+	// also has AvailableBuffer() []byte, as bufio.Writer does: a line
+	// appended to it and passed to the next Write reaches the tar stage
+	// without being copied.
 	WriteMember(ctx context.Context, name string, w io.Writer) error
 }
 
@@ -237,12 +240,15 @@ func (m *memberWriter) Write(p []byte) (int, error) {
 // progressCounter counts a member's lines on its way to w and reports
 // progress over all members.
 type progressCounter struct {
-	w        io.Writer
+	w        *asyncWriter
 	lines    int64 // of this member
 	done     int64 // over all members
 	total    int64
 	progress Progress
 }
+
+// AvailableBuffer is [asyncWriter.AvailableBuffer].
+func (l *progressCounter) AvailableBuffer() []byte { return l.w.AvailableBuffer() }
 
 func (l *progressCounter) Write(p []byte) (int, error) {
 	k := int64(bytes.Count(p, newline))
@@ -318,7 +324,37 @@ func newAsyncWriter(w io.Writer) *asyncWriter {
 	return a
 }
 
+// availableMin is the least room [asyncWriter.AvailableBuffer] offers
+// (unless its buffer is empty): more than a record's line, as a rule.
+const availableMin = 16 << 10
+
+// AvailableBuffer returns an empty slice over the free end of the buffer
+// being filled, as bufio.Writer's does: bytes appended to it and passed to
+// the next Write are taken where they are, without a copy. A buffer with
+// less than availableMin bytes free is passed on first.
+func (a *asyncWriter) AvailableBuffer() []byte {
+	if len(a.buf) > 0 && cap(a.buf)-len(a.buf) < availableMin {
+		a.full <- asyncItem{b: a.buf}
+		a.buf = <-a.free
+	}
+	return a.buf[len(a.buf):len(a.buf)]
+}
+
 func (a *asyncWriter) Write(p []byte) (int, error) {
+	if len(p) > 0 && len(p) <= cap(a.buf)-len(a.buf) && &a.buf[:len(a.buf)+1][len(a.buf)] == &p[0] {
+		// Appended to AvailableBuffer: already in place.
+		select {
+		case <-a.fail:
+			return 0, a.err
+		default:
+		}
+		a.buf = a.buf[:len(a.buf)+len(p)]
+		if len(a.buf) == cap(a.buf) {
+			a.full <- asyncItem{b: a.buf}
+			a.buf = <-a.free
+		}
+		return len(p), nil
+	}
 	n := 0
 	for len(p) > 0 {
 		select {

@@ -567,17 +567,35 @@ func sessionVenues(ctx context.Context, tx querier) (map[string][]byte, error) {
 	return out, rows.Err()
 }
 
-// sink receives a member's lines, or only their sizes.
-type sink struct {
-	w            *bufio.Writer // nil when sizing
-	bytes, lines int64
-	buf          []byte
+// lineWriter is where a sink writes its lines: a writer that lends the
+// free end of its buffer, as bufio.Writer does, so that each line is
+// encoded in place.
+type lineWriter interface {
+	io.Writer
+	AvailableBuffer() []byte
 }
 
+// sink receives a member's lines, or only their sizes.
+type sink struct {
+	w            lineWriter // nil when sizing
+	bytes, lines int64
+	buf          []byte // reused when sizing
+}
+
+// lineBuf returns an empty slice to append the next line to.
+func (k *sink) lineBuf() []byte {
+	if k.w != nil {
+		return k.w.AvailableBuffer()
+	}
+	return k.buf[:0]
+}
+
+// line takes a line appended to lineBuf.
 func (k *sink) line(b []byte) error {
 	k.bytes += int64(len(b))
 	k.lines++
 	if k.w == nil {
+		k.buf = b
 		return nil
 	}
 	_, err := k.w.Write(b)
@@ -651,7 +669,14 @@ func (e *exportSource) seqRange(ctx context.Context, name string, q *memberQuery
 }
 
 func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer) error {
-	k := &sink{w: bufio.NewWriterSize(w, 64<<10)}
+	k := &sink{}
+	flush := func() error { return nil }
+	if lw, ok := w.(lineWriter); ok {
+		k.w = lw
+	} else {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		k.w, flush = bw, bw.Flush
+	}
 	var err error
 	if name == batch.SurveysMember {
 		err = e.surveys(ctx, k)
@@ -667,7 +692,7 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 	if err != nil {
 		return err
 	}
-	return k.w.Flush()
+	return flush()
 }
 
 // memberQuery is how a data member is read: one SQL column per JSON field
@@ -794,6 +819,10 @@ func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 			}
 			dst = append(dst, v...)
 		case '{':
+			if simpleFlags(v) {
+				dst = append(dst, v...) // already as Compact gives it
+				break
+			}
 			// Compacted straight onto the end of dst.
 			b := bytes.NewBuffer(dst)
 			if err := json.Compact(b, v); err != nil {
@@ -803,6 +832,46 @@ func appendFields(dst []byte, fs []field, vals []sql.RawBytes) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// simpleFlags reports whether v is a JSON object of true/false values
+// under plain keys (ASCII letters, digits, _ and -), with no space: the
+// consent purposes as a device saves them, e.g.
+// {"quotes":false,"take_part":true}. json.Compact gives such text back
+// unchanged, and checking the shape by hand is a tenth of its cost.
+func simpleFlags(v []byte) bool {
+	if len(v) < 2 || v[0] != '{' || v[len(v)-1] != '}' {
+		return false
+	}
+	v = v[1 : len(v)-1]
+	for len(v) > 0 {
+		if v[0] != '"' {
+			return false
+		}
+		i := 1
+		for i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9' || v[i] == '_' || v[i] == '-') {
+			i++
+		}
+		if i == 1 || i+1 >= len(v) || v[i] != '"' || v[i+1] != ':' {
+			return false
+		}
+		v = v[i+2:]
+		switch {
+		case bytes.HasPrefix(v, []byte("true")):
+			v = v[4:]
+		case bytes.HasPrefix(v, []byte("false")):
+			v = v[5:]
+		default:
+			return false
+		}
+		if len(v) > 0 {
+			if v[0] != ',' || len(v) == 1 {
+				return false
+			}
+			v = v[1:]
+		}
+	}
+	return true
 }
 
 const sealedKey = `,"sealed":"`
@@ -902,11 +971,11 @@ func (e *exportSource) emit(name string, q *memberQuery, vals []sql.RawBytes, k 
 	if q.venue >= 0 {
 		vals[q.venue] = e.venues[string(vals[q.venue-1])]
 	}
-	var err error
-	if k.buf, err = q.appendLine(k.buf[:0], vals); err != nil {
+	b, err := q.appendLine(k.lineBuf(), vals)
+	if err != nil {
 		return fmt.Errorf("%s line %d: %w", name, k.lines+1, err)
 	}
-	return k.line(k.buf)
+	return k.line(b)
 }
 
 // bulkEncode is [exportSource.encode] for the members with many records,
@@ -1003,10 +1072,11 @@ func (e *exportSource) surveys(ctx context.Context, k *sink) error {
 		if err := rows.Scan(&d.SHA256, &d.ID, &d.Version, &d.Body); err != nil {
 			return err
 		}
-		if k.buf, err = batch.AppendLine(k.buf[:0], &d); err != nil {
+		b, err := batch.AppendLine(k.lineBuf(), &d)
+		if err != nil {
 			return err
 		}
-		if err := k.line(k.buf); err != nil {
+		if err := k.line(b); err != nil {
 			return err
 		}
 	}
