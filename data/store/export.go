@@ -323,8 +323,8 @@ func (s *Store) allocate(ctx context.Context, dev Device, opts ExportOptions) (i
 	// migration 005); none where a record's line size is not known yet.
 	for _, name := range []string{batch.ResponsesMember, batch.ConsentsMember} {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO batch_sizes (batch_seq, member, bytes, lines, first_seq, last_seq)
-			SELECT ?1, ?2, sum(line_bytes), count(*), min(seq), max(seq) FROM `+memberQueries[name].table+`
-			WHERE batch_seq = ?1 HAVING count(*) > 0 AND count(line_bytes) = count(*)`, seq, name); err != nil {
+			SELECT ?1, ?2, bytes, sized, first_seq, last_seq FROM (`+memberTotals(memberQueries[name].table)+`)
+			WHERE records > 0 AND sized = records`, seq, name); err != nil {
 			return 0, err
 		}
 	}
@@ -632,13 +632,9 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, err
 	}
-	// One pass over the index gives the sizes and the range of seq
-	// numbers the member's query reads (the index ends in the rowid, so
-	// min and max cost nothing more here, where on their own each would
-	// be another pass).
+	// Otherwise summed, with the seq range, in one pass over the index.
 	var all int64
-	if err := e.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(line_bytes), 0), count(line_bytes),
-		coalesce(min(seq), 0), coalesce(max(seq), -1) FROM `+q.table+` WHERE batch_seq = ?`, e.seq).
+	if err := e.tx.QueryRowContext(ctx, memberTotals(q.table), e.seq).
 		Scan(&all, &k.bytes, &k.lines, &r.lo, &r.hi); err != nil {
 		return 0, 0, err
 	}
@@ -648,6 +644,15 @@ func (e *exportSource) Size(ctx context.Context, name string) (int64, int64, err
 	}
 	err = e.encode(ctx, name, q, "SELECT "+strings.Join(q.cols, ", ")+q.from+" AND "+q.alias+".line_bytes IS NULL"+q.order, k, r)
 	return k.bytes, k.lines, err
+}
+
+// memberTotals is a query over the index of table for the rows of batch
+// ?1: how many (records), their line sizes summed (bytes), how many have a
+// line size (sized), and the lowest and highest seq (first_seq, last_seq;
+// 0 and -1 for none). The index ends in the rowid, so one pass gives all.
+func memberTotals(table string) string {
+	return `SELECT count(*) AS records, coalesce(sum(line_bytes), 0) AS bytes, count(line_bytes) AS sized,
+		coalesce(min(seq), 0) AS first_seq, coalesce(max(seq), -1) AS last_seq FROM ` + table + ` WHERE batch_seq = ?1`
 }
 
 // seqRange is the lowest and highest seq of a batch's rows in a table; lo
@@ -662,8 +667,8 @@ func (e *exportSource) seqRange(ctx context.Context, name string, q *memberQuery
 		return r, nil
 	}
 	var r seqRange
-	err := e.tx.QueryRowContext(ctx, `SELECT coalesce(min(seq), 0), coalesce(max(seq), -1) FROM `+q.table+
-		` WHERE batch_seq = ?`, e.seq).Scan(&r.lo, &r.hi)
+	var records, bytes, sized int64
+	err := e.tx.QueryRowContext(ctx, memberTotals(q.table), e.seq).Scan(&records, &bytes, &sized, &r.lo, &r.hi)
 	e.ranges[name] = r
 	return r, err
 }
