@@ -171,7 +171,7 @@ func TestLineSizesOfChangedRows(t *testing.T) {
 // TestLineSizesAfterMigration: a folder written by schema 3 (before line
 // sizes) opens, gets migration 004, re-exports its old batch byte for byte
 // and exports new records; the sizes of the rows saved before are filled
-// in exactly.
+// in exactly. It keeps the 4 KiB pages it was made with.
 func TestLineSizesAfterMigration(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	// The records, made by this schema in a folder of their own.
@@ -235,6 +235,12 @@ func TestLineSizesAfterMigration(t *testing.T) {
 	dev.Store.DB().QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&version)
 	if version != store.SchemaVersion() || version < 4 {
 		t.Fatalf("schema %d after opening, want %d", version, store.SchemaVersion())
+	}
+	// It was made before new folders had larger pages, and keeps its own.
+	var page int
+	dev.Store.DB().QueryRow(`PRAGMA page_size`).Scan(&page)
+	if page != 4096 || page == store.PageSize {
+		t.Errorf("the old folder's page size is %d after opening, want the 4096 it was made with", page)
 	}
 	for _, table := range []string{"responses", "consents"} {
 		for id, n := range storedLineBytes(t, dev.Store.DB(), table) {

@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -81,6 +82,10 @@ func Open(dir string, clock Clock) (*Store, error) {
 		}
 		return nil, fmt.Errorf("cannot lock data folder: %w", err)
 	}
+	if err := create(dir); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("cannot create database: %w", err)
+	}
 	db, err := sql.Open("sqlite3", DSN(dir))
 	if err != nil {
 		lock.Close()
@@ -95,6 +100,41 @@ func Open(dir string, clock Clock) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// PageSize is the page size of the databases [Open] creates: 16 KiB
+// rather than SQLite's default of 4 KiB. A sealed response is about 2 KB,
+// and an export reads every one of a batch's pages, each with a system
+// call of its own; with 16 KiB pages it makes a quarter of the calls, and
+// exporting 100,000 responses took 20% less time and 23% less CPU on this
+// project's test machine (8 and 32 KiB were between the two, 64 KiB
+// slower than 16). SQLite's page cache is set in bytes (2 MB), so memory
+// use does not change. A database keeps the page size it was created
+// with: folders made by earlier versions keep 4 KiB pages and work the
+// same, only their exports are slower.
+const PageSize = 16 << 10
+
+// create makes the database of a new data folder with [PageSize] pages.
+// The size has to be set before anything is written, WAL mode included,
+// so this is a connection of its own, before the one [DSN] describes. An
+// existing database is left as it is.
+func create(dir string) error {
+	if st, err := os.Stat(filepath.Join(dir, DBName)); err == nil && st.Size() > 0 {
+		return nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	db, err := sql.Open("sqlite3", fileURI(dir))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // both statements on the same connection
+	if _, err := db.Exec(fmt.Sprintf(`PRAGMA page_size = %d`, PageSize)); err != nil {
+		return err
+	}
+	_, err = db.Exec(`PRAGMA journal_mode = WAL`)
+	return err
 }
 
 // Close closes the database and releases the folder. It waits (up to five

@@ -297,6 +297,9 @@ func TestDeviceIsStableAndDemoFoldersStaySeparate(t *testing.T) {
 	}
 }
 
+// TestMigrationsRecordedOnceAndWALFull: a new folder's database is made
+// with PageSize pages and runs in WAL mode with synchronous=FULL; opening
+// it again applies no migration twice and keeps all of that.
 func TestMigrationsRecordedOnceAndWALFull(t *testing.T) {
 	dir := t.TempDir()
 	for range 2 {
@@ -310,12 +313,14 @@ func TestMigrationsRecordedOnceAndWALFull(t *testing.T) {
 			t.Errorf("schema_migrations has %d rows up to %d, want %d", n, v, SchemaVersion())
 		}
 		var mode string
-		var sync, fk int
+		var sync, fk, page int
 		st.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode)
 		st.DB().QueryRow(`PRAGMA synchronous`).Scan(&sync)
 		st.DB().QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
-		if mode != "wal" || sync != 2 || fk != 1 {
-			t.Errorf("journal_mode=%s synchronous=%d foreign_keys=%d, want wal 2 (FULL) 1", mode, sync, fk)
+		st.DB().QueryRow(`PRAGMA page_size`).Scan(&page)
+		if mode != "wal" || sync != 2 || fk != 1 || page != PageSize {
+			t.Errorf("journal_mode=%s synchronous=%d foreign_keys=%d page_size=%d, want wal 2 (FULL) 1 %d",
+				mode, sync, fk, page, PageSize)
 		}
 		st.Close()
 	}
