@@ -3,8 +3,10 @@ package batch
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // TestAsyncWriterTakesLinesInPlace: lines appended to AvailableBuffer and
@@ -15,7 +17,7 @@ import (
 func TestAsyncWriterTakesLinesInPlace(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	var got, want bytes.Buffer
-	a := newAsyncWriter(&got)
+	a := newAsyncWriter(&got, nil)
 	inPlace := 0
 	pattern := make([]byte, 3*asyncBufferSize)
 	for j := range pattern {
@@ -59,7 +61,7 @@ func TestAsyncWriterTakesLinesInPlace(t *testing.T) {
 
 	// A writer behind that fails: the in-place writes report it.
 	boom := errors.New("boom")
-	f := newAsyncWriter(failAfter{boom})
+	f := newAsyncWriter(failAfter{boom}, nil)
 	var err error
 	zeros := make([]byte, 10000)
 	for range 10000 {
@@ -76,3 +78,105 @@ func TestAsyncWriterTakesLinesInPlace(t *testing.T) {
 type failAfter struct{ err error }
 
 func (f failAfter) Write([]byte) (int, error) { return 0, f.err }
+
+// TestChainedStagesLendBuffers: two stages chained as the export chains
+// them (the first's goroutine writing, through a writer that adds bytes
+// of its own as a tar does, to the second) deliver every byte in order,
+// while the first's whole buffers go to the second without a copy and
+// are only reused once written: the writer at the end is slow at times,
+// so a buffer given back too early would be overwritten by later bytes
+// before it was written. A failure at the end reaches the first stage,
+// and both stop.
+func TestChainedStagesLendBuffers(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	fill := rand.NewChaCha8([32]byte{9})
+	var got, want bytes.Buffer
+	end := &slowWriter{w: &got}
+	second := newAsyncWriter(end, nil)
+	taken, passed := 0, 0
+	between := writerFunc(func(p []byte) (int, error) {
+		passed++
+		if passed%7 == 0 { // a header of its own, as a tar member's
+			if _, err := second.Write([]byte("<header>")); err != nil {
+				return 0, err
+			}
+		}
+		n, err := second.Write(p)
+		if second.adopted {
+			taken++
+		}
+		return n, err
+	})
+	first := newAsyncWriter(between, second)
+	for i := range 600 {
+		line := make([]byte, r.IntN(3*asyncBufferSize/4))
+		fill.Read(line)
+		if i%2 == 0 {
+			line = append(first.AvailableBuffer(), line...)
+		}
+		// The headers "between" adds are checked by count and removed
+		// below: where each lands depends on the buffers.
+		want.Write(line)
+		if _, err := first.Write(line); err != nil {
+			t.Fatal(err)
+		}
+		if i%100 == 0 {
+			if err := first.do(func() error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	headers := bytes.Count(got.Bytes(), []byte("<header>"))
+	if headers != passed/7 {
+		t.Fatalf("%d headers arrived, want %d", headers, passed/7)
+	}
+	if out := bytes.ReplaceAll(got.Bytes(), []byte("<header>"), nil); !bytes.Equal(out, want.Bytes()) {
+		t.Fatalf("wrote %d bytes, %d arrived, and they differ", want.Len(), len(out))
+	}
+	if taken < passed*9/10 {
+		t.Errorf("%d of %d buffers went on without a copy", taken, passed)
+	}
+
+	// The end fails: the first stage reports it, and both stop.
+	boom := errors.New("boom")
+	second = newAsyncWriter(failAfter{boom}, nil)
+	first = newAsyncWriter(second, second)
+	var err error
+	for range 1000 {
+		if _, err = first.Write(make([]byte, 10000)); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = first.Close()
+	}
+	if !errors.Is(err, boom) {
+		t.Errorf("writes through a failing stage: %v, want %v", err, boom)
+	}
+	first.stop()
+	second.stop()
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// slowWriter writes to w, pausing now and then.
+type slowWriter struct {
+	w io.Writer
+	n int
+}
+
+func (s *slowWriter) Write(p []byte) (int, error) {
+	s.n++
+	if s.n%5 == 0 {
+		time.Sleep(200 * time.Microsecond)
+	}
+	return s.w.Write(p)
+}

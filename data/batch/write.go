@@ -98,13 +98,15 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		return res, err
 	}
 	// Third stage: encryption and the writes to w.
-	encStage := newAsyncWriter(enc)
+	encStage := newAsyncWriter(enc, nil)
 	defer encStage.stop()
 	cw := &countWriter{w: encStage}
 	tw := tar.NewWriter(cw)
-	// Second stage: the members' hashes and the tar.
+	// Second stage: the members' hashes and the tar. Its buffers of
+	// member bytes go on to the third stage as they are (lent, not
+	// copied).
 	mw := &memberWriter{h: sha256.New()}
-	tarStage := newAsyncWriter(mw)
+	tarStage := newAsyncWriter(mw, encStage)
 	defer tarStage.stop()
 
 	m.Format = Format
@@ -230,9 +232,11 @@ func (m *memberWriter) reset(w io.Writer) {
 	m.n = 0
 }
 
+// Write hashes p before passing it on: the stage after may take p itself
+// (see [asyncWriter.lend]) and give it back for reuse before this returns.
 func (m *memberWriter) Write(p []byte) (int, error) {
+	m.h.Write(p)
 	n, err := m.w.Write(p)
-	m.h.Write(p[:n])
 	m.n += int64(n)
 	return n, err
 }
@@ -264,6 +268,12 @@ func (l *progressCounter) Write(p []byte) (int, error) {
 // asyncWriter passes writes, in 256 KiB buffers, to a goroutine that writes
 // them to w, and runs functions there in order with them ([asyncWriter.do]).
 // At most asyncBuffers buffers are in flight.
+//
+// Two asyncWriters can be chained, the goroutine of the first writing
+// (through anything that passes slices on unchanged, such as a tar
+// member) to the second: then a whole buffer of the first reaching the
+// second is queued there as it is, and goes back to the first once
+// written, instead of being copied ([asyncWriter.lend]).
 type asyncWriter struct {
 	full chan asyncItem
 	free chan []byte
@@ -271,12 +281,20 @@ type asyncWriter struct {
 	buf  []byte
 	err  error // the goroutine's first error, read after done or via fail
 	fail chan struct{}
+
+	// Set by the stage before, on its goroutine, around each of its
+	// buffers it writes here: see lend.
+	lent    []byte
+	lentTo  chan<- []byte
+	adopted bool
 }
 
-// asyncItem is a buffer to write or a function to run.
+// asyncItem is a buffer to write or a function to run. A buffer lent by
+// the stage before goes back to it, on release, once written.
 type asyncItem struct {
-	b  []byte
-	fn func() error
+	b       []byte
+	fn      func() error
+	release chan<- []byte
 }
 
 // asyncBuffers buffers of asyncBufferSize bytes are in flight per stage:
@@ -289,7 +307,10 @@ const (
 	asyncBufferSize = 256 << 10
 )
 
-func newAsyncWriter(w io.Writer) *asyncWriter {
+// newAsyncWriter starts a stage writing to w. If next is not nil, w leads
+// (on this stage's goroutine) to next, which may take this stage's
+// buffers instead of copying them.
+func newAsyncWriter(w io.Writer, next *asyncWriter) *asyncWriter {
 	a := &asyncWriter{
 		full: make(chan asyncItem, asyncBuffers),
 		free: make(chan []byte, asyncBuffers),
@@ -304,24 +325,52 @@ func newAsyncWriter(w io.Writer) *asyncWriter {
 	go func() {
 		defer close(a.done)
 		for it := range full {
+			taken := false
 			if a.err == nil {
 				var err error
 				if it.fn != nil {
 					err = it.fn()
 				} else {
+					next.lend(it.b, a.free)
 					_, err = w.Write(it.b)
+					taken = next.lendEnd()
 				}
 				if err != nil {
 					a.err = err
 					close(a.fail)
 				}
 			}
-			if it.fn == nil {
+			switch {
+			case it.release != nil:
+				it.release <- it.b[:0]
+			case it.fn == nil && !taken:
 				a.free <- it.b[:0]
 			}
 		}
 	}()
 	return a
+}
+
+// lend tells a (if not nil) that b, a buffer of the stage before, is about
+// to be written to it, and that it goes back on free once written: a
+// Write of exactly b then queues b itself rather than a copy. Both calls
+// run on the stage before's goroutine, around its Write.
+func (a *asyncWriter) lend(b []byte, free chan<- []byte) {
+	if a != nil {
+		a.lent, a.lentTo, a.adopted = b, free, false
+	}
+}
+
+// lendEnd ends what lend began, and says whether a took the buffer: if
+// so, a gives it back on free, and the stage before must not reuse it
+// until then.
+func (a *asyncWriter) lendEnd() bool {
+	if a == nil {
+		return false
+	}
+	taken := a.adopted
+	a.lent, a.lentTo, a.adopted = nil, nil, false
+	return taken
 }
 
 // availableMin is the least room [asyncWriter.AvailableBuffer] offers
@@ -341,6 +390,22 @@ func (a *asyncWriter) AvailableBuffer() []byte {
 }
 
 func (a *asyncWriter) Write(p []byte) (int, error) {
+	if len(p) > 0 && len(p) == len(a.lent) && &p[0] == &a.lent[0] && !a.adopted {
+		// A whole buffer of the stage before (lend): queued as it is,
+		// after what this stage has buffered.
+		select {
+		case <-a.fail:
+			return 0, a.err
+		default:
+		}
+		if len(a.buf) > 0 {
+			a.full <- asyncItem{b: a.buf}
+			a.buf = <-a.free
+		}
+		a.full <- asyncItem{b: p, release: a.lentTo}
+		a.adopted = true
+		return len(p), nil
+	}
 	if len(p) > 0 && len(p) <= cap(a.buf)-len(a.buf) && &a.buf[:len(a.buf)+1][len(a.buf)] == &p[0] {
 		// Appended to AvailableBuffer: already in place.
 		select {
