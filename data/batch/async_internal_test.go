@@ -28,7 +28,7 @@ func TestAsyncWriterTakesLinesInPlace(t *testing.T) {
 		switch {
 		case i%50 == 0:
 			n = r.IntN(3 * asyncBufferSize) // larger than a buffer, often
-		case i%10 == 1:
+		case i%40 == 1:
 			n = cap(a.buf) - len(a.buf) // exactly the room left
 		default:
 			n = r.IntN(6000)
@@ -108,7 +108,7 @@ func TestChainedStagesLendBuffers(t *testing.T) {
 		return n, err
 	})
 	first := newAsyncWriter(between, second)
-	for i := range 600 {
+	for i := range 200 {
 		line := make([]byte, r.IntN(3*asyncBufferSize/4))
 		fill.Read(line)
 		if i%2 == 0 {
@@ -120,7 +120,7 @@ func TestChainedStagesLendBuffers(t *testing.T) {
 		if _, err := first.Write(line); err != nil {
 			t.Fatal(err)
 		}
-		if i%100 == 0 {
+		if i%40 == 0 {
 			if err := first.do(func() error { return nil }); err != nil {
 				t.Fatal(err)
 			}
