@@ -202,7 +202,7 @@ func ResponseLineSize(meta *ResponseMeta, sealedLen int) (int, error) {
 	return len(b) - 1 + len(sealedKey) + base64.StdEncoding.EncodedLen(sealedLen) + 3, nil
 }
 
-var fileNamePattern = regexp.MustCompile(`^chorus-([0-9a-f]{8})-([0-9]{6,})\.tar\.age$`)
+var fileNamePattern = regexp.MustCompile(`^chorus-([0-9a-f]{12})-([0-9]{6,})\.tar\.age$`)
 
 // FileName is the name of a device's batch file number seq: no personal
 // data, sorts in seq order.
@@ -220,11 +220,13 @@ func ParseFileName(name string) (deviceShort string, seq int64, ok bool) {
 	return m[1], seq, err == nil
 }
 
-// DeviceShort is the first 8 hex digits of a device id.
+// DeviceShort is the last 12 hex digits of a device id: 48 of the random
+// bits of its UUIDv7, so that laptops set up in the same second get
+// different short ids (the first digits of a UUIDv7 are its timestamp).
 func DeviceShort(deviceID string) string {
 	s := string(bytes.ReplaceAll([]byte(deviceID), []byte("-"), nil))
-	if len(s) > 8 {
-		s = s[:8]
+	if len(s) > 12 {
+		s = s[len(s)-12:]
 	}
 	return s
 }

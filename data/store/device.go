@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"chorus/data/batch"
 	"chorus/data/seal"
 	"chorus/data/survey"
 
@@ -20,9 +21,10 @@ type Device struct {
 	Demo bool
 }
 
-// ShortID is the first 8 hex digits of the device id, used in file names.
+// ShortID is the device id's short form used in file names and messages:
+// see [batch.DeviceShort].
 func (d Device) ShortID() string {
-	return strings.ReplaceAll(d.ID, "-", "")[:8]
+	return batch.DeviceShort(d.ID)
 }
 
 // ErrNoDevice is returned by [Store.Device] before [Store.InitDevice].
