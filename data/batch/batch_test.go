@@ -129,15 +129,19 @@ func TestResponseLineEncoding(t *testing.T) {
 }
 
 func TestFileNames(t *testing.T) {
-	name := batch.FileName("01a2b3c4", 12)
-	if name != "chorus-01a2b3c4-000012.tar.age" {
+	short := batch.DeviceShort("019ad3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
+	if short != "1e2f3a4b5c6d" {
+		t.Errorf("DeviceShort = %s, want the id's last 12 hex digits (its random part)", short)
+	}
+	name := batch.FileName(short, 12)
+	if name != "chorus-1e2f3a4b5c6d-000012.tar.age" {
 		t.Errorf("FileName = %s", name)
 	}
 	dev, seq, ok := batch.ParseFileName(name)
-	if !ok || dev != "01a2b3c4" || seq != 12 {
+	if !ok || dev != short || seq != 12 {
 		t.Errorf("ParseFileName(%s) = %s %d %v", name, dev, seq, ok)
 	}
-	if _, _, ok := batch.ParseFileName("chorus-01a2b3c4-12.tar.age"); ok {
+	if _, _, ok := batch.ParseFileName("chorus-1e2f3a4b5c6d-12.tar.age"); ok {
 		t.Error("a short seq parsed")
 	}
 }

@@ -482,7 +482,7 @@ func TestReportMatchesSQL(t *testing.T) {
 	if want := first + " to " + last; stats["dates"] != want || last != "2026-12-01" {
 		t.Errorf("overview dates = %q, SQL gives %q", stats["dates"], want)
 	}
-	for _, want := range []string{"Device aaaaaaaa: batch 3 is missing (highest merged: 4).", "Device bbbbbbbb: batch 2 does not follow batch 1."} {
+	for _, want := range []string{"Device 000000000001: batch 3 is missing (highest merged: 4).", "Device 000000000002: batch 2 does not follow batch 1."} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the report does not say %q", want)
 		}
