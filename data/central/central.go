@@ -113,7 +113,10 @@ func (c *DB) migrate() error {
 	if errors.As(err, &newer) {
 		return fmt.Errorf("written by a newer chorus-central (schema %d; this one knows %d)", newer.Have, newer.Known)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return c.enrolLegacy(context.Background())
 }
 
 func (c *DB) setting(ctx context.Context, q interface {

@@ -115,7 +115,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label"}); err != nil {
 		return res, err
 	}
-	if err := c.writeRows(ctx, versions[0].ID, cols, purposes, lang, put, &res); err != nil {
+	if err := c.writeRows(ctx, versions, cols, purposes, lang, put, &res); err != nil {
 		return res, err
 	}
 	if err := writeCodebook(versions, lang, put); err != nil {
@@ -171,7 +171,10 @@ func (c *DB) surveyVersions(ctx context.Context, id string) ([]*survey.Survey, e
 	case !slices.Contains(ids, id):
 		return nil, fmt.Errorf("%w to survey %q (it has %s)", ErrNoData, id, strings.Join(ids, ", "))
 	}
-	rows, err = c.db.QueryContext(ctx, `SELECT body FROM surveys WHERE survey_id = ? ORDER BY version DESC, sha256`, id)
+	// Only definitions that responses were given to: a definition a batch
+	// carried without responses changes nothing (P19).
+	rows, err = c.db.QueryContext(ctx, `SELECT body FROM surveys WHERE survey_id = ?
+		AND sha256 IN (SELECT survey_sha256 FROM responses WHERE survey_id = ?) ORDER BY version DESC, sha256`, id, id)
 	if err != nil {
 		return nil, err
 	}
@@ -214,8 +217,16 @@ func columns(versions []*survey.Survey) ([]*survey.Question, []string) {
 	return qs, purposes
 }
 
-func (c *DB) writeRows(ctx context.Context, surveyID string, cols []*survey.Question, purposes []string, lang string,
+// writeRows writes a row (and its answers' lines) for each response to
+// the survey of versions. An answer's label comes from the version the
+// response was given to.
+func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*survey.Question, purposes []string, lang string,
 	put func(string, []string) error, res *CSVResult) error {
+	surveyID := versions[0].ID
+	byVersion := map[int]*survey.Survey{}
+	for _, sv := range versions {
+		byVersion[sv.Version] = sv
+	}
 	rows, err := c.db.QueryContext(ctx, `SELECT r.id, r.survey_id, r.survey_version, r.device_id, coalesce(d.name, ''), r.venue,
 		r.session_id, r.language, r.mode, r.interpreter_language, r.status, r.started_at, r.created_at, r.created_offset,
 		coalesce(c.purposes, '{}'), r.answers
@@ -254,9 +265,15 @@ func (c *DB) writeRows(ctx context.Context, surveyID string, cols []*survey.Ques
 				continue
 			}
 			wide = append(wide, value(a))
+			own := q
+			if sv := byVersion[version]; sv != nil {
+				if oq, ok := sv.Question(q.ID); ok {
+					own = oq
+				}
+			}
 			for _, v := range longValues(a) {
 				label := ""
-				if o, ok := q.Option(v); ok && q.Type != survey.Free && q.Type != survey.Number {
+				if o, ok := own.Option(v); ok && own.Type != survey.Free && own.Type != survey.Number {
 					label = text(o.Label, lang)
 				}
 				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), v, label}); err != nil {

@@ -239,6 +239,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 		return res, fmt.Errorf("%w: this database holds real data; merge demo batches into another database", ErrDemo)
 	}
 
+	if err := c.checkEnrolled(ctx, tx, b); err != nil {
+		return res, err
+	}
 	var known []byte
 	err = tx.QueryRowContext(ctx, `SELECT public_key FROM devices WHERE device_id = ?`, m.DeviceID).Scan(&known)
 	switch {
@@ -249,6 +252,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	case !bytes.Equal(known, m.DevicePublicKey):
 		return res, fmt.Errorf("%w: device %s was first seen with key %s, this batch is signed with key %s",
 			ErrKeyChanged, batch.DeviceShort(m.DeviceID), seal.Fingerprint(string(known)), seal.Fingerprint(string(m.DevicePublicKey)))
+	}
+	if err := checkRanges(b); err != nil {
+		return res, err
 	}
 
 	var have string
@@ -307,6 +313,11 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	if err := c.mergeWithdrawals(ctx, tx, b, &res); err != nil {
 		return res, err
 	}
+	// Consents first: every response needs its consent record, from this
+	// batch or an earlier one of the same device.
+	if err := mergeConsents(ctx, tx, b, surveys, &res); err != nil {
+		return res, err
+	}
 	if err := mergeResponses(ctx, tx, b, ids, surveys, opened, &res); err != nil {
 		return res, err
 	}
@@ -321,6 +332,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 }
 
 // mergeSurveys stores the batch's survey files and returns them parsed.
+// A survey id and version has one definition whichever device carried
+// it: other bytes under the same id and version are a conflict, and so
+// is a question whose type differs from another version's.
 func mergeSurveys(ctx context.Context, tx *sql.Tx, b *batch.Batch) (map[string]*survey.Survey, error) {
 	out := map[string]*survey.Survey{}
 	err := b.Surveys(func(d batch.SurveyDef) error {
@@ -331,6 +345,19 @@ func mergeSurveys(ctx context.Context, tx *sql.Tx, b *batch.Batch) (map[string]*
 		if sv.ID != d.ID || sv.Version != d.Version {
 			return fmt.Errorf("%w: survey %s version %d is labelled %s version %d", batch.ErrRecord, sv.ID, sv.Version, d.ID, d.Version)
 		}
+		var other string
+		err = tx.QueryRowContext(ctx, `SELECT sha256 FROM surveys WHERE survey_id = ? AND version = ? AND sha256 <> ?`,
+			d.ID, d.Version, d.SHA256).Scan(&other)
+		switch {
+		case err == nil:
+			return fmt.Errorf("%w: survey %s version %d in this batch (sha256 %.12s) is not the survey %s version %d already merged (sha256 %.12s); a changed survey needs a new version",
+				ErrConflict, d.ID, d.Version, d.SHA256, d.ID, d.Version, other)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if err := checkQuestionTypes(ctx, tx, sv, d.SHA256); err != nil {
+			return err
+		}
 		out[d.SHA256] = sv
 		_, err = tx.ExecContext(ctx, `INSERT INTO surveys (sha256, survey_id, version, body) VALUES (?, ?, ?, ?)
 			ON CONFLICT (sha256) DO NOTHING`, d.SHA256, d.ID, d.Version, d.Body)
@@ -339,22 +366,60 @@ func mergeSurveys(ctx context.Context, tx *sql.Tx, b *batch.Batch) (map[string]*
 	return out, err
 }
 
-func (c *DB) mergeWithdrawals(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult) error {
-	m := &b.Manifest
-	return b.Withdrawals(func(w batch.Withdrawal) error {
-		res.Withdrawals++
-		if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawals (response_id, consent_id, id, device_id, batch_seq, staff,
-			created_at, created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id) DO NOTHING`,
-			w.ResponseID, w.ConsentID, w.ID, m.DeviceID, m.Seq, w.Staff, w.CreatedAt, w.CreatedOffset); err != nil {
+// checkQuestionTypes refuses sv if one of its questions has another type
+// in a version of the survey already merged: csv and report put a
+// question's answers of every version together.
+func checkQuestionTypes(ctx context.Context, tx *sql.Tx, sv *survey.Survey, sum string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT version, body FROM surveys WHERE survey_id = ? AND sha256 <> ? ORDER BY version`, sv.ID, sum)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var version int
+		var body []byte
+		if err := rows.Scan(&version, &body); err != nil {
 			return err
 		}
-		r, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, w.ResponseID)
+		old, err := survey.Parse(sv.ID+".json", body)
+		if err != nil {
+			continue // merged before by an older chorus-central; csv reports it
+		}
+		for i := range sv.Questions {
+			q := &sv.Questions[i]
+			if o, ok := old.Question(q.ID); ok && o.Type != q.Type {
+				return fmt.Errorf("%w: question %s of survey %s is %s in version %d and %s in version %d; a changed question needs a new id",
+					ErrConflict, q.ID, sv.ID, o.Type, version, q.Type, sv.Version)
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// mergeWithdrawals applies the batch's withdrawals to its own device's
+// responses and consents only, and records them so that they never come
+// back from that device.
+func (c *DB) mergeWithdrawals(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult) error {
+	m := &b.Manifest
+	line := 0
+	return b.Withdrawals(func(w batch.Withdrawal) error {
+		line++
+		res.Withdrawals++
+		if err := checkOffset(batch.WithdrawalsMember, line, w.CreatedOffset); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawals (device_id, response_id, consent_id, id, batch_seq, staff,
+			created_at, created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, response_id) DO NOTHING`,
+			m.DeviceID, w.ResponseID, w.ConsentID, w.ID, m.Seq, w.Staff, w.CreatedAt, w.CreatedOffset); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ? AND device_id = ?`, w.ResponseID, m.DeviceID)
 		if err != nil {
 			return err
 		}
 		n, _ := r.RowsAffected()
 		res.WithdrawalsApplied += n
-		_, err = tx.ExecContext(ctx, `DELETE FROM consents WHERE id = ?`, w.ConsentID)
+		_, err = tx.ExecContext(ctx, `DELETE FROM consents WHERE id = ? AND device_id = ?`, w.ConsentID, m.DeviceID)
 		return err
 	})
 }
@@ -364,11 +429,16 @@ func (c *DB) mergeWithdrawals(ctx context.Context, tx *sql.Tx, b *batch.Batch, r
 func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.Identity, surveys map[string]*survey.Survey,
 	opened []*openJob, res *MergeResult) error {
 	m := &b.Manifest
-	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE response_id = ?)`)
+	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE device_id = ? AND response_id = ?)`)
 	if err != nil {
 		return err
 	}
 	defer withdrawn.Close()
+	consented, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM consents WHERE device_id = ? AND id = ?)`)
+	if err != nil {
+		return err
+	}
+	defer consented.Close()
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO responses (id, device_id, batch_seq, line, survey_id, survey_version,
 		survey_sha256, language, mode, interpreter_language, session_id, venue, consent_id, status, started_at, created_at,
 		created_offset, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -384,13 +454,23 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 		if j.err != nil {
 			return fmt.Errorf("responses.jsonl line %d: %w", j.line, j.err)
 		}
-		var gone bool
-		if err := withdrawn.QueryRowContext(ctx, r.ID).Scan(&gone); err != nil {
+		if err := checkOffset(batch.ResponsesMember, j.line, r.CreatedOffset); err != nil {
+			return err
+		}
+		var gone, ok bool
+		if err := withdrawn.QueryRowContext(ctx, m.DeviceID, r.ID).Scan(&gone); err != nil {
 			return err
 		}
 		if gone {
 			res.SkippedWithdrawn++
 			return nil
+		}
+		if err := consented.QueryRowContext(ctx, m.DeviceID, r.ConsentID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: responses.jsonl line %d: response %s names consent record %s, which is in neither this batch nor a merged earlier batch of device %s; if an earlier batch of this device is not merged yet, merge it first",
+				batch.ErrRecord, j.line, r.ID, r.ConsentID, batch.DeviceShort(m.DeviceID))
 		}
 		if _, err := insert.ExecContext(ctx, r.ID, m.DeviceID, m.Seq, j.line, r.SurveyID, r.SurveyVersion, r.SurveySHA256,
 			r.Language, r.Mode, r.InterpreterLanguage, r.SessionID, r.Venue, r.ConsentID, r.Status, r.StartedAt,
@@ -498,11 +578,13 @@ func openResponse(ids []age.Identity, r *batch.Response, sv *survey.Survey, buf 
 	return json.Marshal(p.Answers)
 }
 
-// mergeRest merges consents, the declined tally and audit events.
-func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult) error {
+// mergeConsents merges the batch's consent records. Each must match the
+// consent text of its survey's definition, and a consent text version
+// has one text in each language, whichever device showed it.
+func mergeConsents(ctx context.Context, tx *sql.Tx, b *batch.Batch, surveys map[string]*survey.Survey, res *MergeResult) error {
 	m := &b.Manifest
 	// Prepared once for the batch's consents, not once a record.
-	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE consent_id = ?)`)
+	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE device_id = ? AND consent_id = ?)`)
 	if err != nil {
 		return err
 	}
@@ -514,16 +596,26 @@ func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult
 		return err
 	}
 	defer insert.Close()
+	texts := consentTexts{tx: tx, surveys: map[surveyKey]*survey.Survey{}}
+	for _, sv := range surveys {
+		texts.surveys[surveyKey{sv.ID, sv.Version}] = sv
+	}
 	line := 0
-	err = b.Consents(func(cr batch.Consent) error {
+	return b.Consents(func(cr batch.Consent) error {
 		line++
 		res.Consents++
 		var gone bool
-		if err := withdrawn.QueryRowContext(ctx, cr.ID).Scan(&gone); err != nil {
+		if err := withdrawn.QueryRowContext(ctx, m.DeviceID, cr.ID).Scan(&gone); err != nil {
 			return err
 		}
 		if gone {
 			return nil
+		}
+		if err := checkOffset(batch.ConsentsMember, line, cr.CreatedOffset); err != nil {
+			return err
+		}
+		if err := texts.check(ctx, &cr); err != nil {
+			return fmt.Errorf("consents.jsonl line %d: %w", line, err)
 		}
 		purposes, err := json.Marshal(cr.Purposes)
 		if err != nil {
@@ -539,12 +631,79 @@ func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+}
+
+type surveyKey struct {
+	id      string
+	version int
+}
+
+// consentTexts checks consent records against the survey definitions
+// merged and the consent texts seen before.
+type consentTexts struct {
+	tx      *sql.Tx
+	surveys map[surveyKey]*survey.Survey
+	seen    map[[3]string]bool
+}
+
+func (t *consentTexts) check(ctx context.Context, cr *batch.Consent) error {
+	k := surveyKey{cr.SurveyID, cr.SurveyVersion}
+	sv, ok := t.surveys[k]
+	if !ok {
+		var body []byte
+		err := t.tx.QueryRowContext(ctx, `SELECT body FROM surveys WHERE survey_id = ? AND version = ? ORDER BY sha256 LIMIT 1`,
+			cr.SurveyID, cr.SurveyVersion).Scan(&body)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: consent record %s names survey %s version %d, which no merged batch carries",
+				batch.ErrRecord, cr.ID, cr.SurveyID, cr.SurveyVersion)
+		}
+		if err != nil {
+			return err
+		}
+		if sv, err = survey.Parse(cr.SurveyID+".json", body); err != nil {
+			return fmt.Errorf("%w: survey %s version %d does not parse: %v", batch.ErrRecord, cr.SurveyID, cr.SurveyVersion, err)
+		}
+		t.surveys[k] = sv
 	}
-	line = 0
-	err = b.Declined(func(d batch.Declined) error {
+	if cr.TextVersion != sv.Consent.Version || cr.TextSHA256 != sv.ConsentSHA256(cr.Language) {
+		return fmt.Errorf("%w: consent record %s says it showed consent text version %q (sha256 %.12s) in %s, which is not the text of survey %s version %d (version %q, sha256 %.12s)",
+			batch.ErrRecord, cr.ID, cr.TextVersion, cr.TextSHA256, cr.Language, sv.ID, sv.Version, sv.Consent.Version, sv.ConsentSHA256(cr.Language))
+	}
+	key := [3]string{cr.SurveyID, cr.TextVersion, cr.Language}
+	if t.seen[key] {
+		return nil
+	}
+	var have string
+	err := t.tx.QueryRowContext(ctx, `SELECT text_sha256 FROM consent_texts WHERE survey_id = ? AND text_version = ? AND language = ?`,
+		cr.SurveyID, cr.TextVersion, cr.Language).Scan(&have)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO consent_texts (survey_id, text_version, language, text_sha256) VALUES (?, ?, ?, ?)`,
+			cr.SurveyID, cr.TextVersion, cr.Language, cr.TextSHA256); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case have != cr.TextSHA256:
+		return fmt.Errorf("%w: consent text version %q of survey %s in %s was merged before with other words (sha256 %.12s, this batch %.12s); a changed consent text needs a new version",
+			ErrConflict, cr.TextVersion, cr.SurveyID, cr.Language, have, cr.TextSHA256)
+	}
+	if t.seen == nil {
+		t.seen = map[[3]string]bool{}
+	}
+	t.seen[key] = true
+	return nil
+}
+
+// mergeRest merges the declined tally and audit events.
+func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult) error {
+	m := &b.Manifest
+	line := 0
+	err := b.Declined(func(d batch.Declined) error {
 		line++
+		if d.Count < 1 || d.Count > MaxDeclined {
+			return fmt.Errorf("%w: declined.jsonl line %d: count %d is out of range (1 to %d)", batch.ErrRecord, line, d.Count, MaxDeclined)
+		}
 		res.Declined += d.Count
 		_, err := tx.ExecContext(ctx, `INSERT INTO declined (device_id, batch_seq, line, survey_id, survey_version, language,
 			session_id, venue, day, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -558,6 +717,9 @@ func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult
 	return b.Audit(func(a batch.AuditEvent) error {
 		line++
 		res.Audit++
+		if err := checkOffset(batch.AuditMember, line, a.CreatedOffset); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO audit (id, device_id, batch_seq, line, actor, action, detail, created_at,
 			created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, m.DeviceID, m.Seq, line, a.Actor, a.Action, a.Detail, a.CreatedAt, a.CreatedOffset)
@@ -665,4 +827,106 @@ func Verify(path string, ids []age.Identity, tempDir string) (batch.Manifest, er
 		return nil
 	})
 	return b.Manifest, err
+}
+
+// Limits on a batch's numbers. A batch outside them is refused whole:
+// sums of them must stay far from overflowing in csv and report.
+const (
+	// MaxDeclined is the most "no thanks" one tally line may count.
+	MaxDeclined = 1_000_000
+	// MaxSeq is the highest batch number a device may reach.
+	MaxSeq = 1_000_000_000
+	// MaxOffset is the largest UTC offset, in minutes, a record may give.
+	MaxOffset = 18 * 60
+)
+
+// checkRanges refuses a batch whose manifest numbers are out of range.
+func checkRanges(b *batch.Batch) error {
+	m := &b.Manifest
+	if m.Seq < 1 || m.Seq > MaxSeq {
+		return fmt.Errorf("%w: manifest.json: batch number %d is out of range (1 to %d)", batch.ErrRecord, m.Seq, MaxSeq)
+	}
+	for _, sv := range m.Surveys {
+		if sv.Version < 1 || sv.Version > MaxSeq {
+			return fmt.Errorf("%w: manifest.json: survey %s version %d is out of range (1 to %d)", batch.ErrRecord, sv.ID, sv.Version, MaxSeq)
+		}
+	}
+	return nil
+}
+
+// checkOffset refuses a UTC offset no clock has.
+func checkOffset(member string, line int, minutes int) error {
+	if minutes < -MaxOffset || minutes > MaxOffset {
+		return fmt.Errorf("%w: %s line %d: UTC offset %d minutes is out of range (-%d to %d)", batch.ErrRecord, member, line, minutes, MaxOffset, MaxOffset)
+	}
+	return nil
+}
+
+// checkEnrolled lets b through only if its signing key is enrolled and
+// bound to the device id the batch gives (binding it at the key's first
+// batch). A batch from any other key is quarantined: the key is recorded
+// in the register, committed, and a [*NotEnrolledError] returned; nothing
+// else is merged.
+func (c *DB) checkEnrolled(ctx context.Context, tx *sql.Tx, b *batch.Batch) error {
+	m := &b.Manifest
+	fp := seal.Fingerprint(string(m.DevicePublicKey))
+	reg, err := device(ctx, tx, fp)
+	switch {
+	case errors.Is(err, ErrUnknownDevice) || (err == nil && reg.Status == Quarantined):
+		return c.quarantine(ctx, tx, b, fp)
+	case err != nil:
+		return err
+	case reg.Status == Retired:
+		return fmt.Errorf("%w: %s %q was retired on %s; its batches are not merged", ErrRetired, fp, reg.Name, reg.ChangedAt)
+	case reg.DeviceID == "":
+		other, err := deviceByID(ctx, tx, m.DeviceID)
+		if err == nil {
+			return fmt.Errorf("%w: key %s is enrolled, but its batch gives the device id %s of %s %q (%s); a reinstalled laptop must be set up as a new device",
+				ErrKeyChanged, fp, batch.DeviceShort(m.DeviceID), other.Status, other.Name, other.Fingerprint)
+		}
+		if !errors.Is(err, ErrUnknownDevice) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE enrolment SET device_id = ?, public_key = ?, claimed_name = ?, first_seen_at = ?,
+			name = CASE name WHEN '' THEN ? ELSE name END WHERE fingerprint = ?`,
+			m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, c.now(), m.DeviceName, fp)
+		return err
+	case reg.DeviceID != m.DeviceID:
+		return fmt.Errorf("%w: key %s is enrolled for device %s, but this batch gives device id %s",
+			ErrKeyChanged, fp, batch.DeviceShort(reg.DeviceID), batch.DeviceShort(m.DeviceID))
+	}
+	return nil
+}
+
+// quarantine records b's key in the register as quarantined and returns
+// the error that says so.
+func (c *DB) quarantine(ctx context.Context, tx *sql.Tx, b *batch.Batch, fp string) error {
+	m := &b.Manifest
+	qerr := &NotEnrolledError{Fingerprint: fp, DeviceID: m.DeviceID, Name: m.DeviceName}
+	if other, err := deviceByID(ctx, tx, m.DeviceID); err == nil {
+		qerr.Claims = fmt.Sprintf("it gives the device id of %s %q (%s), whose key is another: a copy of that laptop, or a forgery",
+			other.Status, other.Name, other.Fingerprint)
+	} else if !errors.Is(err, ErrUnknownDevice) {
+		return err
+	} else {
+		var name, ofp string
+		err := tx.QueryRowContext(ctx, `SELECT name, fingerprint FROM enrolment WHERE status = 'enrolled' AND (name = ? OR claimed_name = ?) LIMIT 1`,
+			m.DeviceName, m.DeviceName).Scan(&name, &ofp)
+		if err == nil {
+			qerr.Claims = fmt.Sprintf("it has the name of enrolled device %q (%s), whose key is another", name, ofp)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	now := c.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO enrolment (fingerprint, status, name, device_id, public_key, claimed_name,
+		first_seen_at, last_file, quarantined, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+		ON CONFLICT (fingerprint) DO UPDATE SET last_file = excluded.last_file, quarantined = quarantined + 1`,
+		fp, Quarantined, m.DeviceName, m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, now, filepath.Base(b.Path), now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return qerr
 }

@@ -36,10 +36,11 @@ func openDB(t testing.TB) *central.DB {
 	return db
 }
 
-// dbHash is a hash of every row of every table.
+// dbHash is a hash of every row of every table but the device register
+// (which records quarantined batches).
 func dbHash(t testing.TB, db *central.DB) string {
 	t.Helper()
-	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'enrolment' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +84,29 @@ func count(t testing.TB, db *central.DB, query string, args ...any) int {
 	return n
 }
 
+// merge enrols the batch's device, then merges the batch.
 func merge(t testing.TB, db *central.DB, path string, k batchtest.Key) central.MergeResult {
 	t.Helper()
+	enrolFile(t, db, path, k)
 	res, err := db.Merge(ctx, path, k.Identities, central.MergeOptions{})
 	if err != nil {
 		t.Fatalf("merge %s: %v", filepath.Base(path), err)
 	}
 	return res
+}
+
+// enrolFile enrols the device key that signed the batch at path.
+func enrolFile(t testing.TB, db *central.DB, path string, k batchtest.Key) {
+	t.Helper()
+	b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
+	if err != nil {
+		return // the merge reports it
+	}
+	fp := seal.Fingerprint(string(b.Manifest.DevicePublicKey))
+	b.Close()
+	if _, err := db.Enrol(ctx, fp, "", "test"); err != nil && !errors.Is(err, central.ErrKeyChanged) && !errors.Is(err, central.ErrRetired) {
+		t.Fatalf("enrol %s: %v", fp, err)
+	}
 }
 
 // memSource is a batch.Source held in memory.
@@ -240,13 +257,20 @@ func TestMergeRules(t *testing.T) {
 		!strings.Contains(err.Error(), "batch 2 of device") {
 		t.Errorf("conflicting batch 2 = %v", err)
 	}
-	// The same device id with another key.
+	// The same device id with another key: quarantined, or, if that key
+	// is enrolled, refused.
 	other, _ := seal.NewDeviceKey()
 	m4 := m
 	m4.Surveys, m4.Counts = nil, batch.Counts{}
 	m4.Seq, m4.BatchID, m4.DevicePublicKey = 4, "0190a000-0000-7000-8000-0000000000ff", other.Public
-	if _, err := db.Merge(ctx, forge(t, m4, memSource{}, other, k.Recipients), k.Identities, central.MergeOptions{}); !errors.Is(err, central.ErrKeyChanged) {
+	newKey := forge(t, m4, memSource{}, other, k.Recipients)
+	if _, err := db.Merge(ctx, newKey, k.Identities, central.MergeOptions{}); !errors.Is(err, central.ErrNotEnrolled) ||
+		!strings.Contains(err.Error(), "gives the device id of enrolled") {
 		t.Errorf("batch signed with a new key = %v", err)
+	}
+	otherFP := seal.Fingerprint(string(other.Public))
+	if _, err := db.Enrol(ctx, otherFP, "", "test"); !errors.Is(err, central.ErrKeyChanged) {
+		t.Errorf("enrolling a new key for an enrolled device's id = %v", err)
 	}
 	if dbHash(t, db) != before {
 		t.Error("a refused batch changed the database")
@@ -285,6 +309,7 @@ func TestDemoAndRealDoNotMix(t *testing.T) {
 	if dbHash(t, db) != empty {
 		t.Error("a refused batch changed the database")
 	}
+	mustEnrol(t, db, demo.Info.Key.Fingerprint())
 	if res, err := db.Merge(ctx, d1, k.Identities, central.MergeOptions{Demo: true}); err != nil || !res.Demo {
 		t.Errorf("demo batch with --demo = %+v, %v", res, err)
 	}
@@ -523,6 +548,7 @@ func TestMergeFilesCarriesOnPastABadFile(t *testing.T) {
 	os.WriteFile(bad, []byte("age-encryption.org/v1\nnonsense"), 0o600)
 
 	db := openDB(t)
+	mustEnrol(t, db, dev.Info.Key.Fingerprint())
 	var got []string
 	err := db.MergeFiles(ctx, []string{b1, bad, b2, b1}, k.Identities, central.MergeOptions{}, func(r central.MergeResult, err error) {
 		switch {

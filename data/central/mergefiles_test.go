@@ -31,6 +31,7 @@ func TestMergeFilesOpensAhead(t *testing.T) {
 	bad := forge(t, orig.Manifest, swapped, dev.Info.Key, k.Recipients)
 
 	db := openDB(t)
+	mustEnrol(t, db, dev.Info.Key.Fingerprint())
 	var results []central.MergeResult
 	var errs []error
 	if err := db.MergeFiles(ctx, []string{b1, bad, b2, b1}, k.Identities, central.MergeOptions{},

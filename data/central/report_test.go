@@ -225,7 +225,8 @@ func repSQLFixture(t testing.TB) *repFixture {
 	exec(`INSERT INTO declined VALUES (?, 1, 1, ?, ?, 'en', 'session-0', 'Central Library', '2026-11-24', 3)`, batches[0].dev, sv.ID, sv.Version)
 	exec(`INSERT INTO declined VALUES (?, 1, 1, ?, ?, 'cy', 'session-1', 'Central Library', '2026-11-25', 1)`, batches[3].dev, sv.ID, sv.Version)
 	for i := range 2 {
-		exec(`INSERT INTO withdrawals VALUES (?, ?, ?, ?, 2, 'Sam', '2026-11-26T10:00:00Z', 0)`,
+		exec(`INSERT INTO withdrawals (response_id, consent_id, id, device_id, batch_seq, staff, created_at, created_offset)
+			VALUES (?, ?, ?, ?, 2, 'Sam', '2026-11-26T10:00:00Z', 0)`,
 			fmt.Sprint("gone-", i), fmt.Sprint("cgone-", i), fmt.Sprint("w-", i), batches[0].dev)
 	}
 	if err := tx.Commit(); err != nil {
@@ -600,6 +601,9 @@ func TestReportFromMergedBatches(t *testing.T) {
 		files = append(files, dev.Export(out))
 	}
 	db := repOpen(t)
+	if _, err := db.Enrol(context.Background(), dev.Info.Key.Fingerprint(), "", "test"); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range []string{files[0], files[2]} { // batch 2 is missing
 		if _, err := db.Merge(context.Background(), f, k.Identities, MergeOptions{Demo: true}); err != nil {
 			t.Fatal(err)
