@@ -2,14 +2,19 @@
 //
 //	chorus-central keygen [--pq] -o FILE
 //	chorus-central verify -i IDENTITY FILE...
+//	chorus-central enrol --db DB [--name NAME] FINGERPRINT... | --list FILE
+//	chorus-central devices --db DB
+//	chorus-central retire --db DB FINGERPRINT...
 //	chorus-central merge --db DB -i IDENTITY [--demo] FILE...
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
-// anything. merge adds them to the analyst database, once each, applying
-// withdrawals and reporting missing batches. csv writes the files analysis
+// anything. enrol, devices and retire keep the register of devices whose
+// batches may merge. merge adds batches from enrolled devices to the
+// analyst database, once each, applying withdrawals and reporting missing
+// batches; a batch from any other device is quarantined. csv writes the files analysis
 // starts from.
 //
 // Messages go to standard error, prefixed "chorus-central:"; results to
@@ -29,6 +34,10 @@ import (
 const usage = `Usage:
     chorus-central keygen [--pq] -o FILE
     chorus-central verify -i IDENTITY FILE...
+    chorus-central enrol --db DB [--name NAME] FINGERPRINT...
+    chorus-central enrol --db DB --list FILE
+    chorus-central devices --db DB
+    chorus-central retire --db DB FINGERPRINT...
     chorus-central merge --db DB -i IDENTITY [--demo] FILE...
     chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
@@ -39,9 +48,18 @@ keygen   makes an analyst identity (private key) in FILE, readable by you
          --pq makes a post-quantum hybrid key (age1pq1...).
 verify   decrypts each batch, checks its signature, hashes and counts and
          opens every sealed response; changes nothing.
+enrol    lets a device's batches merge into DB (made if new). Give the
+         fingerprint the coordinator reads from the laptop's Export tab, or
+         --list FILE with one device a line as "chorus fingerprint" prints
+         it (fingerprint, then name), for many laptops at once.
+devices  lists the devices DB knows: enrolled, quarantined (sent a batch
+         but not enrolled: nothing of theirs is merged) and retired.
+retire   refuses a device's further batches (a lost or replaced laptop);
+         what it sent stays merged.
 merge    verifies each batch and merges it into the analyst database DB
-         (made if new). The same batch twice changes nothing. Withdrawals
-         are applied for good. Missing batches are reported.
+         (made if new). Batches from devices that are not enrolled are
+         quarantined, not merged. The same batch twice changes nothing.
+         Withdrawals are applied for good. Missing batches are reported.
          --demo merges demo batches, into a database kept for demo data.
 csv      writes responses_wide.csv, answers_long.csv and codebook.csv
          into DIR, replacing older ones only when all three are complete.
@@ -92,11 +110,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cmds := map[string]func(*cli, []string) error{
-		"keygen": runKeygen,
-		"verify": runVerify,
-		"merge":  runMerge,
-		"csv":    runCSV,
-		"report": runReport,
+		"keygen":  runKeygen,
+		"verify":  runVerify,
+		"merge":   runMerge,
+		"enrol":   runEnrol,
+		"devices": runDevices,
+		"retire":  runRetire,
+		"csv":     runCSV,
+		"report":  runReport,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

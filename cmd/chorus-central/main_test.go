@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/data/batch"
 	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/seal"
@@ -108,10 +109,41 @@ func makeFixtures(t *testing.T) fixtures {
 	p.Submit(2)
 	move(p.Export(out), "pq1.tar.age")
 
+	// Two laptops set up in the same second, exporting to one stick.
+	stick := filepath.Join(dir, "stick")
+	if err := os.Mkdir(stick, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	twin1 := batchtest.NewDevice(t, key.Recipients, false)
+	twin2 := batchtest.NewDevice(t, key.Recipients, false)
+	twin1.Submit(1)
+	twin2.Submit(2)
+	twinFiles := []string{filepath.Base(twin1.Export(stick)), filepath.Base(twin2.Export(stick))}
+
+	// A laptop nobody enrolled.
+	s := batchtest.NewDevice(t, key.Recipients, false)
+	s.Submit(2)
+	move(s.Export(out), "stranger1.tar.age")
+
+	// The enrolment list the coordinator brings, as chorus fingerprint
+	// prints it.
+	var list strings.Builder
+	list.WriteString("# Library laptops, set up 24 November\n\n")
+	for _, d := range []*batchtest.Device{a, d, p, twin1, twin2} {
+		fmt.Fprintf(&list, "%s  %s\n", d.Info.Key.Fingerprint(), d.Info.Name)
+	}
+	write("enrol.txt", list.String())
+
 	return fixtures{dir: dir, vars: []string{
 		"WITHDRAWN_ID=" + r[2].ResponseID,
 		"KEPT_ID=" + r[1].ResponseID,
 		"RECIPIENT=" + key.Recipient,
+		"A_FP=" + a.Info.Key.Fingerprint(),
+		"NEWKEY_FP=" + k.Info.Key.Fingerprint(),
+		"STRANGER_FP=" + s.Info.Key.Fingerprint(),
+		"STRANGER_ID=" + batch.DeviceShort(s.Info.ID),
+		"TWIN1=" + twinFiles[0],
+		"TWIN2=" + twinFiles[1],
 	}}
 }
 
@@ -128,6 +160,12 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			for _, e := range ents {
+				if e.IsDir() {
+					if err := os.CopyFS(filepath.Join(env.WorkDir, e.Name()), os.DirFS(filepath.Join(fixture.dir, e.Name()))); err != nil {
+						return err
+					}
+					continue
+				}
 				b, err := os.ReadFile(filepath.Join(fixture.dir, e.Name()))
 				if err != nil {
 					return err
@@ -143,7 +181,8 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// dbhash DB FILE writes a hash of every row of every table of the analyst
+// dbhash DB FILE writes a hash of every row of every table (but the device
+// register) of the analyst
 // database DB to FILE, so scripts can show a database did not change.
 func dbhash(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -152,7 +191,8 @@ func dbhash(ts *testscript.TestScript, neg bool, args []string) {
 	db, err := central.Open(ts.MkAbs(args[0]), nil)
 	ts.Check(err)
 	defer db.Close()
-	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	// The device register is left out: it records quarantined batches.
+	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'enrolment' ORDER BY name`)
 	ts.Check(err)
 	var tables []string
 	for rows.Next() {

@@ -36,10 +36,10 @@ func runMerge(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	merged := 0
+	merged, quarantined := 0, 0
 	defer func() {
 		db.Close()
-		if isNew && merged == 0 { // a failed first run leaves no empty database behind
+		if isNew && merged == 0 && quarantined == 0 { // a failed first run leaves no empty database behind
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(*dbPath + suffix)
 			}
@@ -49,6 +49,13 @@ func runMerge(c *cli, args []string) error {
 	failed := false
 	err = db.MergeFiles(ctx, files, ids, central.MergeOptions{Demo: *demo}, func(res central.MergeResult, err error) {
 		switch {
+		case errors.Is(err, central.ErrNotEnrolled):
+			quarantined++
+			var q *central.NotEnrolledError
+			errors.As(err, &q)
+			err = withHint(fmt.Errorf("%s: %w", filepath.Base(res.File), err),
+				fmt.Sprintf("if the coordinator reads %s from that laptop's Export tab, enrol it: chorus-central enrol --db %s %s; then merge the file again", q.Fingerprint, *dbPath, q.Fingerprint),
+				"if nobody knows that laptop, keep the file aside and tell your information governance lead")
 		case errors.Is(err, central.ErrDemo):
 			err = withHint(fmt.Errorf("%s: %w", filepath.Base(res.File), err), "keep demo and real data in separate databases (--db)")
 		case err != nil:

@@ -92,11 +92,15 @@ func fileError(file string, err error) error {
 	case errors.Is(err, batch.ErrTruncated), errors.Is(err, batch.ErrDamaged), errors.Is(err, batch.ErrEmpty):
 		return withHint(err, "copy the file from the device's USB stick again, or ask the coordinator to re-export this batch")
 	case errors.Is(err, batch.ErrNotAge):
-		return withHint(err, "batch files are named chorus-XXXXXXXX-NNNNNN.tar.age")
+		return withHint(err, "batch files are named chorus-XXXXXXXXXXXX-NNNNNN.tar.age")
+	case errors.Is(err, batch.ErrRecord) && strings.Contains(err.Error(), "merge it first"):
+		return withHint(err, "merge this device's batches in order (their file names sort by batch number)")
 	case errors.Is(err, batch.ErrBadSignature), errors.Is(err, batch.ErrHashMismatch), errors.Is(err, batch.ErrMember),
 		errors.Is(err, batch.ErrManifest), errors.Is(err, batch.ErrCountMismatch), errors.Is(err, batch.ErrRecord),
 		errors.Is(err, central.ErrPayload), errors.Is(err, batch.ErrNotTar):
 		return withHint(err, "the batch was altered after the device signed it; do not use it, and ask for a fresh export")
+	case errors.Is(err, central.ErrRetired):
+		return withHint(err, "the analyst retired this device; if it is back in use, set it up again as a new device and enrol it")
 	case errors.Is(err, central.ErrKeyChanged):
 		return withHint(err, "a device that was reinstalled must be set up as a new device; if it was not, this batch is not from that device")
 	case errors.Is(err, central.ErrConflict):

@@ -80,7 +80,7 @@ type Device struct {
 
 // ParseFingerprint reads a device key fingerprint as people copy it:
 // any case, with or without the dashes, spaces around. It returns the
-// canonical form, e.g. "K3QF-7XMA-2PLD-9RTE".
+// canonical form, e.g. "K3QF-7XMA-2PLD-4RTE".
 func ParseFingerprint(s string) (string, error) {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
@@ -89,12 +89,12 @@ func ParseFingerprint(s string) (string, error) {
 		case (r >= 'A' && r <= 'Z') || (r >= '2' && r <= '7'):
 			b.WriteRune(r)
 		default:
-			return "", fmt.Errorf("%w: %q has %q; a fingerprint is 16 letters A-Z and digits 2-7, like K3QF-7XMA-2PLD-9RTE", ErrFingerprint, s, r)
+			return "", fmt.Errorf("%w: %q has %q; a fingerprint is 16 letters A-Z and digits 2-7, like K3QF-7XMA-2PLD-4RTE", ErrFingerprint, s, r)
 		}
 	}
 	f := b.String()
 	if len(f) != 16 {
-		return "", fmt.Errorf("%w: %q has %d letters and digits, want 16, like K3QF-7XMA-2PLD-9RTE", ErrFingerprint, s, len(f))
+		return "", fmt.Errorf("%w: %q has %d letters and digits, want 16, like K3QF-7XMA-2PLD-4RTE", ErrFingerprint, s, len(f))
 	}
 	return f[0:4] + "-" + f[4:8] + "-" + f[8:12] + "-" + f[12:16], nil
 }
