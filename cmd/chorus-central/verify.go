@@ -103,6 +103,8 @@ func fileError(file string, err error) error {
 		return withHint(err, "the analyst retired this device; if it is back in use, set it up again as a new device and enrol it")
 	case errors.Is(err, central.ErrKeyChanged):
 		return withHint(err, "a device that was reinstalled must be set up as a new device; if it was not, this batch is not from that device")
+	case errors.Is(err, central.ErrConflict) && strings.Contains(err.Error(), "needs a new"):
+		return withHint(err, "the survey's author must give every changed survey (or consent text, or question) a new version or id, and load it on the laptops; nothing of this batch was merged")
 	case errors.Is(err, central.ErrConflict):
 		return withHint(err, "two different files claim to be the same batch; find out which one the device really exported")
 	}
