@@ -125,6 +125,7 @@ func (k *Kiosk) finish() {
 	if k.visit.Done != nil {
 		k.flow = nil
 		k.clear()
+		k.endVisitTraces()
 		k.visit.Done()
 		return
 	}
@@ -143,10 +144,12 @@ func (k *Kiosk) pressPrimary() {
 func (k *Kiosk) Theme() *Theme { return k.theme }
 
 // Start shows the welcome screen, with no trace of any previous visit:
-// text size and contrast go back to normal too.
+// text size and contrast go back to normal too, and the clipboard and any
+// pop-up are cleared.
 func (k *Kiosk) Start() {
 	k.flow = nil
 	k.warning = nil
+	k.endVisitTraces()
 	k.display.reset()
 	k.useFonts("")
 	k.clear()
@@ -276,6 +279,7 @@ func (k *Kiosk) onDecline() {
 	k.clear()
 	k.declined = &declinedScreen{k: k, l: k.loc()}
 	k.flow = nil // nothing of theirs is kept
+	k.endVisitTraces()
 	k.show(k.declined.build(), k.declined.finish)
 	background(func() {
 		if err := k.cfg.Store.Decline(context.Background(), sv, lang, session); err != nil {
@@ -332,6 +336,7 @@ func (k *Kiosk) onSubmit() {
 			k.clear()
 			k.thanks = &thanksScreen{k: k, l: k.loc(), receipt: f.Receipt}
 			k.flow = nil
+			k.endVisitTraces() // the answers are saved: the visit is over
 			k.show(k.thanks.build(), k.thanks.finish)
 		})
 	})

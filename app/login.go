@@ -22,6 +22,9 @@ type loginScreen struct {
 	cancel  *Button
 	message *widget.Label
 	staff   []store.Staff
+	// checking is true while a PIN is being checked: Enter and Unlock do
+	// nothing until it ends, so PINs typed fast are not checked together.
+	checking bool
 }
 
 func (s *loginScreen) build() fyne.CanvasObject {
@@ -57,15 +60,17 @@ func (s *loginScreen) build() fyne.CanvasObject {
 
 func (s *loginScreen) onUnlock() {
 	i := s.who.SelectedIndex()
-	if i < 0 || i >= len(s.staff) {
+	if s.checking || i < 0 || i >= len(s.staff) {
 		return
 	}
 	id, pin := s.staff[i].ID, s.pin.Text
-	s.pin.SetText("") // the PIN does not stay on screen or in the widget
+	s.pin.SetText("") // the PIN does not stay on screen or in the widget (nor in its undo history)
+	s.checking = true
 	s.unlock.Disable()
 	background(func() {
 		user, err := s.sh.cfg.Store.Login(context.Background(), id, pin)
 		fyne.Do(func() {
+			s.checking = false
 			if s.sh.login != s {
 				return
 			}

@@ -230,6 +230,7 @@ func (s *Shell) ShowLogin() {
 		// idle reset, so nothing of theirs stays behind the staff screen.
 		s.kiosk.flow = nil
 	}
+	s.kiosk.endVisitTraces() // the participant's clipboard and pop-ups too
 	s.home = nil
 	s.login = &loginScreen{sh: s, l: s.l}
 	s.swap(s.login.build())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"chorus/data/seal"
@@ -146,32 +147,23 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 // database, so the throttle survives a restart; errors are ErrWrongPIN,
 // *ThrottledError, ErrLockedOut or ErrUnknownStaff. Every attempt is
 // audited, without the PIN.
+//
+// Checks for one member of staff run one at a time, and each attempt is
+// counted as a failure in the same immediate transaction that decides it
+// is not throttled, before the PIN is hashed; a right PIN then clears the
+// count. So PINs sent together (fast Enter presses, a script) cannot all
+// pass the throttle before any failure is recorded, and a crash during the
+// check cannot lose a failure.
 func (s *Store) Login(ctx context.Context, id, pin string) (Staff, error) {
-	var st Staff
-	var hash string
-	var failures int
-	var until sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, pin_hash, failures, locked_until FROM staff
-		WHERE id = ? AND active = 1`, id).Scan(&st.ID, &st.Name, &st.Role, &hash, &failures, &until)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Staff{}, ErrUnknownStaff
-	}
+	unlock := s.pinLocks.lock(id)
+	defer unlock()
+	st, hash, failures, err := s.reserveAttempt(ctx, id)
 	if err != nil {
 		return Staff{}, err
-	}
-	now := s.clock()
-	if failures >= lockoutAt {
-		s.Audit(ctx, st.Name, "login.locked", "")
-		return Staff{}, ErrLockedOut
-	}
-	if until.Valid {
-		if t, err := ParseTime(until.String); err == nil && now.Before(t) {
-			return Staff{}, &ThrottledError{Until: t, Wait: t.Sub(now)}
-		}
 	}
 	ok, err := seal.CheckPIN(hash, pin)
 	if err != nil {
-		return Staff{}, err
+		return Staff{}, err // the attempt stays counted as a failure
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -187,14 +179,6 @@ func (s *Store) Login(ctx context.Context, id, pin string) (Staff, error) {
 		}
 		return st, tx.Commit()
 	}
-	failures++
-	var lock any
-	if w := throttleWait(failures); w > 0 {
-		lock = utc(now.Add(w))
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE staff SET failures = ?, locked_until = ? WHERE id = ?`, failures, lock, id); err != nil {
-		return Staff{}, err
-	}
 	if err := s.audit(ctx, tx, st.Name, "login.failed", fmt.Sprintf("wrong PIN, %d in a row", failures)); err != nil {
 		return Staff{}, err
 	}
@@ -205,6 +189,82 @@ func (s *Store) Login(ctx context.Context, id, pin string) (Staff, error) {
 		return Staff{}, ErrLockedOut
 	}
 	return Staff{}, ErrWrongPIN
+}
+
+// reserveAttempt decides, in one immediate transaction, whether staff
+// member id may try a PIN now and, if so, counts the attempt as a failure
+// (with the wait that failure would start) before it is checked. It
+// returns the member, their PIN hash and the failure count including this
+// attempt.
+func (s *Store) reserveAttempt(ctx context.Context, id string) (Staff, string, int, error) {
+	var st Staff
+	var hash string
+	var failures int
+	var until sql.NullString
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the DSN sets _txlock=immediate
+	if err != nil {
+		return Staff{}, "", 0, err
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, `SELECT id, name, role, pin_hash, failures, locked_until FROM staff
+		WHERE id = ? AND active = 1`, id).Scan(&st.ID, &st.Name, &st.Role, &hash, &failures, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Staff{}, "", 0, ErrUnknownStaff
+	}
+	if err != nil {
+		return Staff{}, "", 0, err
+	}
+	now := s.clock()
+	if failures >= lockoutAt {
+		if err := s.audit(ctx, tx, st.Name, "login.locked", ""); err != nil {
+			return Staff{}, "", 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return Staff{}, "", 0, err
+		}
+		return Staff{}, "", 0, ErrLockedOut
+	}
+	if until.Valid {
+		if t, err := ParseTime(until.String); err == nil && now.Before(t) {
+			return Staff{}, "", 0, &ThrottledError{Until: t, Wait: t.Sub(now)}
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `UPDATE staff SET failures = failures + 1 WHERE id = ? RETURNING failures`,
+		id).Scan(&failures); err != nil {
+		return Staff{}, "", 0, err
+	}
+	var lock any
+	if w := throttleWait(failures); w > 0 {
+		lock = utc(now.Add(w))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE staff SET locked_until = ? WHERE id = ?`, lock, id); err != nil {
+		return Staff{}, "", 0, err
+	}
+	return st, hash, failures, tx.Commit()
+}
+
+// pinLocks holds one mutex per member of staff, so that their PIN checks
+// run one after another. The zero value is ready to use.
+type pinLocks struct {
+	mu   sync.Mutex
+	byID map[string]*sync.Mutex
+}
+
+// lock waits for staff member id's turn and returns the function that
+// ends it.
+func (p *pinLocks) lock(id string) (unlock func()) {
+	p.mu.Lock()
+	if p.byID == nil {
+		p.byID = make(map[string]*sync.Mutex)
+	}
+	m := p.byID[id]
+	if m == nil {
+		m = new(sync.Mutex)
+		p.byID[id] = m
+	}
+	p.mu.Unlock()
+	m.Lock()
+	return m.Unlock
 }
 
 // SetPIN gives staff member id a new PIN and clears their throttle. Only a

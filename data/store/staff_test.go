@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -235,3 +236,60 @@ func TestSessionTallyCountsWithoutAnswers(t *testing.T) {
 }
 
 func modeOf(s string) survey.Mode { return survey.Mode(s) }
+
+// TestConcurrentWrongPINsAreThrottled is P11 under load (issue 14, item 8):
+// 35 wrong PINs for one member of staff at once, as fast Enter presses or a
+// script would send them. Only the first five are checked (the 5th starts
+// the 30 s wait), the rest are refused as throttled without a check, and
+// the stored count is the number that were checked: none is lost to two
+// checks writing the same count.
+func TestConcurrentWrongPINsAreThrottled(t *testing.T) {
+	clk := &fixedClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	st, coord := setUpStore(t, t.TempDir(), clk)
+	defer st.Close()
+	ctx := context.Background()
+	const attempts = 35
+	errs := make(chan error, attempts)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range attempts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := st.Login(ctx, coord.ID, "000001")
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	checked, throttled := 0, 0
+	for err := range errs {
+		var te *ThrottledError
+		switch {
+		case errors.Is(err, ErrWrongPIN):
+			checked++
+		case errors.As(err, &te):
+			throttled++
+		default:
+			t.Errorf("unexpected result %v", err)
+		}
+	}
+	var failures, audited int
+	if err := st.DB().QueryRow(`SELECT failures FROM staff WHERE id = ?`, coord.ID).Scan(&failures); err != nil {
+		t.Fatal(err)
+	}
+	st.DB().QueryRow(`SELECT count(*) FROM audit WHERE action = 'login.failed'`).Scan(&audited)
+	if checked != throttleFrom || throttled != attempts-throttleFrom {
+		t.Errorf("%d PINs checked and %d refused as throttled, want %d and %d", checked, throttled, throttleFrom, attempts-throttleFrom)
+	}
+	if failures != checked || audited != checked {
+		t.Errorf("stored count %d, audited failures %d, for %d wrong PINs checked", failures, audited, checked)
+	}
+	// The wait started by the 5th failure still holds for the right PIN.
+	var te *ThrottledError
+	if _, err := st.Login(ctx, coord.ID, "480215"); !errors.As(err, &te) || te.Wait != throttleFirst {
+		t.Errorf("right PIN straight after = %v, want a %s ThrottledError", err, throttleFirst)
+	}
+}

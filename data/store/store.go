@@ -37,6 +37,8 @@ type Store struct {
 	dir   string
 	lock  *os.File
 	clock Clock
+	// pinLocks runs one PIN check at a time per member of staff.
+	pinLocks pinLocks
 }
 
 // ErrLocked is returned by [Open] when another Chorus is using the folder.
