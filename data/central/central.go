@@ -47,6 +47,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"chorus/data/batch"
 	"chorus/data/migration"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -71,6 +72,17 @@ func Open(path string, clock func() time.Time) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
+	}
+	// The database holds decrypted answers: it is made, or made again,
+	// the analyst's alone (0600) before SQLite opens it, and SQLite makes
+	// its -wal and -shm files with the database's permissions.
+	if err := private(abs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// A merge killed mid-way leaves its decrypted batch in the folder;
+	// those that no running merge holds are removed.
+	if _, err := batch.RemoveStale(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("%s: cannot remove a decrypted batch that a stopped merge left behind: %w", path, err)
 	}
 	u := url.URL{Scheme: "file", Path: abs}
 	db, err := sql.Open("sqlite3", u.String()+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1")

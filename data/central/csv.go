@@ -62,10 +62,9 @@ var ErrNoData = errors.New("the database holds no responses")
 //     shown_if, language, question_text, option_code, option_label.
 //
 // Questions of all versions of the survey are columns, the newest
-// version's order first. Rows follow device, batch and line order. Any
-// cell starting with = + - @, a tab or a carriage return, other than a
-// plain number, gets a leading ' so spreadsheets do not run it as a
-// formula.
+// version's order first. Rows follow device, batch and line order. Cells
+// go through [SafeCell], so spreadsheets do not run them as formulas
+// whatever list separator they split on.
 func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVResult, error) {
 	var res CSVResult
 	versions, err := c.surveyVersions(ctx, opts.Survey)
@@ -394,12 +393,47 @@ func shownIf(c *survey.Condition) string {
 
 var plainNumber = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
 
-// SafeCell makes s safe to open in a spreadsheet: a cell that starts with
-// = + - @, a tab or a carriage return gets a leading ', unless it is a
-// plain number such as -3.
+// SafeCell makes s safe to open in a spreadsheet, whatever list separator
+// the spreadsheet splits cells on: a ' goes before every = + - @ that starts
+// the cell or follows a comma, semicolon, tab or line break (spaces
+// between allowed), and before a tab or carriage return that starts the
+// cell. A cell that is a plain number such as -3.5 is left alone; a number
+// after a separator is not, since in a spreadsheet that splits there the
+// next cell's text runs on after it. Other text is unchanged.
 func SafeCell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || plainNumber.MatchString(s) {
+	if plainNumber.MatchString(s) {
 		return s
 	}
-	return "'" + s
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	guard := func(i int) {
+		if b.Len() == 0 {
+			b.Grow(len(s) + 8)
+		}
+		b.WriteString(s[done:i])
+		b.WriteByte('\'')
+		done = i
+	}
+	if s != "" && (s[0] == '\t' || s[0] == '\r') {
+		guard(0)
+	}
+	for start := 0; start < len(s); {
+		i := start
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i < len(s) && strings.IndexByte("=+-@", s[i]) >= 0 {
+			guard(i)
+		}
+		next := strings.IndexAny(s[i:], ",;\t\r\n")
+		if next < 0 {
+			break
+		}
+		start = i + next + 1
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }

@@ -51,7 +51,7 @@ func TestUnicodeRoundTripsFromDeviceToCSV(t *testing.T) {
 		{"right-to-left override", "file\u202Egnp.exe", "file\u202Egnp.exe", ""},
 		{"Arabic and digits", "عمري 42 سنة (تقريباً)", "عمري 42 سنة (تقريباً)", ""},
 		{"Chinese", "我不会用手机预约。", "我不会用手机预约。", ""},
-		{"SQL", "'); DROP TABLE responses;--", "'); DROP TABLE responses;--", ""},
+		{"SQL", "'); DROP TABLE responses;--", "'); DROP TABLE responses;--", "'); DROP TABLE responses;'--"},
 		{"formula", `=HYPERLINK("http://example.invalid","x")`, `=HYPERLINK("http://example.invalid","x")`, `'=HYPERLINK("http://example.invalid","x")`},
 		{"plus", "+44 20 7946 0000 call me", "+44 20 7946 0000 call me", "'+44 20 7946 0000 call me"},
 		{"at", "@everyone", "@everyone", "'@everyone"},

@@ -117,6 +117,9 @@ func Parse(name string, data []byte) (*Survey, error) {
 	v.validate()
 	if len(v.problems) > 0 {
 		sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })
+		if v.more > 0 {
+			v.problems = append(v.problems, Problem{File: name, Msg: fmt.Sprintf("%d more problems not listed; fix these first", v.more)})
+		}
 		return nil, v.problems
 	}
 	return &s, nil
@@ -178,6 +181,26 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
+// lineCounter gives the lines of offsets in data that only grow, as the
+// JSON decoder's do, counting each byte once: a file's lines in time in
+// proportion to its size, where lineAt for every key took time in
+// proportion to the square of it.
+type lineCounter struct {
+	data []byte
+	off  int64 // line is the line of data[off]
+	line int
+}
+
+func (l *lineCounter) at(off int64) int {
+	off = min(max(off, 0), int64(len(l.data)))
+	if off < l.off {
+		return lineAt(l.data, off)
+	}
+	l.line += bytes.Count(l.data[l.off:off], []byte("\n"))
+	l.off = off
+	return l.line
+}
+
 // posMap maps JSON paths ("questions[3].show_if") to 1-based lines.
 type posMap struct {
 	lines map[string]int
@@ -214,6 +237,7 @@ func (e *trailingError) Error() string { return "more text after the closing }" 
 // however deeply a bad file nests.
 func positions(data []byte) (posMap, error) {
 	p := posMap{lines: map[string]int{"": 1}}
+	lines := lineCounter{data: data, line: 1}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	// start returns the offset of the next value, past space and commas.
@@ -263,7 +287,7 @@ func positions(data []byte) (posMap, error) {
 					return err
 				}
 				key, _ := k.(string)
-				line := lineAt(data, dec.InputOffset())
+				line := lines.at(dec.InputOffset())
 				name, ft := key, reflect.Type(nil)
 				if t.Kind() == reflect.Map {
 					ft = t.Elem()
@@ -293,7 +317,7 @@ func positions(data []byte) (posMap, error) {
 			}
 			for i := 0; dec.More(); i++ {
 				child := fmt.Sprintf("%s[%d]", path, i)
-				p.lines[child] = lineAt(data, start())
+				p.lines[child] = lines.at(start())
 				if err := walk(child, t.Elem()); err != nil {
 					return err
 				}
@@ -337,6 +361,20 @@ func jsonField(t reflect.Type, key string) (string, reflect.Type) {
 	return foldedName, folded.Type
 }
 
+// Limits that keep the work of validating a file in proportion to its size
+// (a forged batch can carry a survey file).
+const (
+	// MaxLanguages is the most languages a survey may declare; every text
+	// is checked for each of them.
+	MaxLanguages = 100
+	// maxProblems is the most problems listed for one file; the rest are
+	// counted.
+	maxProblems = 1000
+	// maxCycleIDs is the most question ids a skip-logic circle is named
+	// with in full.
+	maxCycleIDs = 20
+)
+
 var (
 	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 	codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,39}$`) // option codes may be "1".."5"
@@ -347,9 +385,18 @@ type validator struct {
 	pos      posMap
 	file     string
 	problems Problems
+	more     int // problems found beyond maxProblems
+
+	next     []int                   // the question each question's show_if looks at; -1 for none
+	circle   []int                   // the length of the skip-logic circle through each question; 0 when on none
+	optCodes map[int]map[string]bool // option codes of the questions that show_if conditions look at
 }
 
 func (v *validator) add(field, format string, args ...any) {
+	if len(v.problems) >= maxProblems {
+		v.more++
+		return
+	}
 	v.problems = append(v.problems, Problem{File: v.file, Line: v.pos.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -364,17 +411,25 @@ func (v *validator) validate() {
 	if s.Version < 1 {
 		v.add("version", "must be a whole number from 1 up")
 	}
-	v.languages()
+	if !v.languages() {
+		return
+	}
 	v.text("title", s.Title, true)
 	v.text("intro", s.Intro, false)
 	v.consent()
 	v.questions()
 }
 
-func (v *validator) languages() {
+// languages checks the languages list; false when it is too long to check
+// the texts against.
+func (v *validator) languages() bool {
 	s := v.s
 	if len(s.Languages) == 0 {
 		v.add("languages", "list at least one language, e.g. [\"en\"]")
+	}
+	if len(s.Languages) > MaxLanguages {
+		v.add("languages", "list at most %d languages, not %d", MaxLanguages, len(s.Languages))
+		return false
 	}
 	seen := map[string]bool{}
 	for i, tag := range s.Languages {
@@ -390,6 +445,7 @@ func (v *validator) languages() {
 		}
 		seen[tag] = true
 	}
+	return true
 }
 
 // text checks that t has every declared language and nothing else, and
@@ -465,9 +521,47 @@ func (v *validator) questions() {
 		}
 		v.question(field, q)
 	}
+	v.circles()
 	for i := range s.Questions {
 		if s.Questions[i].ShowIf != nil {
 			v.condition(i)
+		}
+	}
+}
+
+// circles finds the skip-logic circles: each question's show_if looks at
+// one question, so following them from any question ends at a question
+// without show_if, an unknown question, or a circle. Every question is
+// followed once.
+func (v *validator) circles() {
+	s := v.s
+	n := len(s.Questions)
+	v.next = make([]int, n)
+	v.circle = make([]int, n)
+	for i := range s.Questions {
+		v.next[i] = -1
+		if c := s.Questions[i].ShowIf; c != nil {
+			if j, ok := s.index[c.Question]; ok {
+				v.next[i] = j
+			}
+		}
+	}
+	walk := make([]int, n) // 0 not yet followed, else the start of the walk that followed it
+	for start := range s.Questions {
+		cur := start
+		for cur >= 0 && walk[cur] == 0 {
+			walk[cur] = start + 1
+			cur = v.next[cur]
+		}
+		if cur < 0 || walk[cur] != start+1 {
+			continue // ended, or reached a question an earlier walk followed
+		}
+		length := 1
+		for j := v.next[cur]; j != cur; j = v.next[j] {
+			length++
+		}
+		for j, k := cur, 0; k < length; j, k = v.next[j], k+1 {
+			v.circle[j] = length
 		}
 	}
 }
@@ -590,34 +684,51 @@ func (v *validator) condition(i int) {
 			v.add(field, "%q is a %s question; use answered", c.Question, ref.Type)
 			return
 		}
-		if _, ok := ref.Option(code); !ok {
+		if !v.hasOption(j, code) {
 			v.add(field, "%q has no option %q", c.Question, code)
 		}
 	}
 }
 
-// cycle returns the ids on a skip-logic cycle through question i, if any.
+// cycle returns the ids on a skip-logic cycle through question i, from i
+// back to i, if any. A cycle that does not pass through i is reported at its
+// own questions. A circle of more than maxCycleIDs questions is named by
+// its first ten and how many more there are, so the problems stay in
+// proportion to the file's size.
 func (v *validator) cycle(i int) []string {
 	s := v.s
-	path := []string{s.Questions[i].ID}
-	seen := map[int]bool{i: true}
-	for cur := i; ; {
-		c := s.Questions[cur].ShowIf
-		if c == nil {
-			return nil
-		}
-		next, ok := s.index[c.Question]
-		if !ok {
-			return nil
-		}
-		path = append(path, s.Questions[next].ID)
-		if next == i {
-			return path
-		}
-		if seen[next] {
-			return nil // a cycle that does not pass through i is reported at its own questions
-		}
-		seen[next] = true
-		cur = next
+	length := v.circle[i]
+	if length == 0 {
+		return nil
 	}
+	path := []string{s.Questions[i].ID}
+	shown := length
+	if length > maxCycleIDs {
+		shown = 10
+	}
+	cur := i
+	for range shown - 1 {
+		cur = v.next[cur]
+		path = append(path, s.Questions[cur].ID)
+	}
+	if shown < length {
+		path = append(path, fmt.Sprintf("(%d more)", length-shown))
+	}
+	return append(path, s.Questions[i].ID)
+}
+
+// hasOption reports whether question j has an option with code.
+func (v *validator) hasOption(j int, code string) bool {
+	codes, ok := v.optCodes[j]
+	if !ok {
+		codes = map[string]bool{}
+		for _, o := range v.s.Questions[j].Options {
+			codes[o.Code] = true
+		}
+		if v.optCodes == nil {
+			v.optCodes = map[int]map[string]bool{}
+		}
+		v.optCodes[j] = codes
+	}
+	return codes[code]
 }
