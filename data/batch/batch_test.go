@@ -129,15 +129,19 @@ func TestResponseLineEncoding(t *testing.T) {
 }
 
 func TestFileNames(t *testing.T) {
-	name := batch.FileName("01a2b3c4", 12)
-	if name != "chorus-01a2b3c4-000012.tar.age" {
+	short := batch.DeviceShort("019ad3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
+	if short != "1e2f3a4b5c6d" {
+		t.Errorf("DeviceShort = %s, want the id's last 12 hex digits (its random part)", short)
+	}
+	name := batch.FileName(short, 12)
+	if name != "chorus-1e2f3a4b5c6d-000012.tar.age" {
 		t.Errorf("FileName = %s", name)
 	}
 	dev, seq, ok := batch.ParseFileName(name)
-	if !ok || dev != "01a2b3c4" || seq != 12 {
+	if !ok || dev != short || seq != 12 {
 		t.Errorf("ParseFileName(%s) = %s %d %v", name, dev, seq, ok)
 	}
-	if _, _, ok := batch.ParseFileName("chorus-01a2b3c4-12.tar.age"); ok {
+	if _, _, ok := batch.ParseFileName("chorus-1e2f3a4b5c6d-12.tar.age"); ok {
 		t.Error("a short seq parsed")
 	}
 }
@@ -216,12 +220,8 @@ func TestWriteFileDoesNotReplace(t *testing.T) {
 	if _, err := batch.WriteFile(dir, "b", batch.FileOptions{}, write("two")); !errors.Is(err, batch.ErrExists) {
 		t.Errorf("second write = %v, want ErrExists", err)
 	}
-	w, err := batch.WriteFile(dir, "b", batch.FileOptions{Replace: true}, write("three"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(w.Path); string(b) != "three" || w.Bytes != 5 {
-		t.Errorf("replaced file holds %q", b)
+	if b, _ := os.ReadFile(filepath.Join(dir, "b")); string(b) != "one" {
+		t.Errorf("the first file now holds %q", b)
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("folder holds %d files", len(ents))
