@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -16,7 +17,11 @@ import (
 
 // runExport is `chorus export --data DIR --to DIR`: the coordinator's
 // export, headless, through the same code as the export screen.
-func runExport(args []string) error {
+func runExport(args []string) error { return export(os.Stdout, args) }
+
+// export is runExport writing what it did to w. It ends with this
+// laptop's fingerprint, which the analyst enrols it by.
+func export(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("chorus export", flag.ContinueOnError)
 	data := fs.String("data", "", "data folder")
 	to := fs.String("to", "", "folder to write the batch file into (e.g. a USB stick)")
@@ -33,8 +38,11 @@ func runExport(args []string) error {
 	defer st.Close()
 	results, err := st.Export(context.Background(), *to, store.ExportOptions{})
 	for _, r := range results {
-		fmt.Printf("%s: batch %d, %d responses, %d consents, %d declined, %d withdrawals, %d audit events\n",
+		fmt.Fprintf(w, "%s: batch %d, %d responses, %d consents, %d declined, %d withdrawals, %d audit events\n",
 			r.Path, r.Seq, r.Counts.Responses, r.Counts.Consents, r.Counts.Declined, r.Counts.Withdrawals, r.Counts.Audit)
+	}
+	if dev, derr := st.Device(); derr == nil {
+		fmt.Fprintln(w, fingerprintNote(dev))
 	}
 	if errors.Is(err, store.ErrNothingToExport) {
 		fmt.Fprintln(os.Stderr, "chorus: nothing new to export")

@@ -64,7 +64,10 @@ func setUpDemo(st *store.Store) (string, error) {
 
 // runSetup is first-run setup without a screen, for provisioning many venue
 // laptops. The coordinator's PIN is read twice from standard input.
-func runSetup(args []string) error {
+func runSetup(args []string) error { return setup(args, os.Stdin, os.Stderr) }
+
+// setup is runSetup reading the PIN from stdin and writing to stderr.
+func setup(args []string, stdin io.Reader, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chorus setup", flag.ContinueOnError)
 	data := fs.String("data", "", "data folder to set up")
 	device := fs.String("device-name", "", "a name for this laptop, e.g. \"Library laptop 3\"")
@@ -92,7 +95,11 @@ func runSetup(args []string) error {
 		if err != nil {
 			return fmt.Errorf("setup: %w", err)
 		}
-		if _, err := seal.ParseRecipients(string(b)); err != nil {
+		rs, err := seal.ParseRecipients(string(b))
+		if err != nil {
+			return fmt.Errorf("setup: %s: %w", f, err)
+		}
+		if err := store.CheckRealRecipients(rs); err != nil {
 			return fmt.Errorf("setup: %s: %w", f, err)
 		}
 		keys = append(keys, string(b))
@@ -112,7 +119,7 @@ func runSetup(args []string) error {
 	if err != nil {
 		return err
 	}
-	pin, err := readPINTwice(os.Stdin)
+	pin, err := readPINTwice(stdin, stderr)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
@@ -126,17 +133,23 @@ func runSetup(args []string) error {
 	}, false); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "chorus: %s is set up; responses will be sealed to:\n", *data)
-	for _, r := range rs {
-		fmt.Fprintf(os.Stderr, "  %s  (%s)\n", r.Fingerprint(), r.Kind())
+	dev, err := st.Device()
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
 	}
-	fmt.Fprintln(os.Stderr, "hint: read these fingerprints to the analyst to confirm the key is theirs")
+	fmt.Fprintf(stderr, "chorus: %s is set up; responses will be sealed to:\n", *data)
+	for _, r := range rs {
+		fmt.Fprintf(stderr, "  %s  (%s)\n", r.Fingerprint(), r.Kind())
+	}
+	fmt.Fprintln(stderr, "hint: read these fingerprints to the analyst to confirm the key is theirs")
+	fmt.Fprintln(stderr, fingerprintNote(dev))
+	fmt.Fprintln(stderr, "hint: the analyst enrols this laptop by it; chorus fingerprint --data DIR prints it again")
 	return nil
 }
 
 // readPINTwice reads the PIN and its confirmation, one a line.
-func readPINTwice(r io.Reader) (string, error) {
-	fmt.Fprintln(os.Stderr, "Coordinator's PIN (at least 6 digits), then the same again:")
+func readPINTwice(r io.Reader, prompt io.Writer) (string, error) {
+	fmt.Fprintln(prompt, "Coordinator's PIN (at least 6 digits), then the same again:")
 	sc := bufio.NewScanner(io.LimitReader(r, 4096))
 	var pins []string
 	for len(pins) < 2 && sc.Scan() {

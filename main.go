@@ -5,6 +5,7 @@
 //	chorus --data DIR [--kiosk]             real mode (first run: setup)
 //	chorus setup --data DIR ...             headless setup for provisioning
 //	chorus export --data DIR --to DIR       write a batch for the analyst
+//	chorus fingerprint --data DIR           this laptop's line for the analyst's enrolment list
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 package main
 
@@ -34,9 +35,10 @@ const appID = "uk.nhs.chorus"
 func main() {
 	if len(os.Args) > 1 {
 		sub := map[string]func([]string) error{
-			"setup":     runSetup,
-			"export":    runExport,
-			"demo-fill": runDemoFill,
+			"setup":       runSetup,
+			"export":      runExport,
+			"fingerprint": runFingerprint,
+			"demo-fill":   runDemoFill,
 		}
 		if run, ok := sub[os.Args[1]]; ok {
 			if err := run(os.Args[2:]); err != nil {

@@ -25,6 +25,7 @@ type coordinatorTabs struct {
 	l  *Localizer
 
 	// Export.
+	deviceFP  *widget.Label // this laptop's name and fingerprint, for enrolment
 	waiting   *widget.Label
 	folder    *widget.Entry
 	export    *Button
@@ -69,6 +70,13 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	}
 	keys := widget.NewLabel(l.T("staff.recipients", map[string]any{"Fingerprints": strings.Join(fps, ", ")}))
 	keys.Wrapping = fyne.TextWrapWord
+	c.deviceFP = widget.NewLabel("")
+	c.deviceFP.Wrapping = fyne.TextWrapWord
+	if dev, err := sh.cfg.Store.Device(); err != nil {
+		c.deviceFP.SetText(err.Error())
+	} else {
+		c.deviceFP.SetText(l.T("staff.device_fingerprint", map[string]any{"Fingerprint": dev.Key.Fingerprint(), "Name": dev.Name}))
+	}
 	c.folder = widget.NewEntry()
 	c.folder.SetPlaceHolder(l.T("staff.folder_hint"))
 	choose := NewButton(l.T("staff.choose_folder"), c.onChooseFolder)
@@ -82,7 +90,7 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	c.refreshExport()
 	return container.NewVScroll(container.NewVBox(
 		heading(l, l.T("staff.export_title")),
-		c.waiting, keys,
+		c.waiting, keys, c.deviceFP,
 		widget.NewLabel(l.T("staff.folder")),
 		container.NewBorder(nil, nil, nil, choose, c.folder),
 		c.export, c.progress, c.exportMsg,

@@ -8,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/assets"
 	"chorus/data/batch"
-	"chorus/data/seal"
 	"chorus/internal/tinyfs"
 
 	"fyne.io/fyne/v2/test"
@@ -70,8 +68,7 @@ func TestCoordinatorExportTab(t *testing.T) {
 	if len(files) != 1 || got != l.T("staff.exported", map[string]any{"Files": files[0]}) {
 		t.Fatalf("export says %q and wrote %v", got, files)
 	}
-	ids, _ := seal.ParseIdentities(assets.DemoIdentity())
-	bt, err := batch.Read(files[0], ids, batch.ReadOptions{})
+	bt, err := batch.Read(files[0], r.key.Identities, batch.ReadOptions{})
 	if err != nil {
 		t.Fatalf("the exported batch does not verify: %v", err)
 	}

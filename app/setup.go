@@ -112,7 +112,19 @@ func (s *setupScreen) showFingerprints() {
 	for _, r := range rs {
 		lines = append(lines, s.l.T("setup.fingerprint", map[string]any{"Fingerprint": r.Fingerprint(), "Kind": r.Kind()}))
 	}
+	if err := s.checkKeys(rs); err != nil {
+		lines = append(lines, err.Error())
+	}
 	s.fingerprint.SetText(strings.Join(lines, "\n"))
+}
+
+// checkKeys refuses, for real data, the demo key: its private key ships
+// with Chorus.
+func (s *setupScreen) checkKeys(rs []seal.Recipient) error {
+	if s.sh.cfg.Demo {
+		return nil
+	}
+	return store.CheckRealRecipients(rs)
 }
 
 func (s *setupScreen) onFinish() {
@@ -125,6 +137,9 @@ func (s *setupScreen) onFinish() {
 		problems = append(problems, l.T("staff.weak_pin"))
 	}
 	rs, err := seal.ParseRecipients(s.keyText())
+	if err == nil {
+		err = s.checkKeys(rs)
+	}
 	if err != nil {
 		problems = append(problems, l.T("setup.key")+": "+err.Error())
 	} else if !s.confirm.Checked {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"chorus/assets"
+	"chorus/data/batch/batchtest"
 	"chorus/data/store"
 	"chorus/data/survey"
 	"chorus/translations"
@@ -19,6 +19,7 @@ type shellRig struct {
 	sh  *Shell
 	st  *store.Store
 	dir string
+	key batchtest.Key // the analyst's, given at setup
 }
 
 // newShellRig opens an empty real data folder behind a Shell on the test
@@ -51,7 +52,7 @@ func newShellRig(t *testing.T) *shellRig {
 		},
 	})
 	sh.Start()
-	return &shellRig{sh: sh, st: st, dir: dir}
+	return &shellRig{sh: sh, st: st, dir: dir, key: batchtest.NewKey(t, false)}
 }
 
 // setUp fills in and finishes first-run setup.
@@ -65,7 +66,7 @@ func (r *shellRig) setUp(t *testing.T) {
 	test.Type(s.coordinator, "Asha Patel")
 	test.Type(s.pin, "480215")
 	test.Type(s.pin2, "480215")
-	s.recipients.SetText(assets.DemoRecipient())
+	s.recipients.SetText(r.key.Recipient) // a real folder refuses the demo key
 	test.Tap(s.finish)
 	if r.sh.setup == nil || !strings.Contains(s.message.Text, "fingerprint") {
 		t.Fatalf("setup finished without the key's fingerprint being confirmed (message %q)", s.message.Text)

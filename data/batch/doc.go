@@ -43,8 +43,9 @@
 // io.Writer: it asks the source for each member's exact size first, then
 // for its bytes, so memory use does not grow with the number of records,
 // and nothing but age ciphertext is ever written. [WriteFile] puts a
-// batch on disk atomically: temporary file, sync, rename, sync of the
-// folder, read back and compare; on failure nothing is left behind. Its
+// batch on disk atomically: temporary file, sync, rename (one that never
+// replaces an existing file: [RenameNoReplace]), sync of the folder, read
+// back and compare; on failure nothing is left behind. Its
 // errors say what went wrong ([ErrDiskFull], [ErrNotWritable],
 // [ErrNoFolder], [ErrExists], [ErrReadBack]).
 //

@@ -19,7 +19,7 @@ var (
 	ErrNoFolder    = errors.New("the folder does not exist")
 	ErrNotWritable = errors.New("the folder cannot be written to")
 	ErrDiskFull    = errors.New("the disk is full")
-	ErrExists      = errors.New("a file of that name is already there")
+	ErrExists      = errors.New("a file of that name is already there; nothing was replaced")
 	ErrReadBack    = errors.New("the file did not read back as written")
 )
 
@@ -43,18 +43,37 @@ type Written struct {
 	Bytes int64
 }
 
+// Sums identify a file's exact content: its size and the CRC-32C of each
+// of its 16 MiB pieces, the last perhaps shorter (what [WriteFile] reads
+// the file back against). [WriteFile] hands them to
+// [FileOptions.BeforeRename] so that a caller can record them and later
+// tell, with [Matches], a file it wrote from any other.
+type Sums struct {
+	Bytes  int64    `json:"bytes"`
+	CRC32C []uint32 `json:"crc32c"`
+}
+
+// Matches reports whether the file at path holds exactly the content that
+// sums describe.
+func Matches(path string, sums Sums) bool {
+	return readBack(path, sums.Bytes, sums.CRC32C) == nil
+}
+
 // FileOptions tune [WriteFile].
 type FileOptions struct {
 	// CreateTemp makes the temporary file; nil for [os.CreateTemp].
 	CreateTemp CreateTemp
-	// Rename moves the finished temporary file to its name; nil for
-	// [os.Rename]. Tests put failing renames here.
+	// Rename moves the finished temporary file to its name, never over
+	// an existing file; nil for [RenameNoReplace]. Tests put failing
+	// renames here.
 	Rename func(from, to string) error
 	// SyncDir makes the rename durable; nil for an fsync of the folder.
 	// Tests put failing syncs here.
 	SyncDir func(dir string) error
-	// Replace allows an existing file of the same name to be replaced.
-	Replace bool
+	// BeforeRename, if set, is called with the sums of the finished,
+	// synced temporary file just before it is renamed; an error stops the
+	// write and leaves nothing.
+	BeforeRename func(Sums) error
 }
 
 // WriteFile writes dir/name atomically: write calls back with a temporary
@@ -68,7 +87,9 @@ type FileOptions struct {
 // at once that the stick did not keep the file). The pieces are read back
 // on two goroutines at once. On any error nothing is left in dir:
 // neither the temporary file nor a partial or unverified name. An existing
-// file of that name is only replaced when opts.Replace is set.
+// file of that name is never replaced, not even one that appears while the
+// file is being written: the rename is [RenameNoReplace], and the error is
+// [ErrExists].
 func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) (Written, error) {
 	create := opts.CreateTemp
 	if create == nil {
@@ -76,7 +97,7 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 	}
 	rename, sync := opts.Rename, opts.SyncDir
 	if rename == nil {
-		rename = os.Rename
+		rename = RenameNoReplace
 	}
 	if sync == nil {
 		sync = syncDir
@@ -85,12 +106,8 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 	if err := CheckFolder(dir); err != nil {
 		return Written{}, err
 	}
-	exists := func() bool {
-		_, err := os.Lstat(final)
-		return err == nil && !opts.Replace
-	}
-	if exists() {
-		return Written{}, fmt.Errorf("%w: %s", ErrExists, final)
+	if _, err := os.Lstat(final); err == nil {
+		return Written{}, existsError(final)
 	}
 	f, err := create(dir, ".chorus-export-*.tmp")
 	if err != nil {
@@ -132,23 +149,34 @@ func WriteFile(dir, name string, opts FileOptions, write func(io.Writer) error) 
 		os.Remove(tmp)
 		return Written{}, fileError(dir, err)
 	}
-	if exists() {
-		os.Remove(tmp)
-		return Written{}, fmt.Errorf("%w: %s", ErrExists, final)
+	sum := Sums{Bytes: cw.n, CRC32C: sums.done()}
+	if opts.BeforeRename != nil {
+		if err := opts.BeforeRename(sum); err != nil {
+			os.Remove(tmp)
+			return Written{}, err
+		}
 	}
 	if err := rename(tmp, final); err != nil {
 		os.Remove(tmp)
+		if errors.Is(err, fs.ErrExist) {
+			return Written{}, existsError(final)
+		}
 		return Written{}, fileError(dir, err)
 	}
 	if err := sync(dir); err != nil {
 		os.Remove(final)
 		return Written{}, fileError(dir, err)
 	}
-	if err := readBack(final, cw.n, sums.done()); err != nil {
+	if err := readBack(final, sum.Bytes, sum.CRC32C); err != nil {
 		os.Remove(final)
 		return Written{}, err
 	}
 	return Written{Path: final, Bytes: cw.n}, nil
+}
+
+// existsError is [ErrExists] for the file at path, with what to do.
+func existsError(path string) error {
+	return fmt.Errorf("%w: %s: move it away or choose another folder", ErrExists, path)
 }
 
 // CheckFolder reports, as one of the errors above, why dir cannot take a
@@ -168,6 +196,10 @@ func CheckFolder(dir string) error {
 	f.Close()
 	return os.Remove(f.Name())
 }
+
+// SyncDir makes what was renamed or created in dir durable: an fsync of
+// the folder, where the file system can do one.
+func SyncDir(dir string) error { return syncDir(dir) }
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -94,7 +96,15 @@ var (
 // then is the batch marked exported. If that fails (folder not writable,
 // disk full), no file is left in dir and nothing is marked exported: the
 // batch stays pending and the next Export writes it first, with the same
-// number and contents. A batch is only made when there are responses,
+// number and contents.
+//
+// Export never replaces a file (P20). A file of the batch's name already in
+// dir, or one that appears there while the batch is written, gets
+// [batch.ErrExists] and the batch stays pending; the one exception is the
+// file an earlier export of this pending batch put there before Chorus
+// stopped, short of marking the batch exported: its size and checksums were
+// recorded before the rename (see migration 007), so it is known for this
+// device's complete file of the batch, kept as it is and marked exported. A batch is only made when there are responses,
 // consents, declined or withdrawals to send; audit events go with the
 // next one. With nothing new and nothing pending, Export returns
 // [ErrNothingToExport].
@@ -426,8 +436,25 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 	if err != nil {
 		return ExportResult{}, err
 	}
+	actor := opts.Staff
+	if actor == "" {
+		actor = "coordinator"
+	}
+	fopts := batch.FileOptions{CreateTemp: opts.CreateTemp, Rename: opts.Rename, SyncDir: opts.SyncDir}
 	var res batch.Result
-	written, err := batch.WriteFile(dir, fileName, batch.FileOptions{CreateTemp: opts.CreateTemp, Rename: opts.Rename, SyncDir: opts.SyncDir, Replace: !reexport && !wantManifest.Valid},
+	if !reexport {
+		// A file of the batch's name that this device put there before
+		// it stopped, without marking the batch exported, is the batch;
+		// any other file is never replaced (WriteFile refuses it).
+		if out, ok, err := s.earlierFile(ctx, seq, m.BatchID, dir, fileName, opts.SyncDir); err != nil || ok {
+			if err != nil {
+				return ExportResult{}, fmt.Errorf("batch %d: %w", seq, err)
+			}
+			return out, s.markExported(ctx, out, dir, fileName, actor, " (the file was already there: Chorus had stopped before it could mark it exported)")
+		}
+		fopts.BeforeRename = func(sums batch.Sums) error { return s.recordBatchFile(ctx, seq, sums, res) }
+	}
+	written, err := batch.WriteFile(dir, fileName, fopts,
 		func(w io.Writer) error {
 			var err error
 			res, err = batch.Write(ctx, w, m, src, dev.Key, rs, progress)
@@ -447,18 +474,76 @@ func (s *Store) writeBatch(ctx context.Context, dev Device, seq int64, dir strin
 		Seq: seq, BatchID: m.BatchID, Path: written.Path, FileBytes: written.Bytes,
 		ManifestSHA256: res.ManifestSHA256, Counts: res.Manifest.Counts,
 	}
-	actor := opts.Staff
-	if actor == "" {
-		actor = "coordinator"
-	}
 	if reexport {
 		return out, s.Audit(ctx, actor, "batch.reexported", fmt.Sprintf("batch %d written again as %s", seq, fileName))
 	}
-	return out, s.markExported(ctx, out, dir, fileName, actor)
+	return out, s.markExported(ctx, out, dir, fileName, actor, "")
 }
 
-// markExported records that batch r.Seq was written and verified.
-func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName, actor string) error {
+// recordBatchFile records, before the rename, the sums of the file of
+// pending batch seq about to be put in place, and what it holds (see
+// migration 007).
+func (s *Store) recordBatchFile(ctx context.Context, seq int64, sums batch.Sums, res batch.Result) error {
+	crcs, err := json.Marshal(sums.CRC32C)
+	if err != nil {
+		return err
+	}
+	counts, err := json.Marshal(res.Manifest.Counts)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO batch_files (batch_seq, bytes, crc32c, manifest_sha256, counts, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, seq, sums.Bytes, string(crcs), res.ManifestSHA256, string(counts), utc(s.clock()))
+	return err
+}
+
+// earlierFile looks for a file of pending batch seq's name in dir that this
+// device put there itself: one whose size and checksums match a file
+// recorded by [Store.recordBatchFile]. If there is one, it is this
+// device's complete file of the batch (an export stopped after the rename,
+// before marking the batch), and earlierFile syncs the folder and returns
+// it with ok.
+func (s *Store) earlierFile(ctx context.Context, seq int64, batchID, dir, fileName string, syncDir func(string) error) (out ExportResult, ok bool, err error) {
+	path := filepath.Join(dir, fileName)
+	if _, err := os.Lstat(path); err != nil {
+		return out, false, nil // not there (or not to be seen): WriteFile finds out
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT bytes, crc32c, manifest_sha256, counts FROM batch_files
+		WHERE batch_seq = ? ORDER BY rowid DESC`, seq)
+	if err != nil {
+		return out, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sums batch.Sums
+		var crcs, manifest, counts string
+		if err := rows.Scan(&sums.Bytes, &crcs, &manifest, &counts); err != nil {
+			return out, false, err
+		}
+		if err := json.Unmarshal([]byte(crcs), &sums.CRC32C); err != nil {
+			return out, false, fmt.Errorf("batch_files: %w", err)
+		}
+		if !batch.Matches(path, sums) {
+			continue
+		}
+		out = ExportResult{Seq: seq, BatchID: batchID, Path: path, FileBytes: sums.Bytes, ManifestSHA256: manifest}
+		if err := json.Unmarshal([]byte(counts), &out.Counts); err != nil {
+			return out, false, fmt.Errorf("batch_files: %w", err)
+		}
+		if syncDir == nil {
+			syncDir = batch.SyncDir
+		}
+		if err := syncDir(dir); err != nil {
+			return out, false, err
+		}
+		return out, true, nil
+	}
+	return out, false, rows.Err()
+}
+
+// markExported records that batch r.Seq was written and verified; note
+// ends the audit entry.
+func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName, actor, note string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -474,7 +559,10 @@ func (s *Store) markExported(ctx context.Context, r ExportResult, dir, fileName,
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("batch %d was marked exported meanwhile", r.Seq)
 	}
-	if err := s.audit(ctx, tx, actor, "batch.exported", fmt.Sprintf("batch %d written as %s", r.Seq, fileName)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM batch_files WHERE batch_seq = ?`, r.Seq); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, actor, "batch.exported", fmt.Sprintf("batch %d written as %s%s", r.Seq, fileName, note)); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -27,7 +27,7 @@ var ErrAlreadySetUp = errors.New("this data folder is already set up")
 
 // Setup makes the device identity, stores the analyst recipients, adds the
 // first coordinator and chooses the survey. Nothing can be collected until
-// it has run.
+// it has run. A real (not demo) folder refuses the demo key ([ErrDemoKey]).
 func (s *Store) Setup(ctx context.Context, in SetupInput, demo bool) (Staff, error) {
 	if ok, err := s.IsSetUp(ctx); err != nil || ok {
 		if err == nil {
@@ -41,6 +41,11 @@ func (s *Store) Setup(ctx context.Context, in SetupInput, demo bool) (Staff, err
 	}
 	if len(in.Recipients) == 0 {
 		return Staff{}, errors.New("give the analyst's public key")
+	}
+	if !demo {
+		if err := CheckRealRecipients(in.Recipients); err != nil {
+			return Staff{}, err
+		}
 	}
 	if in.Survey == nil {
 		return Staff{}, errors.New("choose a survey")
