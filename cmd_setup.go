@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,14 @@ func setUpDemo(st *store.Store) (string, error) {
 			return "", fmt.Errorf("%s holds real data; demo mode uses its own folder", st.Dir())
 		}
 		if _, cur, _ := st.ActiveSurvey(ctx); string(cur) != string(body) {
-			return pins, st.UseSurvey(ctx, "demo", sv, body)
+			err := st.UseSurvey(ctx, "demo", sv, body)
+			if errors.Is(err, store.ErrSurveyChanged) || errors.Is(err, store.ErrConsentChanged) {
+				// The built-in survey changed without a new version: the
+				// demo goes on with the one it has (P14), and says why.
+				slog.Warn("demo folder keeps its survey", "err", err)
+				return pins, nil
+			}
+			return pins, err
 		}
 		return pins, nil
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -129,8 +132,8 @@ func TestFingerprintPrintsOneEnrolmentLine(t *testing.T) {
 }
 
 // TestFingerprintRefusesWhatIsNoDevice: no --data, a folder that is not
-// there (not made), one not set up and a demo folder each get a clear
-// error and print nothing.
+// there (not made) and one not set up each get a clear error and print
+// nothing; a demo folder prints its line (for a demo database).
 func TestFingerprintRefusesWhatIsNoDevice(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nothing-here")
 	empty := t.TempDir()
@@ -150,7 +153,6 @@ func TestFingerprintRefusesWhatIsNoDevice(t *testing.T) {
 		{nil, "usage: chorus fingerprint --data DIR"},
 		{[]string{"--data", missing}, "no Chorus data folder at " + missing},
 		{[]string{"--data", empty}, "no Chorus data folder at " + empty},
-		{[]string{"--data", demo}, "holds demo data"},
 	} {
 		var out bytes.Buffer
 		err := fingerprint(&out, c.args)
@@ -163,6 +165,10 @@ func TestFingerprintRefusesWhatIsNoDevice(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("fingerprint made %s", missing)
+	}
+	var out bytes.Buffer
+	if err := fingerprint(&out, []string{"--data", demo}); err != nil || !strings.HasSuffix(out.String(), "  Demo "+hostname(t)+"\n") {
+		t.Errorf("fingerprint of a demo folder = %q, %v", out.String(), err)
 	}
 }
 
@@ -178,5 +184,56 @@ func TestExportShowsTheDeviceFingerprint(t *testing.T) {
 	want := "This laptop's fingerprint (read it to the analyst): " + dev.Key.Fingerprint() + "  Library laptop 3"
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("export wrote %q, want a line %q", out.String(), want)
+	}
+}
+
+func hostname(t *testing.T) string {
+	h, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestDemoStartsWhenTheBuiltInSurveyChangedWithoutANewVersion: a demo
+// folder whose survey has the built-in's id and version but other bytes
+// (the built-in was edited without a new version) still starts (P14),
+// keeping the survey it has.
+func TestDemoStartsWhenTheBuiltInSurveyChangedWithoutANewVersion(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := setUpDemo(st); err != nil {
+		t.Fatal(err)
+	}
+	// The folder's copy of the built-in survey, as an older build had it.
+	sha, err := st.Setting("survey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, err := st.ActiveSurvey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := bytes.Replace(body, []byte(`"title"`), []byte(`"title" `), 1)
+	sum := sha256.Sum256(older)
+	olderSHA := hex.EncodeToString(sum[:])
+	for _, q := range []string{`UPDATE surveys SET body = ?, sha256 = ? WHERE sha256 = ?`, `UPDATE settings SET value = ? WHERE value = ?`} {
+		args := []any{older, olderSHA, sha}
+		if strings.HasPrefix(q, "UPDATE settings") {
+			args = []any{olderSHA, sha}
+		}
+		if _, err := st.DB().Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := setUpDemo(st); err != nil {
+		t.Errorf("demo start with a built-in survey changed under the same version = %v, want it to start", err)
+	}
+	if _, got, _ := st.ActiveSurvey(context.Background()); !bytes.Equal(got, older) {
+		t.Error("the demo folder's survey changed")
 	}
 }
