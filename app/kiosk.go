@@ -226,8 +226,9 @@ func (k *Kiosk) redraw() {
 		k.thanks = &thanksScreen{k: k, l: t.l, receipt: t.receipt}
 		k.show(k.thanks.build(), k.thanks.finish)
 	case k.declined != nil:
+		l := k.declined.l
 		k.clear()
-		k.declined = &declinedScreen{k: k, l: k.declined.l}
+		k.declined = &declinedScreen{k: k, l: l}
 		k.show(k.declined.build(), k.declined.finish)
 	}
 }
