@@ -49,6 +49,7 @@ type Kiosk struct {
 	visit   Visit
 	root    fyne.CanvasObject
 	display *displayBar
+	page    *page // the frame of the screen on show
 
 	// OnStaff opens the staff PIN prompt (the hidden corner).
 	OnStaff func()

@@ -33,8 +33,7 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 		s.code,
 		para(l, l.T("thanks.receipt_use"), theme.SizeNameText, false),
 	)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = s.k.newPage(l, body, nil, s.finish).root
 	return s.root
 }
 
@@ -53,7 +52,6 @@ func (s *declinedScreen) build() fyne.CanvasObject {
 		heading(l, l.T("declined.title")),
 		para(l, l.T("declined.body"), theme.SizeNameText, false),
 	)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = s.k.newPage(l, body, nil, s.finish).root
 	return s.root
 }

@@ -36,7 +36,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		invite.Add(lb)
 		s.invite = append(s.invite, lb)
 	}
-	grid := container.NewGridWithColumns(columnsFor(len(k.cfg.Survey.Languages)))
+	grid := container.New(&flowGrid{cols: columnsFor(len(k.cfg.Survey.Languages))})
 	for _, tag := range k.cfg.Survey.Languages {
 		lang, ok := k.cfg.Catalog.Language(tag)
 		if !ok {
@@ -44,14 +44,15 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		}
 		b := NewButton(visual(lang, lang.SelfName()), k.guard(func() { k.onLanguage(tag) }))
 		b.Importance = widget.HighImportance
+		b.Wrap = true
 		s.langs[tag] = b
-		grid.Add(container.New(&minSize{min: fyne.NewSize(220, 80)}, b))
+		grid.Add(container.New(&minSize{min: fyne.NewSize(MinTarget, 80)}, b))
 	}
 	first := k.cfg.Catalog.Localizer(k.cfg.Survey.Languages[0])
 	tap := para(first, first.T("welcome.choose"), theme.SizeNameText, false)
 	tap.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(invite, widget.NewSeparator(), tap, grid)
-	s.root = container.NewPadded(container.NewVScroll(container.NewPadded(body)))
+	s.root = k.newPage(first, body, nil, nil).root
 	return s.root
 }
 
