@@ -75,8 +75,10 @@ func (r *wrapRenderer) MinSize() fyne.Size {
 	if r.b.Icon != nil {
 		w += iconSize()
 	}
-	h := max(r.text.MinSize().Height, iconSize()) + 2*pad
-	return fyne.NewSize(w, h)
+	// The words' own inset is half given up: the button's padding is room
+	// enough, and a short screen at 200% text needs every line.
+	h := max(r.text.MinSize().Height-theme.InnerPadding(), iconSize()) + 2*pad
+	return fyne.NewSize(w, max(h, MinTarget))
 }
 
 func (r *wrapRenderer) Refresh() {
