@@ -18,6 +18,10 @@ type Button struct {
 	// onFocus runs when the button gains the keyboard focus; a page sets it
 	// to scroll the button into view.
 	onFocus func(fyne.CanvasObject)
+	// rtl says Text is right-to-left text in reading order: a wrapping
+	// button breaks it into lines and puts each in visual order itself
+	// (Fyne would wrap the visual order, so the last line read first).
+	rtl     bool
 	focused bool
 	hovered bool
 }

@@ -34,8 +34,8 @@ type page struct {
 func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *Button) *page {
 	p := &page{k: k}
 	k.page = p
-	p.more = NewButton(visual(l.Lang, l.T("page.more")), p.onMore)
-	p.more.Wrap = true
+	p.more = NewButton(l.T("page.more"), p.onMore)
+	p.more.Wrap, p.more.rtl = true, l.Lang.RTL()
 	p.more.SetIcon(theme.MoveDownIcon())
 	p.more.Hide()
 
@@ -76,12 +76,12 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 // focus to target (the first answer), and scrolls to the top so the
 // summary is seen.
 func (p *page) showError(l *Localizer, msg string, target fyne.Focusable) {
-	link := NewButton(visual(l.Lang, msg), func() {
+	link := NewButton(msg, func() {
 		if target != nil {
 			p.k.win.Canvas().Focus(target)
 		}
 	})
-	link.Wrap = true
+	link.Wrap, link.rtl = true, l.Lang.RTL()
 	link.Importance = widget.DangerImportance
 	p.links.Objects = []fyne.CanvasObject{link}
 	p.summary.Show()
@@ -107,8 +107,9 @@ func (p *page) onMore() {
 	bottom := max(0, s.Content.Size().Height-view)
 	next := s.Offset.Y + view*0.8
 	leaves(s.Content, fyne.Position{}, func(o fyne.CanvasObject, at fyne.Position) {
-		if at.Y > s.Offset.Y+1 && at.Y+o.Size().Height > s.Offset.Y+view+1 {
-			next = min(next, at.Y-theme.Padding())
+		top := at.Y - theme.Padding()
+		if top > s.Offset.Y+1 && at.Y+o.Size().Height > s.Offset.Y+view+1 {
+			next = min(next, top)
 		}
 	})
 	s.ScrollToOffset(fyne.NewPos(0, min(bottom, next)))
@@ -230,45 +231,96 @@ func (pl *pageLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // footerLayout lays out a footer's three cells (leading action, Show more,
-// main action) in one row of equal columns, so long words wrap inside
-// their button instead of pushing the row off the screen; a missing cell
-// leaves its column empty, so Back and Next never move. Every cell counts
-// for the height, hidden or not, so Show more coming and going does not
-// move the buttons either.
+// main action) in one row. When every label fits on one line in a third of
+// the row, the cells are equal columns; otherwise the row is shared in
+// proportion to the labels' lengths, so "Yes, I will take part" gets more
+// room than "No" and takes fewer lines, and no cell is narrower than its
+// longest word. Words wrap inside their button instead of pushing the row
+// off the screen. A missing cell leaves its place empty, and every cell
+// counts, hidden or not, so Back and Next do not move when Show more comes
+// and goes.
 type footerLayout struct {
 	cells []fyne.CanvasObject // leading, more, main in visual order; nil for none
+	width float32             // the width last laid out in
 }
 
-// maxActionWidth is the widest a footer button grows on a wide screen.
+// maxActionWidth is the widest a footer button grows on a wide screen, at
+// 100% text.
 const maxActionWidth = 480
 
-func (f *footerLayout) column(width float32) float32 {
+// widths shares width among the cells.
+func (f *footerLayout) widths(width float32) []float32 {
 	gap := theme.Padding() * 2
-	return min((width-2*gap)/3, maxActionWidth*max(1, theme.TextSize()/20))
+	room := width - 2*gap
+	col := min(room/3, maxActionWidth*max(1, theme.TextSize()/20))
+	ws := make([]float32, len(f.cells))
+	fits := true
+	for _, c := range f.cells {
+		if b, ok := c.(*Button); ok && naturalWidth(b) > col {
+			fits = false
+		}
+	}
+	if fits {
+		for i, c := range f.cells {
+			if c != nil {
+				ws[i] = col
+			}
+		}
+		return ws
+	}
+	var total, spare float32
+	for i, c := range f.cells {
+		if b, ok := c.(*Button); ok {
+			ws[i] = naturalWidth(b)
+			total += ws[i]
+		}
+	}
+	for i, c := range f.cells {
+		if c != nil {
+			ws[i] = max(c.MinSize().Width, room*ws[i]/total)
+			spare += ws[i] - c.MinSize().Width
+		}
+	}
+	// Give back what the minimum widths took, from the cells above theirs.
+	over := -room
+	for _, w := range ws {
+		over += w
+	}
+	if over > 0 && spare > 0 {
+		for i, c := range f.cells {
+			if c != nil {
+				ws[i] -= over * (ws[i] - c.MinSize().Width) / spare
+			}
+		}
+	}
+	return ws
 }
 
 func (f *footerLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	col := f.column(size.Width)
-	h := f.height(col)
-	xs := []float32{0, (size.Width - col) / 2, size.Width - col}
+	f.width = size.Width
+	ws := f.widths(size.Width)
+	h := f.height(ws)
+	gap := theme.Padding() * 2
+	lead, main := ws[0], ws[2]
+	xs := []float32{0, (lead + gap + size.Width - main - gap - ws[1]) / 2, size.Width - main}
 	for i, c := range f.cells {
 		if c == nil {
 			continue
 		}
 		c.Move(fyne.NewPos(xs[i], 0))
-		c.Resize(fyne.NewSize(col, h))
+		c.Resize(fyne.NewSize(ws[i], h))
 	}
 }
 
-// height is the tallest cell's height at width col.
-func (f *footerLayout) height(col float32) float32 {
+// height is the tallest cell's height at the widths ws.
+func (f *footerLayout) height(ws []float32) float32 {
 	h := float32(MinTarget)
-	for _, c := range f.cells {
+	for i, c := range f.cells {
 		if c == nil {
 			continue
 		}
-		if c.Size().Width != col {
-			c.Resize(fyne.NewSize(col, c.MinSize().Height))
+		if c.Size().Width != ws[i] {
+			c.Resize(fyne.NewSize(ws[i], c.MinSize().Height))
 		}
 		h = max(h, c.MinSize().Height)
 	}
@@ -279,20 +331,14 @@ func (f *footerLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	var w float32
 	for _, c := range f.cells {
 		if c != nil {
-			w = max(w, c.MinSize().Width)
+			w += c.MinSize().Width
 		}
 	}
-	return fyne.NewSize(3*w+4*theme.Padding(), f.height(f.currentColumn()))
-}
-
-// currentColumn is the width the cells were last given.
-func (f *footerLayout) currentColumn() float32 {
-	for _, c := range f.cells {
-		if c != nil && c.Size().Width > 0 {
-			return c.Size().Width
-		}
+	width := f.width
+	if width == 0 {
+		width = 1024
 	}
-	return 200
+	return fyne.NewSize(w+4*theme.Padding(), f.height(f.widths(width)))
 }
 
 // dragScroll is a vertical scroll container that a finger's drag scrolls,

@@ -73,12 +73,12 @@ func (s *reviewScreen) setBusy(busy bool) {
 	if busy {
 		s.submit.Disable()
 		s.back.Disable()
-		s.submit.SetText(visual(s.l.Lang, s.l.T("review.saving")))
+		s.submit.SetText(s.l.T("review.saving"))
 		return
 	}
 	s.submit.Enable()
 	s.back.Enable()
-	s.submit.SetText(visual(s.l.Lang, s.l.T("review.send")))
+	s.submit.SetText(s.l.T("review.send"))
 }
 
 func (s *reviewScreen) showError() { s.message.Show() }

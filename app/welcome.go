@@ -20,10 +20,16 @@ type welcomeScreen struct {
 func (s *welcomeScreen) build() fyne.CanvasObject {
 	k := s.k
 	s.langs = map[string]*Button{}
-	// The invitation, in the first few languages at once.
+	// The invitation, in the first few languages at once; with large text
+	// or on a short screen in the first language only, so the languages
+	// themselves are on screen.
+	lines := 3
+	if k.theme.Scale > 1 || k.win.Canvas().Size().Height < 700 {
+		lines = 1
+	}
 	invite := container.NewVBox()
 	for i, tag := range k.cfg.Survey.Languages {
-		if i == 3 {
+		if i == lines {
 			break
 		}
 		l := k.cfg.Catalog.Localizer(tag)
@@ -42,7 +48,8 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		if !ok {
 			lang = Language{Tag: tag}
 		}
-		b := NewButton(visual(lang, lang.SelfName()), k.guard(func() { k.onLanguage(tag) }))
+		b := NewButton(lang.SelfName(), k.guard(func() { k.onLanguage(tag) }))
+		b.rtl = lang.RTL()
 		b.Importance = widget.HighImportance
 		b.Wrap = true
 		s.langs[tag] = b

@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,6 +35,26 @@ func newWrapRenderer(b *Button) *wrapRenderer {
 	return r
 }
 
+// hasCJK reports whether s holds Han, kana or Hangul, which wrap between
+// any two characters rather than at spaces.
+func hasCJK(s string) bool {
+	for _, c := range s {
+		if unicode.In(c, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
+
+// naturalWidth is how wide b is with its words on one line.
+func naturalWidth(b *Button) float32 {
+	w := fyne.MeasureText(b.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding() + 2*theme.Padding()
+	if b.Icon != nil {
+		w += iconSize()
+	}
+	return w
+}
+
 // iconSize is the size of a wrapping button's icon.
 func iconSize() float32 { return theme.Size(theme.SizeNameInlineIcon) }
 
@@ -47,6 +68,13 @@ func (r *wrapRenderer) Layout(size fyne.Size) {
 		r.icon.Resize(fyne.NewSquareSize(s))
 		w -= s
 		x += s
+	}
+	if r.b.rtl {
+		// Chorus wraps right-to-left words itself (see wrapRTL).
+		seg := r.text.Segments[0].(*widget.TextSegment)
+		seg.Text = wrapRTL(r.b.Text, theme.TextSize(), fyne.TextStyle{Bold: true}, w-2*theme.InnerPadding())
+		r.text.Wrapping = fyne.TextWrapOff
+		r.text.Refresh()
 	}
 	r.text.Resize(fyne.NewSize(w, r.text.MinSize().Height))
 	h := r.text.MinSize().Height
@@ -68,8 +96,16 @@ func (r *wrapRenderer) lineWidth() float32 {
 func (r *wrapRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
 	widest := float32(0)
+	bold := fyne.TextStyle{Bold: true}
 	for _, w := range r.words {
-		widest = max(widest, fyne.MeasureText(w, theme.TextSize(), fyne.TextStyle{Bold: true}).Width)
+		if !hasCJK(w) {
+			widest = max(widest, fyne.MeasureText(w, theme.TextSize(), bold).Width)
+			continue
+		}
+		// Chinese and Japanese break between any two characters.
+		for _, c := range w {
+			widest = max(widest, fyne.MeasureText(string(c), theme.TextSize(), bold).Width)
+		}
 	}
 	w := widest + 2*theme.InnerPadding() + 2*pad
 	if r.b.Icon != nil {
