@@ -27,7 +27,8 @@ var layoutSizes = []fyne.Size{
 //     screen;
 //   - the display controls (A, A+, A++, contrast) are wholly on screen;
 //   - every answer (option, text box, language, Change) is on screen, or
-//     is brought on screen by tapping a control that is (More answers);
+//     is brought on screen by tapping a control that is (Show more); an
+//     answer taller than the view counts when it fills the view;
 //   - after Next without a required answer, or with a number that is not
 //     one, the error shows on screen.
 //
@@ -167,7 +168,7 @@ func layoutAt(r *rig, size fyne.Size, scale float32) []string {
 	for i := 0; i < 40; i++ {
 		var hidden []fyne.CanvasObject
 		for _, a := range answers {
-			if !whollyShown(boxes, a) {
+			if !reachable(boxes, a) {
 				hidden = append(hidden, a)
 			}
 		}
@@ -285,6 +286,24 @@ func whollyShown(boxes []box, o fyne.CanvasObject) bool {
 			b.pos.X >= b.clipPos.X-tol && b.pos.Y >= b.clipPos.Y-tol &&
 			b.pos.X+b.size.Width <= b.clipPos.X+b.clipSize.Width+tol &&
 			b.pos.Y+b.size.Height <= b.clipPos.Y+b.clipSize.Height+tol
+	}
+	return false
+}
+
+// reachable reports whether a finger can tap o: it is wholly shown, or,
+// taller than the view it is in (a long answer in a tall script at 200%
+// on a small screen), it fills that view from top to bottom.
+func reachable(boxes []box, o fyne.CanvasObject) bool {
+	if whollyShown(boxes, o) {
+		return true
+	}
+	for _, b := range boxes {
+		if b.obj == o {
+			const tol = 0.5
+			return b.size.Height > b.clipSize.Height && b.clipSize.Height > MinTarget &&
+				b.pos.X >= b.clipPos.X-tol && b.pos.X+b.size.Width <= b.clipPos.X+b.clipSize.Width+tol &&
+				b.pos.Y <= b.clipPos.Y+tol && b.pos.Y+b.size.Height >= b.clipPos.Y+b.clipSize.Height-tol
+		}
 	}
 	return false
 }

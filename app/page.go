@@ -74,8 +74,9 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 
 // showError shows msg in the error summary, with a link that moves the
 // focus to target (the first answer), and scrolls to the top so the
-// summary is seen.
-func (p *page) showError(l *Localizer, msg string, target fyne.Focusable) {
+// summary is seen; if the summary is taller than the view (200% text on a
+// small screen), it scrolls to inline, the message beside the answers.
+func (p *page) showError(l *Localizer, msg string, target fyne.Focusable, inline fyne.CanvasObject) {
 	link := NewButton(msg, func() {
 		if target != nil {
 			p.k.win.Canvas().Focus(target)
@@ -87,6 +88,9 @@ func (p *page) showError(l *Localizer, msg string, target fyne.Focusable) {
 	p.summary.Show()
 	p.root.Refresh()
 	p.scroll.ScrollToOffset(fyne.Position{})
+	if p.summary.Size().Height+2*theme.Padding() > p.scroll.Size().Height && inline != nil {
+		p.reveal(inline)
+	}
 	p.showMore()
 }
 
@@ -108,6 +112,9 @@ func (p *page) onMore() {
 	next := s.Offset.Y + view*0.8
 	leaves(s.Content, fyne.Position{}, func(o fyne.CanvasObject, at fyne.Position) {
 		top := at.Y - theme.Padding()
+		if o.Size().Height > view-2*theme.Padding() {
+			top = at.Y // too tall to show whole: as much of it as fits
+		}
 		if top > s.Offset.Y+1 && at.Y+o.Size().Height > s.Offset.Y+view+1 {
 			next = min(next, top)
 		}

@@ -121,7 +121,11 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		for _, o := range q.Options {
 			labels = append(labels, label(o))
 		}
-		tiles := wordsFitTiles(labels, len(q.Options))
+		// On a short screen at 200% a row of tiles can be taller than the
+		// space between the display bar and Next: one under another, each
+		// option is a line or two.
+		short := k.theme.Scale >= 2 && k.win.Canvas().Size().Height < 700
+		tiles := !short && wordsFitTiles(labels, len(q.Options))
 		var row *fyne.Container
 		if tiles {
 			row = container.New(&mirrorGrid{cols: len(q.Options), rtl: rtl})
@@ -308,7 +312,7 @@ func (s *questionScreen) warn(msg string) {
 	if len(s.choices) > 0 {
 		target = s.choices[0]
 	}
-	s.page.showError(s.l, msg, target)
+	s.page.showError(s.l, msg, target, s.message)
 }
 
 // wordsFitTiles reports whether every word of labels fits across one of n
