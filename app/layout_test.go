@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"chorus/data/survey"
@@ -57,9 +58,15 @@ func walkLayouts(t *testing.T, lang string) (layouts, failed int) {
 	clk := &manualClock{t: k.cfg.Clock()}
 	k.cfg.Clock = clk.now
 	reported := 0
+	scales := slices.Clone(TextScales)
 	check := func(screen string, tryError func() bool) {
 		t.Helper()
-		for _, scale := range TextScales {
+		// Each screen starts at the text size the last one ended at: a
+		// change of text size reloads the theme, the test's slowest step.
+		if k.theme.Scale != scales[0] {
+			slices.Reverse(scales)
+		}
+		for _, scale := range scales {
 			for _, size := range layoutSizes {
 				layouts++
 				problems := layoutAt(r, size, scale)
