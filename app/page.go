@@ -87,6 +87,9 @@ func (p *page) showError(l *Localizer, msg string, target fyne.Focusable, inline
 	p.links.Objects = []fyne.CanvasObject{link}
 	p.summary.Show()
 	p.root.Refresh()
+	// As on GOV.UK, the focus goes to the summary: Enter on its link
+	// then goes to the answer.
+	p.k.win.Canvas().Focus(link)
 	p.scroll.ScrollToOffset(fyne.Position{})
 	if p.summary.Size().Height+2*theme.Padding() > p.scroll.Size().Height && inline != nil {
 		p.reveal(inline)

@@ -67,7 +67,9 @@ func (r *wrapRenderer) Layout(size fyne.Size) {
 		s := iconSize()
 		r.icon.Resize(fyne.NewSquareSize(s))
 		w -= s
-		x += s
+		if !r.b.rtl {
+			x += s // the icon goes before the words: on the right for right-to-left
+		}
 	}
 	if r.b.rtl {
 		// Chorus wraps right-to-left words itself (see wrapRTL).
@@ -84,7 +86,12 @@ func (r *wrapRenderer) Layout(size fyne.Size) {
 		s := iconSize()
 		// The icon sits just before the words' first line, centred as a
 		// group with the words when they fit on one line.
-		r.icon.Move(fyne.NewPos(pad+max(0, (w-r.lineWidth())/2), (size.Height-s)/2))
+		gap := max(0, (w-r.lineWidth())/2)
+		if r.b.rtl {
+			r.icon.Move(fyne.NewPos(size.Width-pad-s-gap, (size.Height-s)/2))
+		} else {
+			r.icon.Move(fyne.NewPos(pad+gap, (size.Height-s)/2))
+		}
 	}
 }
 
