@@ -197,7 +197,7 @@ type Keyboard struct {
 	shift  bool
 	hidden bool // folded away with Done
 
-	root  *fyne.Container // the tray, or the button that shows it again
+	root  *fyne.Container // the keys, or the button that shows them again
 	tray  *fyne.Container
 	rows  *fyne.Container
 	show  *Button
@@ -226,7 +226,7 @@ func newKeyboard(l *Localizer, tag string, entry *widget.Entry, focus fyne.Focus
 	if kb.layout.note != "" {
 		kb.note = para(l, l.T(kb.layout.note), theme.SizeNameText, false)
 	}
-	kb.root = container.NewStack(kb.panel())
+	kb.root = container.New(&revealLayout{reveal: kb.reveal}, kb.panel())
 	kb.build()
 	return kb
 }
@@ -322,6 +322,7 @@ func (kb *Keyboard) onShow() {
 	kb.hidden = false
 	kb.root.Objects = []fyne.CanvasObject{kb.panel()}
 	kb.root.Refresh()
+	kb.reveal()
 	kb.refocus()
 }
 
@@ -374,4 +375,126 @@ func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 	}
 	kb := newKeyboard(s.l, k.flow.Lang, s.entry, focus, k.touch)
 	return &answerKeys{kb: kb, root: kb.root}
+}
+
+// reveal scrolls the screen, if the keys are below its fold, until they
+// are in view, but never so far that the top of the answer box goes out of
+// view. A touch screen without a keyboard cannot scroll with a wheel, and
+// the scroll bar is a small target; the keys must be in view to be used.
+// It reports whether the keys are on a canvas, so laid out in place.
+func (kb *Keyboard) reveal() bool {
+	c := fyne.CurrentApp().Driver().CanvasForObject(kb.root)
+	if c == nil {
+		return false
+	}
+	sc := scrollHolding(c.Content(), kb.root)
+	if sc == nil {
+		return true
+	}
+	// Positions within the scroll's content, summed down the tree: while a
+	// new screen is first laid out, the driver's absolute positions are not
+	// yet known.
+	at, ok := positionIn(sc.Content, kb.root)
+	box, _ := kb.focus.(fyne.CanvasObject) // the entry, or the box around it
+	top, ok2 := positionIn(sc.Content, box)
+	if !ok || !ok2 || sc.Size().Height <= 0 {
+		return false
+	}
+	bottom := at.Y + kb.root.Size().Height
+	if bottom <= sc.Offset.Y+sc.Size().Height {
+		return true
+	}
+	off := min(bottom-sc.Size().Height+keyGap, top.Y-keyGap)
+	if off > sc.Offset.Y {
+		sc.ScrollToOffset(fyne.NewPos(0, off))
+	}
+	return true
+}
+
+// scrollHolding finds the scroll container within o that holds want.
+func scrollHolding(o, want fyne.CanvasObject) *container.Scroll {
+	switch w := o.(type) {
+	case *container.Scroll:
+		if holds(w.Content, want) {
+			if inner := scrollHolding(w.Content, want); inner != nil {
+				return inner
+			}
+			return w
+		}
+	case *fyne.Container:
+		for _, child := range w.Objects {
+			if sc := scrollHolding(child, want); sc != nil {
+				return sc
+			}
+		}
+	}
+	return nil
+}
+
+// positionIn is the position of want within o, which holds it.
+func positionIn(o, want fyne.CanvasObject) (fyne.Position, bool) {
+	if o == want {
+		return fyne.Position{}, true
+	}
+	var children []fyne.CanvasObject
+	switch w := o.(type) {
+	case *fyne.Container:
+		children = w.Objects
+	case *container.Scroll:
+		children = []fyne.CanvasObject{w.Content}
+	}
+	for _, child := range children {
+		if p, ok := positionIn(child, want); ok {
+			return child.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
+}
+
+// holds reports whether o is, or holds, want (through containers and
+// scrolls).
+func holds(o, want fyne.CanvasObject) bool {
+	if o == want {
+		return true
+	}
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, child := range w.Objects {
+			if holds(child, want) {
+				return true
+			}
+		}
+	case *container.Scroll:
+		return holds(w.Content, want)
+	}
+	return false
+}
+
+// revealLayout fills its space with its objects, like a stack, and the
+// first time it is laid out on a canvas it calls reveal.
+type revealLayout struct {
+	reveal func() bool
+	done   bool
+}
+
+// Layout implements fyne.Layout.
+func (r *revealLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	if !r.done && size.Height > 0 {
+		r.done = r.reveal()
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (r *revealLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	return s
 }
