@@ -381,7 +381,8 @@ func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 // are in view, but never so far that the top of the answer box goes out of
 // view. A touch screen without a keyboard cannot scroll with a wheel, and
 // the scroll bar is a small target; the keys must be in view to be used.
-// It reports whether the keys are on a canvas, so laid out in place.
+// It reports whether the keys are on screen in a scroll, so laid out in
+// place.
 func (kb *Keyboard) reveal() bool {
 	c := fyne.CurrentApp().Driver().CanvasForObject(kb.root)
 	if c == nil {
@@ -389,7 +390,7 @@ func (kb *Keyboard) reveal() bool {
 	}
 	sc := scrollHolding(c.Content(), kb.root)
 	if sc == nil {
-		return true
+		return false // not on screen yet, or nothing to scroll
 	}
 	// Positions within the scroll's content, summed down the tree: while a
 	// new screen is first laid out, the driver's absolute positions are not

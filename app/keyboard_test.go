@@ -349,3 +349,31 @@ func TestKeysFitASmallScreen(t *testing.T) {
 		check("PIN pad", newPinPad(widget.NewPasswordEntry(), func() {}).root)
 	}
 }
+
+// TestKeysScrollIntoView: when a text question opens on a small screen,
+// the page scrolls so the keys are in view (a touch screen has no wheel),
+// but not so far that the top of the answer box goes out of view.
+func TestKeysScrollIntoView(t *testing.T) {
+	r, s := kioskOnQuestion(t, "en", "story")
+	r.win.Resize(fyne.NewSize(1024, 600))
+	r.k.goTo(r.k.flow.Index) // opened afresh at this size
+	s = r.onQuestion(t, "story")
+	kb := s.keys.kb
+	sc := scrollHolding(r.win.Canvas().Content(), kb.root)
+	if sc == nil {
+		t.Fatal("the question screen has no scroll holding the keys")
+	}
+	at, _ := positionIn(sc.Content, kb.root)
+	top, _ := positionIn(sc.Content, s.box)
+	view := sc.Size().Height
+	bottom := at.Y + kb.root.Size().Height
+	if sc.Offset.Y == 0 && bottom > view {
+		t.Fatalf("keys end at %.0f, below a view %.0f high, and the page did not scroll", bottom, view)
+	}
+	if top.Y < sc.Offset.Y {
+		t.Errorf("scrolled to %.0f, past the top of the answer box at %.0f", sc.Offset.Y, top.Y)
+	}
+	if sc.Offset.Y > 0 && bottom > sc.Offset.Y+view && top.Y-sc.Offset.Y > 2*keyGap {
+		t.Errorf("scrolled to %.0f: keys end at %.0f, below the view, yet the box (at %.0f) could go higher", sc.Offset.Y, bottom, top.Y)
+	}
+}
