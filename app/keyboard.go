@@ -47,6 +47,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -73,6 +74,7 @@ type keyCap struct {
 	size    float32 // label size
 	minSize fyne.Size
 	bold    bool
+	pressed bool // a finger or the mouse is down on it
 	onTap   func()
 }
 
@@ -95,6 +97,13 @@ func (k *keyCap) Tapped(*fyne.PointEvent) {
 		k.onTap()
 	}
 }
+
+// MouseDown implements desktop.Mouseable: the key shows it is pressed, so
+// a finger covering the label still sees the tap was felt.
+func (k *keyCap) MouseDown(*desktop.MouseEvent) { k.pressed = true; k.Refresh() }
+
+// MouseUp implements desktop.Mouseable.
+func (k *keyCap) MouseUp(*desktop.MouseEvent) { k.pressed = false; k.Refresh() }
 
 func (k *keyCap) setLabel(s string) {
 	if k.label != s {
@@ -138,10 +147,14 @@ func (r *keyRenderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.bg.FillColor = th.Color(theme.ColorNameButton, v)
 	r.bg.StrokeColor = th.Color(theme.ColorNameInputBorder, v)
-	if r.k.bold {
+	switch {
+	case r.k.pressed:
+		r.bg.FillColor = th.Color(theme.ColorNameSelection, v)
+		r.text.Color = th.Color(theme.ColorNameForeground, v)
+	case r.k.bold:
 		r.bg.FillColor = th.Color(theme.ColorNamePrimary, v)
 		r.text.Color = th.Color(theme.ColorNameForegroundOnPrimary, v)
-	} else {
+	default:
 		r.text.Color = th.Color(theme.ColorNameForeground, v)
 	}
 	r.text.Text = r.k.label

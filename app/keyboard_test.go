@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"golang.org/x/text/unicode/norm"
@@ -157,6 +158,17 @@ func TestKeyboardTypesAtTheCursor(t *testing.T) {
 	test.Type(s.box, "!")
 	if got := s.entry.Text; got != "a 7!c" {
 		t.Errorf("a physical key: %q, want %q", got, "a 7!c")
+	}
+	// A key shows it is pressed while the finger is down.
+	k := kb.key("7") // the second page is on show
+	k.MouseDown(&desktop.MouseEvent{})
+	if !k.pressed {
+		t.Error("a key does not show it is pressed")
+	}
+	k.MouseUp(&desktop.MouseEvent{})
+	// Keys stay out of the Tab order: Tab goes from the answer to Back and Next.
+	if _, ok := fyne.CanvasObject(k).(fyne.Focusable); ok {
+		t.Error("keys can take the focus, so Tab would have to pass every one")
 	}
 	// Done folds the keys away; the button left brings them back.
 	test.Tap(kb.done)
