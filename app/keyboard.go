@@ -208,7 +208,8 @@ type Keyboard struct {
 
 	page   int
 	shift  bool
-	hidden bool // folded away with Done
+	hidden bool       // folded away with Done
+	box    *answerBox // a multi-line box, shorter while the keys show
 
 	root  *fyne.Container // the keys, or the button that shows them again
 	tray  *fyne.Container
@@ -325,14 +326,34 @@ func (kb *Keyboard) onPage() {
 // see the whole screen; the button left in their place brings them back.
 func (kb *Keyboard) onDone() {
 	kb.input()
-	kb.hidden = true
+	kb.fold(true)
 	kb.root.Objects = []fyne.CanvasObject{container.NewHBox(big(kb.show))}
 	kb.root.Refresh()
 }
 
+// Rows of a multi-line answer box with and without the keys below it: with
+// them, three rows, so that box and keys fit a 1280×800 screen together.
+const (
+	boxRowsWithKeys = 3
+	boxRowsAlone    = 5 // as question.go makes it
+)
+
+// fold records whether the keys are folded away and sizes the box to suit.
+func (kb *Keyboard) fold(hidden bool) {
+	kb.hidden = hidden
+	if kb.box == nil {
+		return
+	}
+	if hidden {
+		kb.box.SetMinRowsVisible(boxRowsAlone)
+	} else {
+		kb.box.SetMinRowsVisible(boxRowsWithKeys)
+	}
+}
+
 func (kb *Keyboard) onShow() {
 	kb.input()
-	kb.hidden = false
+	kb.fold(false)
 	kb.root.Objects = []fyne.CanvasObject{kb.panel()}
 	kb.root.Refresh()
 	kb.reveal()
@@ -387,6 +408,10 @@ func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 		focus = s.entry
 	}
 	kb := newKeyboard(s.l, k.flow.Lang, s.entry, focus, k.touch)
+	if s.box != nil {
+		kb.box = s.box
+		kb.fold(false)
+	}
 	return &answerKeys{kb: kb, root: kb.root}
 }
 
