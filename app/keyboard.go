@@ -229,10 +229,10 @@ type Keyboard struct {
 // a box around it).
 func newKeyboard(l *Localizer, tag string, entry *widget.Entry, focus fyne.Focusable, onInput func()) *Keyboard {
 	kb := &Keyboard{entry: entry, focus: focus, layout: layoutFor(tag), rtl: l.Lang.RTL(), onInput: onInput}
-	kb.shKey = wordKey("⇧", 96, kb.onShift)
+	kb.shKey = newKeyCap("⇧", 96, kb.onShift)
 	kb.pgKey = wordKey("", 96, kb.onPage)
 	kb.space = wordKey(visual(l.Lang, l.T("keys.space")), 300, func() { kb.typeText(" ") })
-	kb.back = wordKey("⌫", 96, kb.onBackspace)
+	kb.back = newKeyCap("⌫", 96, kb.onBackspace)
 	kb.done = wordKey(visual(l.Lang, l.T("keys.done")), 128, kb.onDone)
 	kb.done.bold = true
 	kb.tray, kb.rows = keyTray()

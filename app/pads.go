@@ -35,7 +35,7 @@ func newNumPad(entry *widget.Entry, min, max int, onInput func()) *numPad {
 		s := strconv.Itoa(d)
 		p.digits[d] = newKeyCap(s, padKey, func() { p.typeRune(rune('0' + d)) })
 	}
-	p.back = wordKey("⌫", padKey, func() {
+	p.back = newKeyCap("⌫", padKey, func() {
 		p.input()
 		p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 		refocus(p.entry)
@@ -109,7 +109,7 @@ func newPinPad(entry *widget.Entry, ok func()) *pinPad {
 			refocus(entry)
 		})
 	}
-	p.back = wordKey("⌫", padKey, func() {
+	p.back = newKeyCap("⌫", padKey, func() {
 		entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 		refocus(entry)
 	})
