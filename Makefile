@@ -56,10 +56,12 @@ reliability: deps-test
 
 ## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
 ## path, one sealed response, then attempts to leave the kiosk; then the
-## same path and the staff PIN by taps alone, with the on-screen keys
+## same path and the staff PIN by taps alone, with the on-screen keys, on a
+## 1280x800 and a 1024x600 screen
 e2e: deps-build deps-e2e build
 	python3 scripts/e2e.py
 	python3 scripts/taps.py
+	TAPS_SIZE=1024x600 python3 scripts/taps.py
 
 ## a11y: the analyst's report checked by axe-core (WCAG 2.2 A/AA) in
 ## Debian's headless Chromium, in English and Welsh

@@ -206,10 +206,12 @@ type Keyboard struct {
 	rtl     bool
 	onInput func() // every tap, for the idle timer
 
-	page   int
-	shift  bool
-	hidden bool       // folded away with Done
-	box    *answerBox // a multi-line box, shorter while the keys show
+	page      int
+	shift     bool
+	hidden    bool       // folded away with Done
+	box       *answerBox // a multi-line box, shorter while the keys show
+	boxRows   int        // the box's rows now
+	revealing bool
 
 	root  *fyne.Container // the keys, or the button that shows them again
 	tray  *fyne.Container
@@ -344,11 +346,11 @@ func (kb *Keyboard) fold(hidden bool) {
 	if kb.box == nil {
 		return
 	}
+	kb.boxRows = boxRowsWithKeys
 	if hidden {
-		kb.box.SetMinRowsVisible(boxRowsAlone)
-	} else {
-		kb.box.SetMinRowsVisible(boxRowsWithKeys)
+		kb.boxRows = boxRowsAlone
 	}
+	kb.box.SetMinRowsVisible(kb.boxRows)
 }
 
 func (kb *Keyboard) onShow() {
@@ -419,35 +421,67 @@ func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 // are in view, but never so far that the top of the answer box goes out of
 // view. A touch screen without a keyboard cannot scroll with a wheel, and
 // the scroll bar is a small target; the keys must be in view to be used.
+// When box and keys cannot both be in view (a 600 px screen), a multi-line
+// box gives up rows, down to one (it scrolls its own text to the cursor).
 // It reports whether the keys are on screen in a scroll, so laid out in
 // place.
 func (kb *Keyboard) reveal() bool {
-	c := fyne.CurrentApp().Driver().CanvasForObject(kb.root)
-	if c == nil {
-		return false
+	if kb.revealing {
+		return true
 	}
-	sc := scrollHolding(c.Content(), kb.root)
+	kb.revealing = true
+	defer func() { kb.revealing = false }()
+	box, _ := kb.focus.(fyne.CanvasObject) // the entry, or the box around it
+	over, ok := scrollIntoView(kb.root, box)
+	for ok && over > 0 && kb.box != nil && kb.boxRows > 1 {
+		kb.boxRows--
+		kb.box.SetMinRowsVisible(kb.boxRows)
+		if sc := scrollOf(kb.root); sc != nil {
+			sc.Content.Refresh()
+			sc.Refresh()
+		}
+		over, ok = scrollIntoView(kb.root, box)
+	}
+	return ok
+}
+
+// scrollOf is the scroll container on screen that holds o, or nil.
+func scrollOf(o fyne.CanvasObject) *container.Scroll {
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	if c == nil || c.Content() == nil {
+		return nil
+	}
+	return scrollHolding(c.Content(), o)
+}
+
+// scrollIntoView scrolls the scroll container holding keys until their
+// bottom is in view, but not past the top of box. It returns how much
+// taller than the view box and keys are together (0 if they fit), and
+// whether keys are on screen in a scroll.
+func scrollIntoView(keys, box fyne.CanvasObject) (float32, bool) {
+	sc := scrollOf(keys)
 	if sc == nil {
-		return false // not on screen yet, or nothing to scroll
+		return 0, false // not on screen yet, or nothing to scroll
 	}
 	// Positions within the scroll's content, summed down the tree: while a
 	// new screen is first laid out, the driver's absolute positions are not
 	// yet known.
-	at, ok := positionIn(sc.Content, kb.root)
-	box, _ := kb.focus.(fyne.CanvasObject) // the entry, or the box around it
+	at, ok := positionIn(sc.Content, keys)
 	top, ok2 := positionIn(sc.Content, box)
-	if !ok || !ok2 || sc.Size().Height <= 0 {
-		return false
+	view := sc.Size().Height
+	if !ok || !ok2 || view <= 0 {
+		return 0, false
 	}
-	bottom := at.Y + kb.root.Size().Height
-	if bottom <= sc.Offset.Y+sc.Size().Height {
-		return true
+	bottom := at.Y + keys.Size().Height
+	over := max(bottom-top.Y+2*keyGap-view, 0)
+	if bottom <= sc.Offset.Y+view {
+		return over, true
 	}
-	off := min(bottom-sc.Size().Height+keyGap, top.Y-keyGap)
+	off := min(bottom-view+keyGap, top.Y-keyGap)
 	if off > sc.Offset.Y {
 		sc.ScrollToOffset(fyne.NewPos(0, off))
 	}
-	return true
+	return over, true
 }
 
 // scrollHolding finds the scroll container within o that holds want.

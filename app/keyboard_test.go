@@ -172,8 +172,11 @@ func TestKeyboardTypesAtTheCursor(t *testing.T) {
 	}
 	// Done folds the keys away; the button left brings them back.
 	test.Tap(kb.done)
-	if !kb.hidden || kb.show.Visible() == false {
+	if !kb.hidden || !kb.show.Visible() {
 		t.Fatal("Done did not fold the keys away")
+	}
+	if kb.boxRows != boxRowsAlone {
+		t.Errorf("with the keys folded away the box has %d rows, want %d", kb.boxRows, boxRowsAlone)
 	}
 	test.Tap(kb.show)
 	if kb.hidden {
@@ -364,7 +367,8 @@ func TestKeysFitASmallScreen(t *testing.T) {
 
 // TestKeysScrollIntoView: when a text question opens on a small screen,
 // the page scrolls so the keys are in view (a touch screen has no wheel),
-// but not so far that the top of the answer box goes out of view.
+// but not so far that the top of the answer box goes out of view; the box
+// gives up rows so that both fit.
 func TestKeysScrollIntoView(t *testing.T) {
 	r, s := kioskOnQuestion(t, "en", "story")
 	r.win.Resize(fyne.NewSize(1024, 600))
@@ -384,6 +388,12 @@ func TestKeysScrollIntoView(t *testing.T) {
 	}
 	if top.Y < sc.Offset.Y {
 		t.Errorf("scrolled to %.0f, past the top of the answer box at %.0f", sc.Offset.Y, top.Y)
+	}
+	if kb.boxRows >= boxRowsWithKeys || kb.boxRows < 1 {
+		t.Errorf("on a 600 px screen the answer box keeps %d rows, want fewer than %d (but at least one), so the keys fit below it", kb.boxRows, boxRowsWithKeys)
+	}
+	if bottom-top.Y > view && kb.boxRows > 1 {
+		t.Errorf("box and keys (%.0f) are taller than the view (%.0f), yet the box keeps %d rows", bottom-top.Y, view, kb.boxRows)
 	}
 	if sc.Offset.Y > 0 && bottom > sc.Offset.Y+view && top.Y-sc.Offset.Y > 2*keyGap {
 		t.Errorf("scrolled to %.0f: keys end at %.0f, below the view, yet the box (at %.0f) could go higher", sc.Offset.Y, bottom, top.Y)

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -49,12 +50,17 @@ func newNumPad(entry *widget.Entry, min, max int, onInput func()) *numPad {
 		last = p.minus
 	}
 	d := p.digits
-	p.root, _ = keyTray(
+	tray, _ := keyTray(
 		[]fyne.CanvasObject{d[1], d[2], d[3], p.back},
 		[]fyne.CanvasObject{d[4], d[5], d[6], p.dec},
 		[]fyne.CanvasObject{d[7], d[8], d[9], p.inc},
 		[]fyne.CanvasObject{last, d[0], newSpacerKey(), newSpacerKey()},
 	)
+	// Like the keyboard, the pad scrolls into view when the question opens.
+	p.root = container.New(&revealLayout{reveal: func() bool {
+		_, ok := scrollIntoView(p.root, entry)
+		return ok
+	}}, tray)
 	return p
 }
 

@@ -3,8 +3,8 @@
 Chorus window with taps alone (make e2e).
 
 1. Builds nothing itself (make e2e builds bin/chorus first); starts Xvfb
-   (1280x800) and openbox, then `chorus --demo --kiosk` on a fresh data
-   folder.
+   (1280x800, or TAPS_SIZE=1024x600) and openbox, then
+   `chorus --demo --kiosk` on a fresh data folder.
 2. Goes from the welcome screen through consent and every question of the
    built-in survey with `xdotool mousemove` and `click` only, no key
    presses: it taps the first answer of each choice question, types a word
@@ -37,7 +37,8 @@ import walk  # noqa: E402
 
 ROOT = walk.ROOT
 SETTLE = walk.SETTLE
-W, H = 1280, 800
+# The screen: 1280x800 (the venues' laptops) unless TAPS_SIZE says e.g. 1024x600.
+W, H = (int(v) for v in os.environ.get("TAPS_SIZE", "1280x800").split("x"))
 WORD = "kumquat"  # typed with the on-screen keys; must appear in no file
 POSTCODE = "CF10"
 DEMO_PIN = "246810"  # the demo coordinator's (cmd_setup.go)
@@ -108,6 +109,8 @@ class Screen:
                     if y - band > 30:
                         rows.append(self.keys_in_row(x0, x1, (band + y) // 2))
                     band = None
+            if band is not None and ty1 - band > 30:  # a row cut off by the screen's footer
+                rows.append(self.keys_in_row(x0, x1, (band + ty1) // 2))
             if rows:
                 out.append(rows)
         return out
