@@ -1,4 +1,4 @@
-package central
+package report
 
 import (
 	"flag"
@@ -14,13 +14,13 @@ var updateGolden = flag.Bool("update", false, "rewrite the report's golden files
 // to its own package, so the move can be shown to change nothing.
 var reportGoldenCases = []struct {
 	name string
-	opts ReportOptions
+	opts Options
 }{
-	{"report-en.html", ReportOptions{}},
-	{"report-en-quotes.html", ReportOptions{IncludeQuotes: true}},
-	{"report-cy-min3.html", ReportOptions{Language: "cy", MinCount: 3}},
-	{"report-en-min10-preference.html", ReportOptions{MinCount: 10, KeyQuestions: []string{"no_such_question", "preference"}}},
-	{"report-cy-nokey.html", ReportOptions{Language: "cy", KeyQuestions: []string{}, IncludeQuotes: true}},
+	{"report-en.html", Options{}},
+	{"report-en-quotes.html", Options{IncludeQuotes: true}},
+	{"report-cy-min3.html", Options{Language: "cy", MinCount: 3}},
+	{"report-en-min10-preference.html", Options{MinCount: 10, KeyQuestions: []string{"no_such_question", "preference"}}},
+	{"report-cy-nokey.html", Options{Language: "cy", KeyQuestions: []string{}, IncludeQuotes: true}},
 }
 
 // TestReportGolden: the report of a fixed database is the same, byte for
