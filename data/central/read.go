@@ -46,10 +46,10 @@ func (c *DB) Summary(ctx context.Context, id string) (Summary, error) {
 // BatchLink is a merged batch and the manifest it names as the one before
 // it, the links of a device's chain of batches.
 type BatchLink struct {
-	DeviceID           string
-	Seq                int64
-	ManifestSHA256     string
-	PrevManifestSHA256 string
+	DeviceID           string // the device that made the batch
+	Seq                int64  // the batch's number: 1, 2, ... per device
+	ManifestSHA256     string // the hash of its manifest
+	PrevManifestSHA256 string // the manifest hash it names for batch Seq-1
 }
 
 // BatchLinks lists every merged batch, by device and then number.
@@ -73,16 +73,17 @@ func (c *DB) BatchLinks(ctx context.Context) ([]BatchLink, error) {
 // ResponseRecord is one response as [DB.EachResponse] reads it: its clear
 // metadata, its answers and its participant's consent.
 type ResponseRecord struct {
-	ID       string
-	Language string
-	Mode     string
-	Venue    string
-	Session  string
+	ID       string // the response id
+	Language string // the language tag it was given in
+	Mode     string // self, assisted or worker
+	Venue    string // "" when none was recorded
+	Session  string // "" when none was recorded
 	// CreatedAt is when it was given, UTC in RFC 3339, and CreatedOffset
 	// the local offset there in minutes.
 	CreatedAt     string
 	CreatedOffset int
-	Answers       survey.Answers
+	// Answers are the opened answers, by question id.
+	Answers survey.Answers
 
 	purposes []byte // the consent record's, as JSON
 }

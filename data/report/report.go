@@ -184,6 +184,9 @@ func Write(ctx context.Context, src Source, w io.Writer, opts Options) (Result, 
 	if err != nil {
 		return res, err
 	}
+	if len(versions) == 0 {
+		return res, fmt.Errorf("survey %q: the database holds responses but not the survey they were given to", opts.Survey)
+	}
 	b := &builder{opts: opts, words: ws, minCount: opts.MinCount, versions: versions}
 	if err := b.load(ctx, src); err != nil {
 		return res, err
