@@ -55,8 +55,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"chorus/data/central"
@@ -157,9 +155,6 @@ func Write(ctx context.Context, src Source, w io.Writer, opts Options) (Result, 
 	var res Result
 	if opts.Language == "" {
 		opts.Language = "en"
-	}
-	if !slices.Contains(Languages(), opts.Language) {
-		return res, fmt.Errorf("the report's own words exist in %s, not %q", strings.Join(Languages(), " and "), opts.Language)
 	}
 	ws, err := wordsIn(opts.Language)
 	if err != nil {

@@ -27,53 +27,37 @@ var catalog = sync.OnceValue(func() *wordCatalog {
 // wordCatalog holds the report's words: a go-i18n bundle for the words
 // with placeholders, and the plain text of each word by language.
 type wordCatalog struct {
-	bundle *i18n.Bundle
-	langs  []string                     // English first, then by tag
-	plain  map[string]map[string]string // by language, then key without prefix
-	err    error                        // the first problem found, naming file and line
+	bundle   *i18n.Bundle
+	langs    []string                     // English first, then by tag
+	plain    map[string]map[string]string // by language, then key without prefix
+	problems map[string]error             // by language: why it was left out, naming file and line
 }
 
 // loadCatalog reads en.json, then every other *.json checked against it.
-// A file with a problem is left out and its first problem kept; a
-// language missing a word falls back to the English word.
+// A language whose file has a problem is left out, and its first problem
+// kept; without English there are no languages. A language missing a
+// word falls back to the English word.
 func loadCatalog(fsys fs.FS) *wordCatalog {
-	c := &wordCatalog{bundle: i18n.NewBundle(language.English), plain: map[string]map[string]string{}}
+	c := &wordCatalog{bundle: i18n.NewBundle(language.English), plain: map[string]map[string]string{}, problems: map[string]error{}}
 	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
-		c.err = err
+		c.problems["en"] = err
 		return c
 	}
-	slices.SortFunc(names, func(a, b string) int {
-		if (a == "en.json") != (b == "en.json") {
-			if a == "en.json" {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a, b)
-	})
-	if len(names) == 0 || names[0] != "en.json" {
-		c.err = fmt.Errorf("report/en.json: the report's English words are missing")
-		return c
-	}
+	names = slices.DeleteFunc(names, func(n string) bool { return n == "en.json" })
+	slices.Sort(names)
 	var english translations.Messages
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			c.setErr(fmt.Errorf("report/%s: %w", name, err))
-			continue
-		}
-		msgs, problems := translations.Check("report/"+name, data, english)
-		if len(problems) > 0 {
-			c.setErr(problems[0])
-			continue
-		}
-		if _, err := c.bundle.ParseMessageFileBytes(msgs.JSON(), name); err != nil {
-			c.setErr(fmt.Errorf("report/%s: %w", name, err))
-			continue
-		}
+	for _, name := range append([]string{"en.json"}, names...) {
 		tag := strings.TrimSuffix(name, ".json")
+		msgs, err := c.read(fsys, name, english)
+		if err != nil {
+			c.problems[tag] = err
+			if english == nil {
+				return c // every language falls back to English
+			}
+			continue
+		}
 		if english == nil {
 			english = msgs
 		}
@@ -89,10 +73,21 @@ func loadCatalog(fsys fs.FS) *wordCatalog {
 	return c
 }
 
-func (c *wordCatalog) setErr(err error) {
-	if c.err == nil {
-		c.err = err
+// read checks the file name against english (nil while English itself is
+// read) and adds it to the bundle.
+func (c *wordCatalog) read(fsys fs.FS, name string, english translations.Messages) (translations.Messages, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("report/%s: %w", name, err)
 	}
+	msgs, problems := translations.Check("report/"+name, data, english)
+	if len(problems) > 0 {
+		return nil, problems[0]
+	}
+	if _, err := c.bundle.ParseMessageFileBytes(msgs.JSON(), name); err != nil {
+		return nil, fmt.Errorf("report/%s: %w", name, err)
+	}
+	return msgs, nil
 }
 
 // Languages are the languages a report's own words exist in, English
@@ -106,11 +101,15 @@ type words struct {
 	err   error // the first word that could not be made
 }
 
-// wordsIn returns the words in lang, one of [Languages].
+// wordsIn returns the words in lang: an error naming the file and line
+// when its file has a problem, or naming the languages there are.
 func wordsIn(lang string) (*words, error) {
 	c := catalog()
-	if c.err != nil {
-		return nil, c.err
+	if err := c.problems[lang]; err != nil {
+		return nil, err
+	}
+	if !slices.Contains(c.langs, lang) {
+		return nil, fmt.Errorf("the report's own words exist in %s, not %q", strings.Join(c.langs, " and "), lang)
 	}
 	return &words{plain: c.plain[lang], loc: i18n.NewLocalizer(c.bundle, lang)}, nil
 }
