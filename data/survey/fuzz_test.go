@@ -15,6 +15,9 @@ func FuzzParse(f *testing.F) {
     {"id": "b", "type": "text", "max_length": 3, "text": {"en": "B", "cy": "B"}, "show_if": {"question": "a", "answered": true}},
     {"id": "c", "type": "multi", "text": {"en": "C", "cy": "C"}, "options": [{"code": "x", "exclusive": true, "label": {"en": "X", "cy": "X"}}]},
     {"id": "d", "type": "info", "text": {"en": "D", "cy": "D"}, "show_if": {"question": "c", "any_of": ["x"]}}`)))
+	f.Add([]byte(withQuestions(`
+    {"id": "p", "type": "text", "input": "postcode_outward", "text": {"en": "P", "cy": "P"}},
+    {"id": "q", "type": "text", "text": {"en": "Q", "cy": "Q"}, "show_if": {"question": "p", "answered": true}}`)))
 	for _, tc := range parseCases {
 		f.Add([]byte(tc.doc))
 	}
@@ -83,7 +86,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzParseReceipt(f *testing.F) {
-	for _, s := range []string{"7KQ2M-X9D4R", "7kq2m x9d4r", "OOOOO-IIIII", "LLLLL-lllll", "", "-", "7KQ2M-X9D4U", "7KQ2M-X9D4\u0131", "7KQ2M-X9D4RR", NewReceipt()} {
+	for _, s := range []string{"7KQ2M-X9D4R", "7kq2m x9d4r", "OOOOO-IIIII", "LLLLL-lllll", "", "-", "7KQ2M-X9D4U", "7KQ2M-X9D4\u0131", "7KQ2M-X9D4RR", "K7D-4MX-9RA", "k7o 4mx 9rs", "K7D-4MX-9R1", NewReceipt()} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
