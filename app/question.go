@@ -33,7 +33,7 @@ type questionScreen struct {
 	progress *progress
 	back     *Button
 	next     *Button
-	skip     *Button // optional questions only
+	skip     *Button        // optional questions only
 	focus    fyne.Focusable // where typing goes when the screen opens
 	box      *answerBox     // the multi-line box, if any (s.entry is inside it)
 }
