@@ -73,10 +73,22 @@ func FuzzParse(f *testing.F) {
 				ans[q.ID] = Answer{Choice: o.Code}
 			}
 		}
+		lastN, lastTotal := 0, len(s.Questions)
 		for _, i := range s.Path(ans) {
 			if !s.Visible(i, ans) {
 				t.Errorf("Path includes %d, which is not visible", i)
 			}
+			// The progress count goes up by one at each question and its
+			// total never grows.
+			n, total := s.Progress(i, ans)
+			want := lastN
+			if s.Questions[i].Answerable() {
+				want++
+			}
+			if n != want || total > lastTotal || n > total {
+				t.Errorf("at %s: Progress = %d of %d, after %d of %d", s.Questions[i].ID, n, total, lastN, lastTotal)
+			}
+			lastN, lastTotal = n, total
 		}
 		if _, err := s.Clean(ans); err != nil && !errors.Is(err, ErrWrongKind) {
 			t.Errorf("Clean: %v", err)
