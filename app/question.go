@@ -54,12 +54,12 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	s.message.Hide()
 
 	body := container.NewVBox(heading(l, q.Text.In(lang)))
-	if q.Required {
-		body.Add(para(l, l.T("question.required_mark"), theme.SizeNameText, true))
-	}
-	// The help and "you can choose more than one" are one paragraph: two
-	// would cost a gap that large text cannot spare.
+	// The help, "you need to answer" and "you can choose more than one"
+	// are one paragraph: two would cost a gap that large text cannot spare.
 	hint := q.Help.In(lang)
+	if q.Required {
+		hint = strings.TrimSpace(l.T("question.required_mark") + " " + hint)
+	}
 	if q.Type == survey.Multi {
 		hint = strings.TrimSpace(hint + " " + l.T("question.choose_any"))
 	}
