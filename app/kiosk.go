@@ -65,6 +65,7 @@ type Kiosk struct {
 	review   *reviewScreen
 	thanks   *thanksScreen
 	declined *declinedScreen
+	intro    *introScreen // the survey's intro, after consent
 }
 
 // NewKiosk makes a kiosk in win. Call Start to show the welcome screen.
@@ -216,6 +217,8 @@ func (k *Kiosk) redraw() {
 	case k.consent != nil:
 		k.flow.Purposes = k.consent.chosen
 		k.showConsent()
+	case k.intro != nil:
+		k.showIntro()
 	case k.question != nil:
 		k.goTo(k.flow.Index)
 	case k.review != nil:
@@ -241,6 +244,7 @@ func (k *Kiosk) setWidth() {
 
 func (k *Kiosk) clear() {
 	k.welcome, k.consent, k.question, k.review, k.thanks, k.declined = nil, nil, nil, nil, nil, nil
+	k.intro = nil
 }
 
 func (k *Kiosk) loc() *Localizer {
@@ -267,10 +271,10 @@ func (k *Kiosk) showConsent() {
 	k.show(k.consent.build(), k.consent.agree)
 }
 
-// onAgree records consent and moves to the first question.
+// onAgree records consent and moves to the survey's intro.
 func (k *Kiosk) onAgree(optional map[string]bool) {
 	k.flow.Consent(k.cfg.Survey, optional, k.cfg.Clock())
-	k.goTo(k.cfg.Survey.Next(-1, k.flow.Answers))
+	k.showIntro()
 }
 
 // onDecline stores the anonymous tally and thanks the person.

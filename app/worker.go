@@ -295,7 +295,7 @@ func (s *staffHome) onRecord() {
 func (s *staffHome) withdrawTab() fyne.CanvasObject {
 	l, sh := s.l, s.sh
 	s.receipt = widget.NewEntry()
-	s.receipt.SetPlaceHolder("7KQ2M-X9D4R")
+	s.receipt.SetPlaceHolder("K7D-4MX-9RA")
 	var names []string
 	for _, lang := range sh.cfg.Catalog.Languages() {
 		names = append(names, lang.EnglishName()+" — "+lang.SelfName())
