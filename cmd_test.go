@@ -251,7 +251,7 @@ func TestDemoMovesFromBuiltInSurveyVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	v1, err := os.ReadFile(filepath.Join("data", "central", "testdata", "digital-inclusion-v1.json"))
+	v1, err := os.ReadFile(filepath.Join("data", "report", "testdata", "digital-inclusion-v1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
