@@ -117,6 +117,14 @@ func (k *Kiosk) SetVisit(v Visit) {
 	k.Start()
 }
 
+// currentVisit is who is answering and how: the visit staff set up, with
+// the mode, worker and session the kiosk was configured with.
+func (k *Kiosk) currentVisit() Visit {
+	v := k.visit
+	v.Mode, v.Staff, v.SessionID = k.cfg.Mode, k.cfg.Staff, k.cfg.SessionID
+	return v
+}
+
 // SetSurvey changes the survey for the next visit.
 func (k *Kiosk) SetSurvey(sv *survey.Survey) { k.cfg.Survey = sv }
 
@@ -318,11 +326,7 @@ func (k *Kiosk) showReview() {
 // stay in memory until the store says they are saved.
 func (k *Kiosk) onSubmit() {
 	f := k.flow
-	how := survey.GivenTap
-	if k.visit.Verbal {
-		how = survey.GivenVerbal
-	}
-	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, how, k.cfg.Staff, k.visit.Interpreter, k.cfg.SessionID, survey.Complete)
+	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.currentVisit(), survey.Complete)
 	r := k.review
 	r.setBusy(true)
 	background(func() {
