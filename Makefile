@@ -53,6 +53,7 @@ reliability: deps-test
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
+	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/report/suppress
 
 ## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
 ## path, one sealed response, then attempts to leave the kiosk; then the
