@@ -281,7 +281,7 @@ func TestNumberPad(t *testing.T) {
 func TestPINPad(t *testing.T) {
 	r := newShellRig(t)
 	r.setUp(t)
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 	r.sh.ShowLogin()
 	l := r.sh.login
 	if !l.pin.Password {
