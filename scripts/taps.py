@@ -40,8 +40,11 @@ SETTLE = walk.SETTLE
 # The screen: 1280x800 (the venues' laptops) unless TAPS_SIZE says e.g. 1024x600.
 W, H = (int(v) for v in os.environ.get("TAPS_SIZE", "1280x800").split("x"))
 WORD = "kumquat"  # typed with the on-screen keys; must appear in no file
-POSTCODE = "CF10"
+POSTCODE = "CF10 1AB"  # typed whole; the survey keeps the outward code
+POSTCODE_KEPT = "CF10"
 DEMO_PIN = "246810"  # the demo coordinator's (cmd_setup.go)
+REAL_PIN = "572049"  # set by `chorus setup` in the second session
+NUMBER = 43  # within the all-types survey's age range, 16 to 120
 
 # Colours of the light theme (app/theme.go, app/keyboard.go).
 TRAY = (0xC9, 0xD3, 0xD9)
@@ -154,79 +157,119 @@ def keyboard(what):
 
 
 LETTERS = ["qwertyuiop", "asdfghjkl'", "zxcvbnm,."]
+DIGITS = "1234567890"
 
 
-def type_letters(word):
-    """Types lower-case letters with the Latin keyboard's first page."""
-    rows = keyboard("typing " + word)
-    for c in word:
+def type_text(text):
+    """Types text with the Latin keyboard: letters (Shift for a capital),
+    space, and digits from the second page."""
+    page = "abc"
+    for c in text:
+        rows = keyboard("typing")
+        fn = rows[-1]  # Shift, 123/abc, Space, delete, Done
+        if c == " ":
+            tap(*fn[2 if page == "abc" else 1], 0.2)
+            continue
+        if c.isdigit() != (page == "123"):
+            tap(*fn[1 if page == "abc" else 0], 0.4)  # the other page
+            page = "123" if c.isdigit() else "abc"
+            rows = keyboard("typing")
+        if page == "123":
+            tap(*rows[0][DIGITS.index(c)], 0.2)
+            continue
+        if c.isupper():
+            tap(*fn[0], 0.3)  # Shift, for one letter
+            rows = keyboard("typing")
+            c = c.lower()
         r = next(i for i, row in enumerate(LETTERS) if c in row)
-        x, y = rows[r][LETTERS[r].index(c)]
-        tap(x, y, 0.15)
+        tap(*rows[r][LETTERS[r].index(c)], 0.2)
 
 
-def run(data):
+def visible(survey, q, answers):
+    """Whether the kiosk shows q, given the option codes chosen so far."""
+    cond = q.get("show_if")
+    if not cond:
+        return True
+    ref = next(r for r in survey["questions"] if r["id"] == cond["question"])
+    got = answers.get(cond["question"], [])
+    if not visible(survey, ref, answers) or not got:
+        return False
+    if cond.get("answered"):
+        return True
+    want = [cond["equals"]] if cond.get("equals") else cond.get("any_of", [])
+    return any(c in got for c in want)
+
+
+def walk_path(survey, tag, number=None):
+    """Answers every question the survey shows by taps: the first answer of
+    each choice question, WORD in the first long text box, POSTCODE in a
+    postcode box, and, for a number question, the digits of number less one
+    on the pad and then +. Ends on the welcome screen again."""
     time.sleep(SETTLE)
     s = Screen()
-    # The language buttons: English is the first, top left.
+    # The language buttons, in the survey's order, four to a row.
+    i = survey["languages"].index(tag)
     y = s.first_down(W // 8, 150, H - 100, PRIMARY)
-    check("welcome: the language buttons are found", y is not None)
-    shot("welcome")
-    tap(W // 8, y + 30, SETTLE)
-    shot("consent")
+    check(f"{tag}: the language buttons are found", y is not None)
+    shot(tag + "-welcome")
+    tap(W // 8 + (i % 4) * (W // 4), y + 30 + (i // 4) * 86, SETTLE)
+    shot(tag + "-consent")
     primary()  # Yes, I will take part
-
-    with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
-        survey = json.load(f)
-    typed = False
+    if survey.get("intro", {}).get(tag):
+        shot(tag + "-intro")
+        primary()
+    answers, typed = {}, False
     for q in survey["questions"]:
+        if not visible(survey, q, answers):
+            continue
         t = q["type"]
         time.sleep(0.2)
-        if t in ("single", "multi", "faces4", "scale5", "yesno"):
+        if t == "info":
+            pass
+        elif t in ("single", "multi", "faces4", "scale5", "yesno"):
             s = Screen()
             x = int(W * 0.15)
             y = s.first_down(x, 150, H - 100, ANSWER)
-            if not check(f"{q['id']}: an answer to tap", y is not None):
-                shot(q["id"])
-                primary()
-                continue
-            tap(x, y + 20)
-            check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 4) == CHOSEN)
-        elif t == "text" and not typed:
-            type_letters(WORD)
+            if check(f"{q['id']}: an answer to tap", y is not None):
+                tap(x, y + 20)
+                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 4) == CHOSEN)
+            answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
+        elif t == "text" and q.get("input") == "postcode_outward":
+            type_text(POSTCODE)
+            answers[q["id"]] = ["text"]
+        elif t == "text" and not typed and q.get("max_length", 2000) > 60:
+            type_text(WORD)
             typed = True
-        elif t == "text" and q.get("max_length", 2000) <= 60:
-            rows = keyboard("postcode")
-            fn = rows[-1]  # Shift, 123, Space, delete, Done
-            for c in POSTCODE[:2]:
-                tap(*fn[0])  # Shift for one capital
-                type_letters(c.lower())
-            tap(*fn[1], 0.4)  # the digits page
-            digits = keyboard("digits page")[0]
-            for c in POSTCODE[2:]:
-                tap(*digits["1234567890".index(c)], 0.15)
-        elif t == "number":
+            answers[q["id"]] = ["text"]
+        elif t == "number" and number is not None:
             rows = keyboard("number pad")  # 1 2 3 ⌫ / 4 5 6 − / 7 8 9 + / 0
-            check("household: the number pad has four rows", [len(r) for r in rows] == [4, 4, 4, 1],
+            check(f"{q['id']}: the number pad has four rows", [len(r) for r in rows] == [4, 4, 4, 1],
                   str([len(r) for r in rows]))
-            tap(*rows[0][1])  # 2
-            tap(*rows[2][3])  # + makes it 3
+            for c in str(number - 1):
+                d = int(c)
+                tap(*(rows[3][0] if d == 0 else rows[(d - 1) // 3][(d - 1) % 3]), 0.2)
+            tap(*rows[2][3], 0.3)  # + adds one
+            answers[q["id"]] = ["number"]
         shot(q["id"])
         primary()
-    shot("review")
+    shot(tag + "-review")
     primary()  # Send my answers
     time.sleep(2)
-    shot("thanks")
+    shot(tag + "-thanks")
     primary()  # Finish
-    shot("welcome-again")
+    shot(tag + "-welcome-again")
 
-    # Staff: three taps on the hidden corner under the demo banner.
+
+def staff_sign_in(pin):
+    """Opens the PIN prompt with three taps on the hidden corner (under the
+    demo banner, if there is one) and types pin on the PIN pad, then OK."""
     s = Screen()
     y = 0
-    while y < 200 and s.px(20, y) != BANNER:
-        y += 1
-    while y < 200 and s.px(20, y) == BANNER:
-        y += 1
+    if s.px(20, 20) == BANNER:
+        while y < 200 and s.px(20, y) != BANNER:
+            y += 1
+        while y < 200 and s.px(20, y) == BANNER:
+            y += 1
     for _ in range(3):
         tap(32, y + 32, 0.2)
     time.sleep(SETTLE)
@@ -234,7 +277,7 @@ def run(data):
     rows = keyboard("PIN pad")  # 1 2 3 / 4 5 6 / 7 8 9 / ⌫ 0 OK
     check("the PIN pad has four rows of three", [len(r) for r in rows] == [3, 3, 3, 3], str([len(r) for r in rows]))
     grid = "123456789"
-    for c in DEMO_PIN:
+    for c in pin:
         if c == "0":
             tap(*rows[3][1], 0.15)
         else:
@@ -245,17 +288,15 @@ def run(data):
     shot("staff-home")
 
 
-def opened(sealed):
-    """The answers of a sealed response, opened with the demo analyst key."""
-    key = os.path.join(ROOT, "assets/demo/analyst-identity.txt")
-    p = subprocess.run(["age", "-d", "-i", key], input=sealed, capture_output=True)
+def opened(sealed, identity):
+    """The answers of a sealed response, opened with the analyst key."""
+    p = subprocess.run(["age", "-d", "-i", identity], input=sealed, capture_output=True)
     return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else ""
 
 
-def main():
-    out = os.path.join(ROOT, "taps-shots")
-    os.makedirs(out, exist_ok=True)
-    # A display of our own, so a run beside e2e.py (on :99) does not clash.
+def start_display():
+    """Xvfb on a display of our own (so a run beside e2e.py on :99 does not
+    clash) and openbox; returns the processes."""
     n = 77
     while os.path.exists(f"/tmp/.X{n}-lock"):
         n += 1
@@ -268,44 +309,98 @@ def main():
         time.sleep(0.1)
     wm = subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
-    home = tempfile.mkdtemp(prefix="chorus-taps-")
-    data = os.path.join(home, "data")
+    return [wm, xvfb]
+
+
+def session(name, args, home, steps):
+    """Runs chorus with args under the display, then steps(); stops it."""
     env = dict(os.environ, HOME=home, LANG="en_GB.UTF-8")
-    app = subprocess.Popen([os.path.join(ROOT, "bin/chorus"), "--demo", "--kiosk", "--data", data], env=env,
-                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "w"))
+    app = subprocess.Popen([os.path.join(ROOT, "bin/chorus"), *args], env=env,
+                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "a"))
     try:
         walk.sh("xdotool", "search", "--sync", "--name", "^Chorus$")
         time.sleep(2)
         try:
-            run(data)
-        except (RuntimeError, IndexError, StopIteration) as e:
-            shot("stopped")
-            check("the path completes by taps", False, str(e))
-
-        con = sqlite3.connect(f"file:{os.path.join(data, 'chorus.db')}?mode=ro", uri=True)
-        rows = con.execute("SELECT sealed FROM responses").fetchall()
-        logins = con.execute("SELECT action FROM audit WHERE action LIKE 'login%'").fetchall()
-        con.close()
-        check("exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
-        answers = opened(bytes(rows[0][0])) if rows else ""
-        check("the response is sealed (the typed word is not in it in clear)",
-              rows and WORD.encode() not in bytes(rows[0][0]) and answers != "")
-        check(f"the word typed on the keys ({WORD}) is the free-text answer", f'"{WORD}"' in answers)
-        check(f"the postcode typed with Shift and the digits page is {POSTCODE}", f'"{POSTCODE}"' in answers)
-        check("the number typed on the pad (2, then +) is 3", '"household":{"number":3}' in answers.replace(" ", ""),
-              answers[-200:])
-        check("the staff PIN typed on the pad signs in", [a for (a,) in logins] == ["login"], str(logins))
-        leaked = [p for p in walk_files(home) if WORD.encode() in open(p, "rb").read()]
-        check("the typed word is in no file", not leaked, str(leaked))
+            steps()
+        except (RuntimeError, IndexError, StopIteration, ValueError) as e:
+            shot(name + "-stopped")
+            check(f"{name}: the path completes by taps", False, repr(e))
     finally:
         app.terminate()
         try:
             app.wait(10)
         except subprocess.TimeoutExpired:
             app.kill()
-        wm.terminate()
-        xvfb.terminate()
-        xvfb.wait(10)
+
+
+def saved(data, identity):
+    """The sealed responses of a data folder, opened, and its sign-ins."""
+    con = sqlite3.connect(f"file:{os.path.join(data, 'chorus.db')}?mode=ro", uri=True)
+    rows = [bytes(r[0]) for r in con.execute("SELECT sealed FROM responses")]
+    logins = [a for (a,) in con.execute("SELECT action FROM audit WHERE action LIKE 'login%'")]
+    con.close()
+    return rows, [opened(r, identity) for r in rows], logins
+
+
+def main():
+    os.makedirs(os.path.join(ROOT, "taps-shots"), exist_ok=True)
+    procs = start_display()
+    home = tempfile.mkdtemp(prefix="chorus-taps-")
+    try:
+        # 1. The demo: the built-in survey, the word, the postcode, the
+        # demo coordinator's PIN.
+        with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
+            builtin = json.load(f)
+        demo = os.path.join(home, "demo")
+
+        def demo_steps():
+            walk_path(builtin, "en")
+            staff_sign_in(DEMO_PIN)
+        session("demo", ["--demo", "--kiosk", "--data", demo], home, demo_steps)
+        rows, answers, logins = saved(demo, os.path.join(ROOT, "assets/demo/analyst-identity.txt"))
+        check("demo: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
+        check("demo: the response is sealed (opens only with the analyst key)",
+              len(rows) == 1 and WORD.encode() not in rows[0] and answers[0] != "")
+        a = answers[0] if answers else ""
+        check(f"demo: the word typed on the keys ({WORD}) is the free-text answer", f'"{WORD}"' in a)
+        check(f"demo: the postcode typed with Shift, Space and the digits page keeps {POSTCODE_KEPT}",
+              f'"{POSTCODE_KEPT}"' in a, a[-300:])
+        check("demo: the staff PIN typed on the pad signs in", logins == ["login"], str(logins))
+
+        # 2. A survey with a number question (the built-in one has none),
+        # in a data folder set up with `chorus setup` and a key of our own:
+        # the number pad's digits and +, and that coordinator's PIN.
+        key = os.path.join(home, "analyst.txt")
+        walk.sh("age-keygen", "-o", key)
+        recipient = os.path.join(home, "recipient.txt")
+        with open(recipient, "w") as f:
+            f.write(walk.sh("age-keygen", "-y", key))
+        survey_file = os.path.join(ROOT, "data/survey/testdata/alltypes.json")
+        with open(survey_file, encoding="utf-8") as f:
+            alltypes = json.load(f)
+        real = os.path.join(home, "real")
+        subprocess.run([os.path.join(ROOT, "bin/chorus"), "setup", "--data", real, "--device-name", "Taps",
+                        "--coordinator", "Tap Coordinator", "--survey", survey_file, "--recipient", recipient],
+                       input=f"{REAL_PIN}\n{REAL_PIN}\n", text=True, check=True, capture_output=True,
+                       env=dict(os.environ, HOME=home, LANG="en_GB.UTF-8"))
+
+        def real_steps():
+            walk_path(alltypes, "en", number=NUMBER)
+            staff_sign_in(REAL_PIN)
+        session("number", ["--kiosk", "--data", real], home, real_steps)
+        rows, answers, logins = saved(real, key)
+        check("number: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
+        a = (answers[0] if answers else "").replace(" ", "")
+        check(f"number: the number typed on the pad ({NUMBER - 1}, then +) is {NUMBER}",
+              f'{{"number":{NUMBER}}}' in a, a[-300:])
+        check(f"number: the word typed on the keys ({WORD}) is the free-text answer", f'"{WORD}"' in a)
+        check("number: the staff PIN typed on the pad signs in", "login" in logins, str(logins))
+        leaked = [p for p in walk_files(home) if WORD.encode() in open(p, "rb").read()]
+        check("the typed word is in no file", not leaked, str(leaked))
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
     failed = sum(1 for _, ok in results if not ok)
     print(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
