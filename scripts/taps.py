@@ -2,20 +2,28 @@
 """Touch only: the whole participant path and the staff PIN in the real
 Chorus window with taps alone (make e2e).
 
-1. Builds nothing itself (make e2e builds bin/chorus first); starts Xvfb
-   (1280x800, or TAPS_SIZE=1024x600) and openbox, then
-   `chorus --demo --kiosk` on a fresh data folder.
-2. Goes from the welcome screen through consent and every question of the
-   built-in survey with `xdotool mousemove` and `click` only, no key
-   presses: it taps the first answer of each choice question, types a word
-   into the first free-text question with the on-screen keyboard, the
-   postcode with Shift and the digits page, and the household number with
-   the number pad (digits and +); then sends the answers and finishes.
-3. Opens the staff PIN prompt with three taps on the hidden corner and
-   types the demo coordinator's PIN on the PIN pad.
-4. Checks the data folder: exactly one response, sealed, whose answers
-   (opened with the demo analyst key) hold the typed word, postcode and
-   number; the typed word is in no file; the staff sign-in is audited.
+    python3 scripts/taps.py                      # a 1280x800 screen
+    TAPS_SIZE=1024x600 python3 scripts/taps.py   # the smallest screen (P22)
+
+Needs bin/chorus (make e2e builds it). Starts Xvfb on a display of its own
+and openbox, then two sessions, each with `xdotool mousemove` and `click`
+only, no key presses:
+
+1. `chorus --demo --kiosk`, the built-in survey: from the welcome screen
+   through consent and the intro, every question shown (the first answer of
+   each choice question, following the skip logic), a word typed into the
+   free-text question with the on-screen keys, the postcode typed whole with
+   Shift, Space and the digits page, then send, the receipt, Finish. Then
+   three taps on the hidden corner open the staff PIN prompt and the demo
+   coordinator's PIN goes in on the PIN pad.
+2. The built-in survey has no number question, so a folder set up with
+   `chorus setup`, a key made with age-keygen and the all-types test survey:
+   the same path, with a number typed on the number pad (digits, then +),
+   then that coordinator's PIN on the PIN pad.
+
+Then it checks each data folder: exactly one response, sealed, whose answers
+(opened with the analyst key) hold the typed word, postcode and number; the
+sign-in audited; and the typed word in no file.
 
 Widgets are found on screenshots, not at fixed places: the on-screen keys
 sit on a tray of a colour found nowhere else (app/keyboard.go), so the keys
