@@ -30,8 +30,8 @@ type numPad struct {
 // phone's number pad.
 const padKey = 88
 
-func newNumPad(entry *widget.Entry, min, max int, onInput func()) *numPad {
-	p := &numPad{entry: entry, min: min, max: max, onInput: onInput}
+func newNumPad(entry *widget.Entry, lo, hi int, onInput func()) *numPad {
+	p := &numPad{entry: entry, min: lo, max: hi, onInput: onInput}
 	for d := range 10 {
 		s := strconv.Itoa(d)
 		p.digits[d] = newKeyCap(s, padKey, func() { p.typeRune(rune('0' + d)) })
@@ -45,7 +45,7 @@ func newNumPad(entry *widget.Entry, min, max int, onInput func()) *numPad {
 	p.inc = newKeyCap("+", padKey, func() { p.step(+1) })
 	p.dec.bold, p.inc.bold = true, true
 	var last fyne.CanvasObject = newSpacerKey()
-	if min < 0 {
+	if lo < 0 {
 		p.minus = newKeyCap("-", padKey, func() { p.typeRune('-') })
 		last = p.minus
 	}
