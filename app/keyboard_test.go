@@ -399,3 +399,27 @@ func TestKeysScrollIntoView(t *testing.T) {
 		t.Errorf("scrolled to %.0f: keys end at %.0f, below the view, yet the box (at %.0f) could go higher", sc.Offset.Y, bottom, top.Y)
 	}
 }
+
+// TestNumberPadBelowZero: a range that goes below zero gets a minus-sign
+// key, and − steps below zero down to the minimum.
+func TestNumberPadBelowZero(t *testing.T) {
+	test.NewTempApp(t)
+	e := widget.NewEntry()
+	p := newNumPad(e, -3, 5, nil)
+	w := test.NewTempWindow(t, container.NewVBox(e, p.root))
+	w.Resize(fyne.NewSize(600, 500))
+	if p.minus == nil {
+		t.Fatal("no minus-sign key for a range from -3")
+	}
+	test.Tap(p.minus)
+	test.Tap(p.digits[2])
+	if e.Text != "-2" {
+		t.Fatalf("minus, 2: %q", e.Text)
+	}
+	for range 3 {
+		test.Tap(p.dec)
+	}
+	if e.Text != "-3" {
+		t.Errorf("− three times from -2: %q, want the minimum -3", e.Text)
+	}
+}
