@@ -3,7 +3,6 @@ package batch_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,10 +19,6 @@ import (
 
 // memSource is a Source held in memory.
 type memSource map[string][]byte
-
-func (m memSource) Size(_ context.Context, name string) (int64, int64, error) {
-	return int64(len(m[name])), int64(bytes.Count(m[name], []byte("\n"))), nil
-}
 
 func (m memSource) WriteMember(_ context.Context, name string, w io.Writer) error {
 	_, err := w.Write(m[name])
@@ -59,7 +54,7 @@ func TestWriteIsDeterministicAndReadable(t *testing.T) {
 		var res batch.Result
 		path := filepath.Join(dir, fmt.Sprint(i))
 		f, _ := os.Create(path)
-		res, err := batch.Write(context.Background(), f, m, src, dk, k.Recipients, nil)
+		res, err := batch.Write(context.Background(), f, m, src, dk, k.Recipients, batch.WriteOptions{})
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -76,55 +71,6 @@ func TestWriteIsDeterministicAndReadable(t *testing.T) {
 	}
 	if sums[0] != sums[1] {
 		t.Error("the same records gave two different tars")
-	}
-}
-
-func TestWriteNoticesAChangingSource(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	m, dk := header(t)
-	for _, lie := range []int64{-1, +1} {
-		src := lyingSource{memSource{batch.AuditMember: auditLines(2)}, lie}
-		_, err := batch.Write(context.Background(), io.Discard, m, src, dk, k.Recipients, nil)
-		if !errors.Is(err, batch.ErrSourceChanged) {
-			t.Errorf("size off by %d: Write = %v, want ErrSourceChanged", lie, err)
-		}
-	}
-}
-
-type lyingSource struct {
-	memSource
-	by int64
-}
-
-func (l lyingSource) Size(ctx context.Context, name string) (int64, int64, error) {
-	n, lines, err := l.memSource.Size(ctx, name)
-	if name == batch.AuditMember {
-		n += l.by
-	}
-	return n, lines, err
-}
-
-func TestResponseLineEncoding(t *testing.T) {
-	r := batch.Response{
-		ResponseMeta: batch.ResponseMeta{ID: "r1", SurveyID: "s", Language: "cy", Mode: "self", Venue: "Llyfrgell <Caerdydd> & \"co\"",
-			Status: "complete", CreatedOffset: -300},
-		Sealed: []byte("age-encryption.org/v1\n\x00\xff binary"),
-	}
-	got, err := batch.AppendResponse(nil, &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := batch.AppendLine(nil, &r)
-	if !bytes.Equal(got, want) {
-		t.Errorf("AppendResponse = %s\nAppendLine     = %s", got, want)
-	}
-	n, _ := batch.ResponseLineSize(&r.ResponseMeta, len(r.Sealed))
-	if n != len(got) {
-		t.Errorf("ResponseLineSize = %d, line is %d bytes", n, len(got))
-	}
-	var back batch.Response
-	if err := json.Unmarshal(got, &back); err != nil || !bytes.Equal(back.Sealed, r.Sealed) || back.Venue != r.Venue {
-		t.Errorf("line does not decode back: %v %+v", err, back)
 	}
 }
 

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -175,31 +174,6 @@ func AppendLine(dst []byte, v any) ([]byte, error) {
 		return dst, err
 	}
 	return append(append(dst, b...), '\n'), nil
-}
-
-const sealedKey = `,"sealed":"`
-
-// AppendResponse appends r as one line to dst. It gives the same bytes as
-// [AppendLine] without holding a second copy of the sealed payload.
-func AppendResponse(dst []byte, r *Response) ([]byte, error) {
-	meta, err := json.Marshal(&r.ResponseMeta)
-	if err != nil {
-		return dst, err
-	}
-	dst = append(dst, meta[:len(meta)-1]...)
-	dst = append(dst, sealedKey...)
-	dst = base64.StdEncoding.AppendEncode(dst, r.Sealed)
-	return append(dst, '"', '}', '\n'), nil
-}
-
-// ResponseLineSize is the length of the line [AppendResponse] writes for
-// meta with a sealed payload of sealedLen bytes, found without the payload.
-func ResponseLineSize(meta *ResponseMeta, sealedLen int) (int, error) {
-	b, err := json.Marshal(meta)
-	if err != nil {
-		return 0, err
-	}
-	return len(b) - 1 + len(sealedKey) + base64.StdEncoding.EncodedLen(sealedLen) + 3, nil
 }
 
 var fileNamePattern = regexp.MustCompile(`^chorus-([0-9a-f]{12})-([0-9]{6,})\.tar\.age$`)
