@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -186,5 +187,80 @@ func TestReadRefusesArmorAndOversize(t *testing.T) {
 	os.WriteFile(big, bytes.Repeat([]byte("x"), 2000), 0o600)
 	if _, err := batch.Read(big, k.Identities, batch.ReadOptions{MaxFileSize: 1000}); !errors.Is(err, batch.ErrTooLarge) {
 		t.Errorf("oversize file: %v", err)
+	}
+}
+
+// spoolWatcher is a memSource that, once it has written the audit member,
+// looks for files of this process in dir: the spool of a large member.
+type spoolWatcher struct {
+	memSource
+	dir  string
+	seen []string // each file's name and mode
+}
+
+func (s *spoolWatcher) WriteMember(ctx context.Context, name string, w io.Writer) error {
+	if err := s.memSource.WriteMember(ctx, name, w); err != nil || name != batch.AuditMember {
+		return err
+	}
+	fds, _ := os.ReadDir("/proc/self/fd")
+	for _, fd := range fds {
+		link := filepath.Join("/proc/self/fd", fd.Name())
+		target, err := os.Readlink(link)
+		if err != nil || !strings.HasPrefix(target, s.dir+string(filepath.Separator)) {
+			continue
+		}
+		if st, err := os.Stat(link); err == nil {
+			s.seen = append(s.seen, fmt.Sprintf("%s %v", filepath.Base(target), st.Mode().Perm()))
+		}
+	}
+	return nil
+}
+
+// TestLargeMemberGoesThroughAPrivateNamelessFile: a member larger than a
+// spool holds in memory is written once to a temporary file in TempDir,
+// private (0600) and without a name while it is used, gone afterwards;
+// the batch holds the member exactly.
+func TestLargeMemberGoesThroughAPrivateNamelessFile(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("looks at /proc/self/fd")
+	}
+	k := batchtest.NewKey(t, false)
+	m, dk := header(t)
+	audit := auditLines(200_000) // about 20 MB
+	if len(audit) <= 16<<20 {
+		t.Fatalf("the member is %d bytes, want more than a spool keeps in memory", len(audit))
+	}
+	spoolDir := t.TempDir()
+	src := &spoolWatcher{memSource: memSource{batch.AuditMember: audit}, dir: spoolDir}
+	path := filepath.Join(t.TempDir(), "b")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = batch.Write(context.Background(), f, m, src, dk, k.Recipients, batch.WriteOptions{TempDir: spoolDir})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.seen) != 1 || !strings.HasSuffix(src.seen[0], "(deleted) -rw-------") {
+		t.Errorf("files open in the spool folder while writing: %q, want one without a name, mode 0600", src.seen)
+	}
+	if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
+		t.Errorf("left in the spool folder: %v", left)
+	}
+	b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var got []byte
+	if err := b.Audit(func(a batch.AuditEvent) error {
+		got, _ = batch.AppendLine(got, a)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, audit) || b.Manifest.Counts.Audit != 200_000 {
+		t.Errorf("the batch holds %d audit lines, %d bytes; want 200000, %d bytes", b.Manifest.Counts.Audit, len(got), len(audit))
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"io"
 	"os"
-
-	"filippo.io/age"
 )
 
 // spoolMemory is how much of a member a spool holds in memory. A device
@@ -15,18 +13,14 @@ const spoolMemory = 16 << 20
 
 // spool keeps one member, written once, until its size is known and it
 // can follow its tar header. The first spoolMemory bytes stay in memory;
-// beyond that the member goes to a temporary file, encrypted with age to
-// an X25519 key made for that file and held only here, so that no record
-// reaches the disk in clear (not even in the blocks of a deleted file).
+// beyond that the member goes to a temporary file (mode 0600, without a
+// name where the system allows). A member holds what the device's
+// database holds: clear metadata and answers sealed at submit.
 type spool struct {
 	dir string
 	mem []byte
-
-	// Set once the member went to a file.
-	f   *os.File
-	key *age.X25519Identity
-	buf *bufio.Writer
-	enc io.WriteCloser
+	f   *os.File      // set once the member went to a file
+	buf *bufio.Writer // in front of f
 }
 
 // reset empties the spool for the next member, keeping its memory.
@@ -36,24 +30,20 @@ func (s *spool) reset() {
 }
 
 func (s *spool) Write(p []byte) (int, error) {
-	if s.enc == nil && len(s.mem)+len(p) <= spoolMemory {
+	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
 		s.mem = append(s.mem, p...)
 		return len(p), nil
 	}
-	if s.enc == nil {
+	if s.f == nil {
 		if err := s.toFile(); err != nil {
 			return 0, err
 		}
 	}
-	return s.enc.Write(p)
+	return s.buf.Write(p)
 }
 
-// toFile moves the member to an encrypted temporary file.
+// toFile moves the member to a temporary file.
 func (s *spool) toFile() error {
-	key, err := age.GenerateX25519Identity()
-	if err != nil {
-		return err
-	}
 	f, err := os.CreateTemp(s.dir, ".chorus-member-*.tmp")
 	if err != nil {
 		return err
@@ -63,23 +53,16 @@ func (s *spool) toFile() error {
 	// name, close removes it.
 	os.Remove(f.Name())
 	s.f = f
-	s.key = key
 	s.buf = bufio.NewWriterSize(f, 256<<10)
-	if s.enc, err = age.Encrypt(s.buf, key.Recipient()); err != nil {
-		return err
-	}
-	_, err = s.enc.Write(s.mem)
+	_, err = s.buf.Write(s.mem)
 	s.mem = s.mem[:0]
 	return err
 }
 
 // copyTo writes the member to w.
 func (s *spool) copyTo(w io.Writer) error {
-	if s.enc == nil {
+	if s.f == nil {
 		_, err := w.Write(s.mem)
-		return err
-	}
-	if err := s.enc.Close(); err != nil {
 		return err
 	}
 	if err := s.buf.Flush(); err != nil {
@@ -88,11 +71,7 @@ func (s *spool) copyTo(w io.Writer) error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	r, err := age.Decrypt(bufio.NewReaderSize(s.f, 256<<10), s.key)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(w, r)
+	_, err := io.Copy(w, s.f)
 	return err
 }
 
@@ -102,5 +81,5 @@ func (s *spool) close() {
 		s.f.Close()
 		os.Remove(s.f.Name())
 	}
-	s.f, s.key, s.buf, s.enc = nil, nil, nil, nil
+	s.f, s.buf = nil, nil
 }

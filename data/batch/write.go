@@ -27,13 +27,13 @@ type Progress func(done int64)
 
 // WriteOptions tune [Write].
 type WriteOptions struct {
-	// Progress, if set, is called now and then from Write's goroutine,
-	// and once at the end.
+	// Progress, if set, is called now and then, from one goroutine at a
+	// time, and once at the end.
 	Progress Progress
-	// TempDir is where a member too large to hold in memory waits,
-	// encrypted to a key only this Write holds, until its size is known
-	// (see [Write]); "" for os.TempDir. The file has no name while it
-	// is used, where the system allows, and is gone when Write returns.
+	// TempDir is where a member too large to hold in memory waits until
+	// its size is known (see [Write]); "" for os.TempDir. The file is
+	// private (0600), has no name while it is used where the system
+	// allows, and is gone when Write returns.
 	TempDir string
 }
 
@@ -71,9 +71,14 @@ func header(name string, size int64) *tar.Header {
 //
 // A tar header gives its member's size, so each member is written once
 // to a spool before its header: in memory while it is small (up to
-// spoolMemory bytes), then to a temporary file in opts.TempDir,
-// encrypted with a key made for it and forgotten after; then it is copied
-// into the tar. Memory use does not grow with the number of records.
+// spoolMemory bytes), beyond that to a temporary file in opts.TempDir;
+// then it is copied into the tar. Memory use does not grow with the
+// number of records.
+//
+// The work is shared between three goroutines, each handing its bytes on
+// through a pipe ([stage]): src encodes the records (on the caller's
+// goroutine); the members are hashed and spooled; the tar is encrypted
+// and written to w.
 //
 // The tar is a function of src and m alone (see the package
 // documentation), and the manifest holds every data member's SHA-256, so
@@ -85,7 +90,9 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	if err != nil {
 		return Result{}, err
 	}
-	cw := &countWriter{w: enc}
+	out := newStage(enc)
+	defer out.Close()
+	cw := &countWriter{w: out}
 	tw := tar.NewWriter(cw)
 	sp := &spool{dir: opts.TempDir}
 	defer sp.close()
@@ -99,7 +106,12 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		}
 		sp.reset()
 		mw.reset()
-		if err := src.WriteMember(ctx, name, mw); err != nil {
+		in := newStage(mw)
+		err := src.WriteMember(ctx, name, in)
+		if cerr := in.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return Result{}, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := tw.WriteHeader(header(name, mw.bytes)); err != nil {
@@ -132,6 +144,9 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		}
 	}
 	if err := tw.Close(); err != nil {
+		return Result{}, err
+	}
+	if err := out.Close(); err != nil {
 		return Result{}, err
 	}
 	if err := enc.Close(); err != nil {
@@ -189,4 +204,38 @@ func (m *memberWriter) Write(p []byte) (int, error) {
 		m.progress(m.done)
 	}
 	return n, err
+}
+
+// stage writes to w on a goroutine of its own, so that what comes before
+// it and what comes after share the CPUs. Its Write hands p over through
+// an [io.Pipe]: it returns once the goroutine has taken all of p, and
+// nothing is buffered or lent.
+type stage struct {
+	pw   *io.PipeWriter
+	done chan error
+	err  error
+}
+
+func newStage(w io.Writer) *stage {
+	pr, pw := io.Pipe()
+	s := &stage{pw: pw, done: make(chan error, 1)}
+	go func() {
+		_, err := io.Copy(w, pr)
+		pr.CloseWithError(err) // a failed w fails the next Write
+		s.done <- err
+	}()
+	return s
+}
+
+func (s *stage) Write(p []byte) (int, error) { return s.pw.Write(p) }
+
+// Close waits until the goroutine has written everything to w and returns
+// its error. Only the first call waits.
+func (s *stage) Close() error {
+	if s.done != nil {
+		s.pw.Close()
+		s.err = <-s.done
+		s.done = nil
+	}
+	return s.err
 }
