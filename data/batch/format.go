@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -167,13 +168,34 @@ type SurveyDef struct {
 	Body    []byte `json:"body"`
 }
 
-// AppendLine appends v as one line of JSON to dst.
+// AppendLine appends v as one line of JSON to dst: v as [json.Marshal]
+// encodes it, then a newline. This is the encoding of every record of a
+// batch; [LineWriter] writes the same bytes.
 func AppendLine(dst []byte, v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return dst, err
 	}
 	return append(append(dst, b...), '\n'), nil
+}
+
+// LineWriter writes records to an io.Writer, each as the line
+// [AppendLine] gives for it, without holding a copy of the line: a
+// [json.Encoder] with its default settings writes exactly what
+// json.Marshal gives and a newline.
+type LineWriter struct {
+	enc *json.Encoder
+}
+
+// NewLineWriter returns a LineWriter writing to w.
+func NewLineWriter(w io.Writer) *LineWriter {
+	return &LineWriter{enc: json.NewEncoder(w)}
+}
+
+// Write writes v as one line, with one call of w's Write; nothing if v
+// cannot be encoded.
+func (l *LineWriter) Write(v any) error {
+	return l.enc.Encode(v)
 }
 
 var fileNamePattern = regexp.MustCompile(`^chorus-([0-9a-f]{12})-([0-9]{6,})\.tar\.age$`)

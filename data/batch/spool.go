@@ -31,6 +31,11 @@ func (s *spool) reset() {
 
 func (s *spool) Write(p []byte) (int, error) {
 	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
+		if s.mem == nil {
+			// All at once rather than doubling: the pages the member
+			// does not reach are never touched, so cost nothing.
+			s.mem = make([]byte, 0, spoolMemory)
+		}
 		s.mem = append(s.mem, p...)
 		return len(p), nil
 	}

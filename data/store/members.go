@@ -63,7 +63,7 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 		var r batch.Response
 		err = e.writeLines(ctx, bw, responsesQuery, &r, &r.ID, &r.SurveyID, &r.SurveyVersion, &r.SurveySHA256,
 			&r.Language, &r.Mode, &r.InterpreterLanguage, &r.SessionID, &r.Venue, &r.ConsentID, &r.Status,
-			&r.StartedAt, &r.CreatedAt, &r.CreatedOffset, &r.Sealed)
+			&r.StartedAt, &r.CreatedAt, &r.CreatedOffset, blobColumn{&r.Sealed})
 	case batch.ConsentsMember:
 		var c batch.Consent
 		err = e.writeLines(ctx, bw, consentsQuery, &c, &c.ID, &c.SurveyID, &c.SurveyVersion, &c.TextVersion,
@@ -102,7 +102,7 @@ func (e *exportSource) writeLines(ctx context.Context, w io.Writer, query string
 		return err
 	}
 	defer rows.Close()
-	var line []byte
+	lw := batch.NewLineWriter(w)
 	for n := 1; rows.Next(); n++ {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -112,14 +112,24 @@ func (e *exportSource) writeLines(ctx context.Context, w io.Writer, query string
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("record %d: %w", n, err)
 		}
-		if line, err = batch.AppendLine(line[:0], record); err != nil {
+		if err := lw.Write(record); err != nil {
 			return fmt.Errorf("record %d: %w", n, err)
-		}
-		if _, err := w.Write(line); err != nil {
-			return err
 		}
 	}
 	return rows.Err()
+}
+
+// blobColumn scans a BLOB column into the slice it points to without a
+// copy: the bytes are the driver's and valid until the next row.
+type blobColumn struct{ b *[]byte }
+
+func (c blobColumn) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("%T is not a blob", src)
+	}
+	*c.b = b
+	return nil
 }
 
 // jsonColumn scans a column holding JSON text (a consent's purposes) into
