@@ -6,10 +6,10 @@ import (
 	"os"
 )
 
-// spoolMemory is how much of a member a spool holds in memory. A device
-// exports hundreds to a few thousand responses at a time, about 1.5 KB
-// each, and those members stay in memory; larger ones go to a file.
-const spoolMemory = 16 << 20
+// spoolMemory is how much of a member a spool holds in memory: the
+// responses of an export of up to about 2,000 (a response's line is about
+// 2 KB); a larger member goes to a file, so that memory stays flat.
+const spoolMemory = 4 << 20
 
 // spool keeps one member, written once, until its size is known and it
 // can follow its tar header. The first spoolMemory bytes stay in memory;
