@@ -137,7 +137,7 @@ func (c blobColumn) Scan(src any) error {
 type jsonColumn struct{ m *map[string]bool }
 
 func (j jsonColumn) Scan(src any) error {
-	*j.m = nil // a fresh map for each row
+	clear(*j.m) // the last row's keys go; the map is reused
 	switch v := src.(type) {
 	case string:
 		return json.Unmarshal([]byte(v), j.m)
