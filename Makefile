@@ -30,7 +30,7 @@ vet:
 ## bench: benchmarks, each with its baseline in the same run
 bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
-	$(GO) test -tags ci -run '^$$' -bench 'Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
+	$(GO) test -tags ci -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 	$(GO) test -tags ci -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
 	$(MAKE) bench-start
