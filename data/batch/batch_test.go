@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/seal"
 )
 
@@ -46,7 +45,7 @@ func auditLines(n int) []byte {
 }
 
 func TestWriteIsDeterministicAndReadable(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := newKey(t)
 	m, dk := header(t)
 	src := memSource{batch.AuditMember: auditLines(3)}
 	var sums []string
@@ -177,7 +176,7 @@ func TestWriteFileDoesNotReplace(t *testing.T) {
 
 func TestReadRefusesArmorAndOversize(t *testing.T) {
 	dir := t.TempDir()
-	k := batchtest.NewKey(t, false)
+	k := newKey(t)
 	armored := filepath.Join(dir, "a")
 	os.WriteFile(armored, []byte("-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"), 0o600)
 	if _, err := batch.Read(armored, k.Identities, batch.ReadOptions{}); !errors.Is(err, batch.ErrNotAge) || !strings.Contains(err.Error(), "armored") {
@@ -224,7 +223,7 @@ func TestLargeMemberGoesThroughAPrivateNamelessFile(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("looks at /proc/self/fd")
 	}
-	k := batchtest.NewKey(t, false)
+	k := newKey(t)
 	m, dk := header(t)
 	audit := auditLines(60_000) // about 6 MB
 	if len(audit) <= 4<<20 {
