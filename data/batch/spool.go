@@ -23,12 +23,6 @@ type spool struct {
 	buf *bufio.Writer // in front of f
 }
 
-// reset empties the spool for the next member, keeping its memory.
-func (s *spool) reset() {
-	s.close()
-	s.mem = s.mem[:0]
-}
-
 func (s *spool) Write(p []byte) (int, error) {
 	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
 		if s.mem == nil {
@@ -80,11 +74,11 @@ func (s *spool) copyTo(w io.Writer) error {
 	return err
 }
 
-// close removes the temporary file, if any.
+// close removes the temporary file, if any, and lets the memory go.
 func (s *spool) close() {
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.f.Name())
 	}
-	s.f, s.buf = nil, nil
+	s.f, s.buf, s.mem = nil, nil, nil
 }

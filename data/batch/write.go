@@ -75,10 +75,11 @@ func header(name string, size int64) *tar.Header {
 // then it is copied into the tar. Memory use does not grow with the
 // number of records.
 //
-// The work is shared between three goroutines, each handing its bytes on
-// through a pipe ([stage]): src encodes the records (on the caller's
-// goroutine); the members are hashed and spooled; the tar is encrypted
-// and written to w.
+// The work is shared between goroutines, each handing what it made on to
+// the next, never back: src encodes a member's records; they are hashed
+// and spooled (a [stage]); the finished member is copied into the tar
+// while src encodes the next one; the tar is encrypted and written to w
+// (a stage).
 //
 // The tar is a function of src and m alone (see the package
 // documentation), and the manifest holds every data member's SHA-256, so
@@ -94,33 +95,38 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 	defer out.Close()
 	cw := &countWriter{w: out}
 	tw := tar.NewWriter(cw)
-	sp := &spool{dir: opts.TempDir}
-	defer sp.close()
-	mw := &memberWriter{w: sp, h: sha256.New(), progress: opts.Progress}
+	// The members are spooled on a goroutine of their own, one ahead of
+	// the tar.
+	ctx, cancel := context.WithCancel(ctx)
+	members := make(chan spooled)
+	go spoolMembers(ctx, src, opts, members)
+	defer func() {
+		cancel()
+		for sm := range members {
+			sm.sp.close()
+		}
+	}()
 
 	m.Format = Format
 	m.Files = make([]FileInfo, len(DataMembers))
+	var done int64
 	for i, name := range DataMembers {
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
+		sm, ok := <-members
+		if !ok {
+			return Result{}, ctx.Err()
 		}
-		sp.reset()
-		mw.reset()
-		in := newStage(mw)
-		err := src.WriteMember(ctx, name, in)
-		if cerr := in.Close(); err == nil {
-			err = cerr
+		err := sm.err
+		if err == nil {
+			err = tw.WriteHeader(header(name, sm.info.Bytes))
 		}
+		if err == nil {
+			err = sm.sp.copyTo(tw)
+		}
+		sm.sp.close()
 		if err != nil {
 			return Result{}, fmt.Errorf("%s: %w", name, err)
 		}
-		if err := tw.WriteHeader(header(name, mw.bytes)); err != nil {
-			return Result{}, fmt.Errorf("%s: %w", name, err)
-		}
-		if err := sp.copyTo(tw); err != nil {
-			return Result{}, fmt.Errorf("%s: %w", name, err)
-		}
-		m.Files[i] = FileInfo{Name: name, Bytes: mw.bytes, Lines: mw.lines, SHA256: hex.EncodeToString(mw.h.Sum(nil))}
+		m.Files[i], done = sm.info, sm.done
 	}
 	lines := func(i int) int64 { return m.Files[i].Lines }
 	m.Counts.Responses, m.Counts.Consents, m.Counts.Withdrawals = lines(0), lines(1), lines(3)
@@ -153,7 +159,7 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		return Result{}, err
 	}
 	if opts.Progress != nil {
-		opts.Progress(mw.done)
+		opts.Progress(done)
 	}
 	ms := sha256.Sum256(mj)
 	return Result{
@@ -162,6 +168,46 @@ func Write(ctx context.Context, w io.Writer, m Manifest, src Source, key seal.De
 		ManifestSHA256: hex.EncodeToString(ms[:]),
 		TarBytes:       cw.n,
 	}, nil
+}
+
+// spooled is one data member, written to its spool, or the error that
+// stopped it.
+type spooled struct {
+	sp   *spool
+	info FileInfo
+	done int64 // lines written so far, over all members
+	err  error
+}
+
+// spoolMembers has src write each data member in turn to a spool of its
+// own, and sends each on out; it stops after an error, or when ctx is
+// done, and then closes out.
+func spoolMembers(ctx context.Context, src Source, opts WriteOptions, out chan<- spooled) {
+	defer close(out)
+	mw := &memberWriter{h: sha256.New(), progress: opts.Progress}
+	for _, name := range DataMembers {
+		sm := spooled{sp: &spool{dir: opts.TempDir}}
+		mw.reset(sm.sp)
+		in := newStage(mw)
+		sm.err = ctx.Err()
+		if sm.err == nil {
+			sm.err = src.WriteMember(ctx, name, in)
+		}
+		if err := in.Close(); sm.err == nil {
+			sm.err = err
+		}
+		sm.info = FileInfo{Name: name, Bytes: mw.bytes, Lines: mw.lines, SHA256: hex.EncodeToString(mw.h.Sum(nil))}
+		sm.done = mw.done
+		select {
+		case out <- sm:
+		case <-ctx.Done():
+			sm.sp.close()
+			return
+		}
+		if sm.err != nil {
+			return
+		}
+	}
 }
 
 type countWriter struct {
@@ -187,7 +233,8 @@ type memberWriter struct {
 	progress     Progress
 }
 
-func (m *memberWriter) reset() {
+func (m *memberWriter) reset(w io.Writer) {
+	m.w = w
 	m.h.Reset()
 	m.bytes, m.lines = 0, 0
 }
