@@ -797,8 +797,8 @@ func BenchmarkExportMemory(b *testing.B) {
 	b.ReportMetric(rss100/rss1, "x-rss")
 }
 
-// TestExportLinesAreCanonical: the fast line encoder writes exactly what
-// encoding/json writes for the record types, awkward text included.
+// TestExportLinesAreCanonical: every line of a batch is exactly what
+// batch.AppendLine gives for its record, awkward text included.
 func TestExportLinesAreCanonical(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, false)
@@ -881,9 +881,9 @@ func TestExportLinesAreCanonical(t *testing.T) {
 	}
 }
 
-// TestExportSizesEveryCharacter: the sizing pass and the writing pass agree
-// (Write fails on any difference) with every ASCII character, and some
-// that are not, in a venue name, and the names read back unchanged.
+// TestExportSizesEveryCharacter: a batch exports, and verifies, with every
+// ASCII character, and some that are not, in a venue name, and the names
+// read back unchanged.
 func TestExportSizesEveryCharacter(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, true)
