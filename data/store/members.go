@@ -67,7 +67,7 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 	case batch.ConsentsMember:
 		var c batch.Consent
 		err = e.writeLines(ctx, bw, consentsQuery, &c, &c.ID, &c.SurveyID, &c.SurveyVersion, &c.TextVersion,
-			&c.TextSHA256, &c.Language, &c.Format, jsonColumn{&c.Purposes}, &c.HowGiven, &c.Mode, &c.Staff,
+			&c.TextSHA256, &c.Language, &c.Format, purposesColumn{&c.Purposes, map[string]map[string]bool{}}, &c.HowGiven, &c.Mode, &c.Staff,
 			&c.SessionID, &c.Venue, &c.DeviceID, &c.CreatedAt, &c.CreatedOffset)
 	case batch.DeclinedMember:
 		var d batch.Declined
@@ -132,19 +132,38 @@ func (c blobColumn) Scan(src any) error {
 	return nil
 }
 
-// jsonColumn scans a column holding JSON text (a consent's purposes) into
-// the map it points to.
-type jsonColumn struct{ m *map[string]bool }
+// purposesColumn scans a consent's purposes, JSON text, into the map it
+// points to. A batch's consents hold few different purposes, so each text
+// is decoded once and its map shared by the records that have it (nothing
+// changes them).
+type purposesColumn struct {
+	m    *map[string]bool
+	seen map[string]map[string]bool
+}
 
-func (j jsonColumn) Scan(src any) error {
-	clear(*j.m) // the last row's keys go; the map is reused
+func (c purposesColumn) Scan(src any) error {
+	var text string
 	switch v := src.(type) {
 	case string:
-		return json.Unmarshal([]byte(v), j.m)
+		text = v
 	case []byte:
-		return json.Unmarshal(v, j.m)
+		text = string(v)
+	default:
+		return fmt.Errorf("purposes: %T is not JSON text", src)
 	}
-	return fmt.Errorf("purposes: %T is not JSON text", src)
+	if m, ok := c.seen[text]; ok {
+		*c.m = m
+		return nil
+	}
+	var m map[string]bool
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return fmt.Errorf("purposes: %w", err)
+	}
+	if len(c.seen) < 256 {
+		c.seen[text] = m
+	}
+	*c.m = m
+	return nil
 }
 
 // surveyRefs lists the surveys the batch's responses were given to.
