@@ -26,8 +26,9 @@ type spool struct {
 func (s *spool) Write(p []byte) (int, error) {
 	if s.f == nil && len(s.mem)+len(p) <= spoolMemory {
 		if s.mem == nil {
-			// All at once rather than doubling: the pages the member
-			// does not reach are never touched, so cost nothing.
+			// All at once rather than doubling and copying: pages
+			// the member does not reach are not touched, and take no
+			// memory.
 			s.mem = make([]byte, 0, spoolMemory)
 		}
 		s.mem = append(s.mem, p...)
@@ -54,7 +55,7 @@ func (s *spool) toFile() error {
 	s.f = f
 	s.buf = bufio.NewWriterSize(f, 256<<10)
 	_, err = s.buf.Write(s.mem)
-	s.mem = s.mem[:0]
+	s.mem = nil
 	return err
 }
 
