@@ -263,3 +263,25 @@ func TestLargeMemberGoesThroughAPrivateNamelessFile(t *testing.T) {
 		t.Errorf("the batch holds %d audit lines, %d bytes; want 60000, %d bytes", b.Manifest.Counts.Audit, len(got), len(audit))
 	}
 }
+
+// TestSpoolFailureIsNotTheDestinations: when a large member cannot be
+// kept in its temporary file (here the folder for it is gone), WriteFile
+// fails saying so, not blaming the folder the batch goes to, and leaves
+// nothing there.
+func TestSpoolFailureIsNotTheDestinations(t *testing.T) {
+	k := newKey(t)
+	m, dk := header(t)
+	src := memSource{batch.AuditMember: auditLines(60_000)}
+	dest := t.TempDir()
+	gone := filepath.Join(t.TempDir(), "gone")
+	_, err := batch.WriteFile(dest, "b", batch.FileOptions{}, func(w io.Writer) error {
+		_, err := batch.Write(context.Background(), w, m, src, dk, k.Recipients, batch.WriteOptions{TempDir: gone})
+		return err
+	})
+	if err == nil || errors.Is(err, batch.ErrNoFolder) || !strings.Contains(err.Error(), "cannot keep the records") {
+		t.Errorf("WriteFile = %v, want the spool's failure, not ErrNoFolder", err)
+	}
+	if ents, _ := os.ReadDir(dest); len(ents) != 0 {
+		t.Errorf("left %v behind", ents)
+	}
+}

@@ -39,14 +39,28 @@ func (s *spool) Write(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	return s.buf.Write(p)
+	n, err := s.buf.Write(p)
+	if err != nil {
+		return n, &spoolError{err}
+	}
+	return n, nil
 }
+
+// spoolError is a failure of a spool's temporary file: of the folder the
+// records wait in, not of the one the batch goes to.
+type spoolError struct{ err error }
+
+func (e *spoolError) Error() string {
+	return "cannot keep the records while the batch is written: " + e.err.Error()
+}
+
+func (e *spoolError) Unwrap() error { return e.err }
 
 // toFile moves the member to a temporary file.
 func (s *spool) toFile() error {
 	f, err := os.CreateTemp(s.dir, ".chorus-member-*.tmp")
 	if err != nil {
-		return err
+		return &spoolError{err}
 	}
 	// The file loses its name at once, so it goes when it is closed,
 	// even if the process dies first; where a file in use cannot lose its
@@ -56,7 +70,10 @@ func (s *spool) toFile() error {
 	s.buf = bufio.NewWriterSize(f, 256<<10)
 	_, err = s.buf.Write(s.mem)
 	s.mem = nil
-	return err
+	if err != nil {
+		return &spoolError{err}
+	}
+	return nil
 }
 
 // copyTo writes the member to w.
@@ -66,10 +83,10 @@ func (s *spool) copyTo(w io.Writer) error {
 		return err
 	}
 	if err := s.buf.Flush(); err != nil {
-		return err
+		return &spoolError{err}
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return err
+		return &spoolError{err}
 	}
 	_, err := io.Copy(w, s.f)
 	return err
