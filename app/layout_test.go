@@ -93,6 +93,10 @@ func walkLayouts(t *testing.T, lang string) (layouts, failed int) {
 	r.tap(clk, k.welcome.langs[lang])
 	check("consent", nil)
 	r.tap(clk, k.consent.agree)
+	if k.intro != nil {
+		check("intro", nil)
+		r.tap(clk, k.intro.start)
+	}
 	for k.question != nil {
 		id := k.question.q.ID
 		check("question "+id, func() bool { return failNext(r, clk) })

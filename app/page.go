@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// page is the frame of every participant screen, under the kiosk's display
+// screenPage is the frame of every participant screen, under the kiosk's display
 // bar (text size, contrast, progress), which stays at the top:
 //
 //   - a middle that scrolls, by a finger's drag as well as the mouse wheel,
@@ -19,7 +19,7 @@ import (
 //     middle lies below, a big "Show more" button that scrolls a page on;
 //   - at the top of the middle, hidden until needed, a GOV.UK-style error
 //     summary ("There is a problem") whose link goes to the answer.
-type page struct {
+type screenPage struct {
 	k       *Kiosk
 	root    *fyne.Container
 	scroll  *dragScroll
@@ -29,10 +29,11 @@ type page struct {
 }
 
 // newPage frames content with the actions lead (Back, No) and main (Next,
-// Yes, Finish), either of which may be nil; they are mirrored for
-// right-to-left languages.
-func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *Button) *page {
-	p := &page{k: k}
+// Yes, Finish), either of which may be nil, and an optional question's
+// Skip, which sits just before main in reading order; they are mirrored
+// for right-to-left languages.
+func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *Button, skip ...*Button) *screenPage {
+	p := &screenPage{k: k}
 	k.page = p
 	p.more = NewButton(l.T("page.more"), p.onMore)
 	p.more.Wrap, p.more.rtl = true, l.Lang.RTL()
@@ -49,8 +50,12 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 
 	p.scroll = newDragScroll(container.NewPadded(container.NewVBox(p.summary, content)))
 	p.scroll.OnScrolled = func(fyne.Position) { p.showMore() }
+	var skipped *Button
+	if len(skip) > 0 {
+		skipped = skip[0]
+	}
 	var cells []fyne.CanvasObject
-	for _, b := range []*Button{lead, p.more, main} {
+	for _, b := range []*Button{lead, p.more, skipped, main} {
 		if b == nil {
 			cells = append(cells, nil)
 			continue
@@ -58,10 +63,7 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 		b.Wrap = true
 		cells = append(cells, b)
 	}
-	if l.Lang.RTL() {
-		cells[0], cells[2] = cells[2], cells[0]
-	}
-	footer := container.New(&footerLayout{cells: cells})
+	footer := container.New(&footerLayout{cells: cells, rtl: l.Lang.RTL()})
 	for _, c := range cells {
 		if c != nil {
 			footer.Add(c)
@@ -76,7 +78,7 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 // focus to target (the first answer), and scrolls to the top so the
 // summary is seen; if the summary is taller than the view (200% text on a
 // small screen), it scrolls to inline, the message beside the answers.
-func (p *page) showError(l *Localizer, msg string, target fyne.Focusable, inline fyne.CanvasObject) {
+func (p *screenPage) showError(l *Localizer, msg string, target fyne.Focusable, inline fyne.CanvasObject) {
 	link := NewButton(msg, func() {
 		if target != nil {
 			p.k.win.Canvas().Focus(target)
@@ -98,7 +100,7 @@ func (p *page) showError(l *Localizer, msg string, target fyne.Focusable, inline
 }
 
 // hideError hides the error summary.
-func (p *page) hideError() {
+func (p *screenPage) hideError() {
 	if !p.summary.Visible() {
 		return
 	}
@@ -108,7 +110,7 @@ func (p *page) hideError() {
 
 // onMore scrolls on by a page: the first answer or line of text that the
 // view cuts off at the bottom goes to the top, so each is seen whole.
-func (p *page) onMore() {
+func (p *screenPage) onMore() {
 	s := p.scroll
 	view := s.Size().Height
 	bottom := max(0, s.Content.Size().Height-view)
@@ -143,7 +145,7 @@ func leaves(o fyne.CanvasObject, at fyne.Position, fn func(fyne.CanvasObject, fy
 }
 
 // showMore shows "Show more" while part of the middle lies below the view.
-func (p *page) showMore() {
+func (p *screenPage) showMore() {
 	s := p.scroll
 	below := s.Content.Size().Height - s.Size().Height - s.Offset.Y
 	if below > 1 && s.Size().Height > 0 {
@@ -155,7 +157,7 @@ func (p *page) showMore() {
 
 // reveal scrolls the middle so that o, which has just got the focus, is
 // wholly in view, or as much of it as fits from its top.
-func (p *page) reveal(o fyne.CanvasObject) {
+func (p *screenPage) reveal(o fyne.CanvasObject) {
 	s := p.scroll
 	pos, ok := positionIn(s.Content, o)
 	if !ok {
@@ -173,26 +175,6 @@ func (p *page) reveal(o fyne.CanvasObject) {
 	}
 	s.ScrollToOffset(fyne.NewPos(0, max(0, off)))
 	p.showMore()
-}
-
-// positionIn finds o under root and returns its position relative to root.
-func positionIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
-	if root == o {
-		return fyne.Position{}, true
-	}
-	var kids []fyne.CanvasObject
-	switch w := root.(type) {
-	case *fyne.Container:
-		kids = w.Objects
-	default:
-		return fyne.Position{}, false // a widget that is not o, or a scroll of its own
-	}
-	for _, c := range kids {
-		if p, ok := positionIn(c, o); ok {
-			return p.Add(c.Position()), true
-		}
-	}
-	return fyne.Position{}, false
 }
 
 // watchFocus makes every answer and button under obj call reveal when it
@@ -216,7 +198,7 @@ func watchFocus(obj fyne.CanvasObject, reveal func(fyne.CanvasObject)) {
 // and the scrolling middle (first) above it. It lays the middle out twice,
 // so wrapped text whose height changed with its width is placed right at
 // once (Fyne's drivers otherwise catch up a frame later).
-type pageLayout struct{ p *page }
+type pageLayout struct{ p *screenPage }
 
 func (pl *pageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	middle, footer := objs[0], objs[1]
@@ -240,18 +222,21 @@ func (pl *pageLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(max(f.Width, objs[0].MinSize().Width), f.Height+MinTarget)
 }
 
-// footerLayout lays out a footer's three cells (leading action, Show more,
-// main action) in one row. When every label fits on one line in a third of
-// the row, the cells are equal columns; otherwise the row is shared in
-// proportion to the labels' lengths, so "Yes, I will take part" gets more
-// room than "No" and takes fewer lines, and no cell is narrower than its
-// longest word. Words wrap inside their button instead of pushing the row
-// off the screen. A missing cell leaves its place empty, and every cell
-// counts, hidden or not, so Back and Next do not move when Show more comes
-// and goes.
+// footerLayout lays out a footer's cells (leading action, Show more, Skip,
+// main action, in reading order) in one row: the leading action at the
+// start, the main action at the end with Skip just before it, Show more
+// between; mirrored for right-to-left languages. When every label fits on
+// one line in an equal share of the row, the cells are equal; otherwise
+// the row is shared in proportion to the labels' lengths, so "Yes, I will
+// take part" gets more room than "No" and takes fewer lines, and no cell
+// is narrower than its longest word. Words wrap inside their button
+// instead of pushing the row off the screen. A missing cell takes no room,
+// and every cell counts, hidden or not, so Back and Next do not move when
+// Show more comes and goes.
 type footerLayout struct {
-	cells []fyne.CanvasObject // leading, more, main in visual order; nil for none
-	width float32             // the width last laid out in
+	cells []fyne.CanvasObject // leading, more, skip, main; nil for none
+	rtl   bool
+	width float32 // the width last laid out in
 }
 
 // maxActionWidth is the widest a footer button grows on a wide screen, at
@@ -261,9 +246,18 @@ const maxActionWidth = 480
 // widths shares width among the cells.
 func (f *footerLayout) widths(width float32) []float32 {
 	gap := theme.Padding() * 2
-	room := width - 2*gap
-	col := min(room/3, maxActionWidth*max(1, theme.TextSize()/20))
+	n := 0
+	for _, c := range f.cells {
+		if c != nil {
+			n++
+		}
+	}
 	ws := make([]float32, len(f.cells))
+	if n == 0 {
+		return ws
+	}
+	room := width - float32(n-1)*gap
+	col := min(room/float32(max(n, 3)), maxActionWidth*max(1, theme.TextSize()/20))
 	fits := true
 	for _, c := range f.cells {
 		if b, ok := c.(*Button); ok && naturalWidth(b) > col {
@@ -311,13 +305,31 @@ func (f *footerLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	ws := f.widths(size.Width)
 	h := f.height(ws)
 	gap := theme.Padding() * 2
-	lead, main := ws[0], ws[2]
-	xs := []float32{0, (lead + gap + size.Width - main - gap - ws[1]) / 2, size.Width - main}
+	lead, more, skip, main := 0, 1, 2, 3
+	xs := make([]float32, len(f.cells))
+	xs[main] = size.Width - ws[main]
+	xs[skip] = xs[main] - ws[skip]
+	if f.cells[skip] != nil {
+		xs[skip] -= gap
+	}
+	start := ws[lead]
+	if f.cells[lead] != nil {
+		start += gap
+	}
+	end := xs[skip]
+	if f.cells[skip] == nil {
+		end = xs[main]
+	}
+	xs[more] = start + (end-gap-start-ws[more])/2
 	for i, c := range f.cells {
 		if c == nil {
 			continue
 		}
-		c.Move(fyne.NewPos(xs[i], 0))
+		x := xs[i]
+		if f.rtl {
+			x = size.Width - x - ws[i]
+		}
+		c.Move(fyne.NewPos(x, 0))
 		c.Resize(fyne.NewSize(ws[i], h))
 	}
 }
@@ -341,14 +353,14 @@ func (f *footerLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	var w float32
 	for _, c := range f.cells {
 		if c != nil {
-			w += c.MinSize().Width
+			w += c.MinSize().Width + 2*theme.Padding()
 		}
 	}
 	width := f.width
 	if width == 0 {
 		width = 1024
 	}
-	return fyne.NewSize(w+4*theme.Padding(), f.height(f.widths(width)))
+	return fyne.NewSize(w, f.height(f.widths(width)))
 }
 
 // dragScroll is a vertical scroll container that a finger's drag scrolls,

@@ -19,6 +19,9 @@ func onLongQuestion(t *testing.T) (*rig, *manualClock) {
 	r.win.Resize(fyne.NewSize(1024, 600))
 	r.tap(clk, k.welcome.langs["en"])
 	r.tap(clk, k.consent.agree)
+	if k.intro != nil {
+		r.tap(clk, k.intro.start)
+	}
 	for k.question != nil && k.question.q.ID != "barriers" {
 		if k.question.q.Required {
 			r.tap(clk, k.question.choices[0])
@@ -133,6 +136,9 @@ func TestErrorSummaryShowsAndLeadsToTheAnswer(t *testing.T) {
 	r.win.Resize(fyne.NewSize(1024, 600))
 	r.tap(clk, k.welcome.langs["en"])
 	r.tap(clk, k.consent.agree)
+	if k.intro != nil {
+		r.tap(clk, k.intro.start)
+	}
 	for k.question.q.ID != "confidence" {
 		r.tap(clk, k.question.next)
 	}

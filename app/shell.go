@@ -64,6 +64,9 @@ type Shell struct {
 	// fonts; nil once checked.
 	fontsFor *survey.Survey
 
+	// confirming is the last confirmation asked, for tests.
+	confirming *confirmation
+
 	// The staff screen on show, if any, for tests.
 	setup *setupScreen
 	login *loginScreen
