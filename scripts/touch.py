@@ -96,6 +96,8 @@ def main():
         w.key(*(["Tab"] * (tags.index("en") + 1)), "space")
         time.sleep(walk.SETTLE)
         w.next()  # consent: yes
+        if w.survey.get("intro"):
+            w.next()  # the survey's intro: start
         for q in w.survey["questions"]:
             if q["id"] == "barriers":
                 break
