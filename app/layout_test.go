@@ -105,8 +105,20 @@ func walkLayouts(t *testing.T, lang string) (layouts, failed int) {
 		case q.q.Type == survey.Number:
 			q.entry.SetText("")
 			test.Type(q.entry, "3")
+		case q.q.Input == survey.PostcodeOutward:
+			q.entry.SetText("")
+			test.Type(q.entry, "CF10 1AA")
 		case q.entry != nil:
 			test.Type(q.entry, "Fine")
+		case len(q.choices) > 0 && opener(k.cfg.Survey, q.q.ID) != "":
+			// The answer that opens the questions that depend on this
+			// one (devices, about you, ethnic group), so they are laid
+			// out too.
+			for i, o := range q.q.Options {
+				if o.Code == opener(k.cfg.Survey, q.q.ID) {
+					r.tap(clk, q.choices[i])
+				}
+			}
 		case len(q.choices) > 0 && q.q.Required:
 			r.tap(clk, q.choices[0])
 		}
@@ -129,12 +141,28 @@ func walkLayouts(t *testing.T, lang string) (layouts, failed int) {
 	return layouts, failed
 }
 
+// opener is the answer to question id that the first question shown only
+// after it asks for, or "".
+func opener(sv *survey.Survey, id string) string {
+	for _, q := range sv.Questions {
+		if c := q.ShowIf; c != nil && c.Question == id {
+			if c.Equals != "" {
+				return c.Equals
+			}
+			if len(c.AnyOf) > 0 {
+				return c.AnyOf[0]
+			}
+		}
+	}
+	return ""
+}
+
 // failNext taps Next on the question on show without a good answer, when
 // that must be refused, and reports whether it did.
 func failNext(r *rig, clk *manualClock) bool {
 	q := r.k.question
 	switch {
-	case q.q.Type == survey.Number:
+	case q.q.Type == survey.Number, q.q.Input == survey.PostcodeOutward:
 		q.entry.SetText("")
 		test.Type(q.entry, "lots")
 	case q.q.Required && r.k.flow.Answers[q.q.ID].Empty():
