@@ -54,8 +54,10 @@ reliability: deps-test
 	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
 
-## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
-## path, one sealed response, then attempts to leave the kiosk
+## e2e: the real binary in Xvfb, in the shipped kiosk session
+## (kiosk/linux): a keyboard-only participant path, one sealed response,
+## then attempts to leave the kiosk (keys, menus, desktops, un-fullscreen,
+## minimise, kill -9, SIGTERM). docs/KIOSK.md has the figures.
 e2e: deps-build deps-e2e build
 	python3 scripts/e2e.py
 

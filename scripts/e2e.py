@@ -157,18 +157,20 @@ def start_xvfb():
     return xvfb
 
 
-def kiosk_openbox():
-    """Openbox as chorus-kiosk-session starts it."""
-    env = dict(os.environ, XDG_CONFIG_HOME=KIOSK, XDG_CONFIG_DIRS=KIOSK)
-    wm = subprocess.Popen(["openbox", "--config-file", os.path.join(KIOSK, "openbox", "rc.xml")], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_openbox(bare):
+    """Openbox as chorus-kiosk-session starts it, or with its own defaults."""
+    cmd, env = ["openbox"], os.environ
+    if not bare:
+        cmd += ["--config-file", os.path.join(KIOSK, "openbox", "rc.xml")]
+        env = dict(os.environ, XDG_CONFIG_HOME=KIOSK, XDG_CONFIG_DIRS=KIOSK)
+    wm = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
     return wm
 
 
-def check_bare_desktop():
+def check_bare_desktop(bare):
     """The kiosk's Openbox on an empty desktop: no menu, no second desktop."""
-    wm = kiosk_openbox()
+    wm = start_openbox(bare)
     try:
         base = shown_windows()
         for what, action in (("a right click on the desktop", ["mousemove", "640", "400", "click", "3"]),
@@ -179,11 +181,12 @@ def check_bare_desktop():
             time.sleep(0.7)
             new = shown_windows() - base
             desk = root_prop("_NET_CURRENT_DESKTOP")
-            check(f"kiosk Openbox: {what} opens no menu and switches no desktop", not new and desk == "0",
+            check(f"Openbox: {what} opens no menu and switches no desktop", not new and desk == "0",
                   f"new windows {sorted(new)}, desktop {desk}")
             walk.sh("xdotool", "key", "Escape", check=False)
+            walk.sh("wmctrl", "-s", "0", check=False)
         n = root_prop("_NET_NUMBER_OF_DESKTOPS")
-        check("kiosk Openbox has one desktop", n == "1", f"_NET_NUMBER_OF_DESKTOPS = {n}")
+        check("Openbox has one desktop", n == "1", f"_NET_NUMBER_OF_DESKTOPS = {n}")
     finally:
         wm.terminate()
         wm.wait(10)
@@ -201,13 +204,12 @@ def main():
     env = dict(os.environ, HOME=home, LANG="en_GB.UTF-8", CHORUS_BIN=binary)
     log = open(os.path.join(home, "app.log"), "w")
     wm = None
+    check_bare_desktop(bare)
     if bare:
-        wm = subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1)
+        wm = start_openbox(True)
         session = subprocess.Popen([binary, "--demo", "--kiosk", "--data", data], env=env,
                                    stdout=subprocess.DEVNULL, stderr=log)
     else:
-        check_bare_desktop()
         session = subprocess.Popen([os.path.join(KIOSK, "chorus-kiosk-session"), data, "--demo"], env=env,
                                    stdout=subprocess.DEVNULL, stderr=log)
     pid = None
