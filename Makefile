@@ -53,6 +53,7 @@ reliability: deps-test
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
+	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/report/suppress
 
 ## e2e: the real binary in Xvfb, in the shipped kiosk session
 ## (kiosk/linux): a keyboard-only participant path, one sealed response,

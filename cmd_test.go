@@ -15,7 +15,9 @@ import (
 
 	"chorus/assets"
 	"chorus/data/batch/batchtest"
+	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/survey"
 )
 
 // keyFile writes an age recipient to a file and returns its path.
@@ -235,5 +237,45 @@ func TestDemoStartsWhenTheBuiltInSurveyChangedWithoutANewVersion(t *testing.T) {
 	}
 	if _, got, _ := st.ActiveSurvey(context.Background()); !bytes.Equal(got, older) {
 		t.Error("the demo folder's survey changed")
+	}
+}
+
+// TestDemoMovesFromBuiltInSurveyVersion1: a demo folder set up by a build
+// whose built-in survey was version 1 starts with this build and uses
+// version 2 (a new version, so the change is allowed).
+func TestDemoMovesFromBuiltInSurveyVersion1(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v1, err := os.ReadFile(filepath.Join("data", "report", "testdata", "digital-inclusion-v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv1, err := survey.Parse(assets.BuiltinSurvey, v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := seal.ParseRecipients(assets.DemoRecipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Setup(ctx, store.SetupInput{DeviceName: "Demo test", CoordinatorName: "Demo coordinator",
+		PIN: demoCoordinatorPIN, Recipients: rs, Survey: sv1, SurveyBody: v1}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setUpDemo(st); err != nil {
+		t.Fatalf("demo start after the built-in survey's version 2 = %v, want it to start", err)
+	}
+	_, body, err := st.ActiveSurvey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := survey.Parse(assets.BuiltinSurvey, body)
+	if err != nil || sv.Version != 2 {
+		t.Errorf("the demo folder's survey is version %v (%v), want 2", sv, err)
 	}
 }

@@ -173,7 +173,7 @@ func TestDeclineClearsTheClipboard(t *testing.T) {
 func TestStaffTakingOverClearsTheClipboard(t *testing.T) {
 	r := newShellRig(t)
 	r.setUp(t)
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 	k := r.sh.kiosk
 	test.Tap(k.welcome.langs["en"])
 	test.Tap(k.consent.agree)
@@ -199,7 +199,7 @@ func TestStaffTakingOverClearsTheClipboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	fyne.CurrentApp().Clipboard().SetContent("7KQ2M-X9D4R") // a receipt code copied on the staff screens
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 	if !r.sh.showingKiosk() {
 		t.Fatal("signing out did not return to the kiosk")
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"chorus/data/batch"
-	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
 
@@ -37,6 +36,7 @@ type coordinatorTabs struct {
 	staffList *fyne.Container
 	newName   *widget.Entry
 	newRole   *widget.Select
+	roles     map[string]store.Role // each of newRole's labels and the role it stands for
 	newPIN    *widget.Entry
 	newPIN2   *widget.Entry
 	addStaff  *Button
@@ -47,16 +47,18 @@ type coordinatorTabs struct {
 	loadSurvey *Button
 	surveyMsg  *widget.Label
 
-	audit *widget.Label
+	audit     *widget.Label
+	auditItem *container.TabItem
 }
 
 func (c *coordinatorTabs) build() []*container.TabItem {
 	l := c.l
+	c.auditItem = container.NewTabItem(l.T("staff.tab.audit"), c.auditTab())
 	return []*container.TabItem{
 		container.NewTabItem(l.T("staff.tab.export"), c.exportTab()),
 		container.NewTabItem(l.T("staff.tab.staff"), c.staffTab()),
 		container.NewTabItem(l.T("staff.tab.survey"), c.surveyTab()),
-		container.NewTabItem(l.T("staff.tab.audit"), c.auditTab()),
+		c.auditItem,
 	}
 }
 
@@ -73,7 +75,7 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	c.deviceFP = widget.NewLabel("")
 	c.deviceFP.Wrapping = fyne.TextWrapWord
 	if dev, err := sh.cfg.Store.Device(); err != nil {
-		c.deviceFP.SetText(err.Error())
+		c.deviceFP.SetText(l.problem(err))
 	} else {
 		c.deviceFP.SetText(l.T("staff.device_fingerprint", map[string]any{"Fingerprint": dev.Key.Fingerprint(), "Name": dev.Name}))
 	}
@@ -100,19 +102,30 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	))
 }
 
+// refreshExport reads what waits and what was exported off the UI
+// goroutine, then shows it.
 func (c *coordinatorTabs) refreshExport() {
-	l, sh := c.l, c.sh
-	ctx := context.Background()
-	n, err := sh.cfg.Store.Unexported(ctx)
+	sh := c.sh
+	background(func() {
+		ctx := context.Background()
+		n, err := sh.cfg.Store.Unexported(ctx)
+		batches, berr := sh.cfg.Store.Batches(ctx)
+		fyne.Do(func() { c.showExport(n, err, batches, berr) })
+	})
+}
+
+func (c *coordinatorTabs) showExport(n batch.Counts, err error, batches []store.BatchInfo, berr error) {
+	l := c.l
 	if err != nil {
-		c.waiting.SetText(err.Error())
+		c.waiting.SetText(l.problem(err))
 	} else {
 		c.waiting.SetText(l.T("staff.waiting", map[string]any{"Responses": n.Responses, "Consents": n.Consents,
 			"Declined": n.Declined, "Withdrawals": n.Withdrawals}))
 	}
 	c.history.RemoveAll()
-	batches, _ := sh.cfg.Store.Batches(ctx)
-	if len(batches) == 0 {
+	if berr != nil {
+		c.history.Add(widget.NewLabel(l.problem(berr)))
+	} else if len(batches) == 0 {
 		c.history.Add(widget.NewLabel(l.T("staff.no_exports")))
 	}
 	for _, b := range batches { // newest first
@@ -206,14 +219,21 @@ func (c *coordinatorTabs) exportProblem(err error) string {
 	case errors.Is(err, batch.ErrDiskFull):
 		return l.T("staff.disk_full")
 	}
-	return l.T("staff.export_failed", map[string]any{"Err": err.Error()})
+	return l.T("staff.export_failed", map[string]any{"Err": l.problem(err)})
 }
 
 func (c *coordinatorTabs) staffTab() fyne.CanvasObject {
 	l := c.l
 	c.staffList = container.NewVBox()
 	c.newName = widget.NewEntry()
-	c.newRole = widget.NewSelect([]string{l.T("staff.role.worker"), l.T("staff.role.coordinator")}, nil)
+	c.roles = map[string]store.Role{}
+	var roleLabels []string
+	for _, r := range []store.Role{store.Worker, store.Coordinator} {
+		label := l.T("staff.role." + string(r))
+		c.roles[label] = r
+		roleLabels = append(roleLabels, label)
+	}
+	c.newRole = widget.NewSelect(roleLabels, nil)
 	c.newRole.SetSelectedIndex(0)
 	c.newPIN = widget.NewPasswordEntry()
 	c.newPIN2 = widget.NewPasswordEntry()
@@ -233,10 +253,21 @@ func (c *coordinatorTabs) staffTab() fyne.CanvasObject {
 		c.addStaff, c.staffMsg))
 }
 
+// refreshStaff reads the staff list off the UI goroutine, then shows it.
 func (c *coordinatorTabs) refreshStaff() {
-	l, sh := c.l, c.sh
+	sh := c.sh
+	background(func() {
+		list, err := sh.cfg.Store.StaffList(context.Background())
+		fyne.Do(func() { c.showStaff(list, err) })
+	})
+}
+
+func (c *coordinatorTabs) showStaff(list []store.Staff, err error) {
+	l := c.l
 	c.staffList.RemoveAll()
-	list, _ := sh.cfg.Store.StaffList(context.Background())
+	if err != nil {
+		c.staffList.Add(widget.NewLabel(l.problem(err)))
+	}
 	for _, st := range list {
 		reset := NewButton(l.T("staff.reset_pin"), func() { c.onResetPIN(st) })
 		row := container.NewBorder(nil, nil, nil, reset,
@@ -255,25 +286,26 @@ func (c *coordinatorTabs) onAddStaff() {
 		c.staffMsg.SetText(l.T("staff.pins_differ"))
 		return
 	}
-	role := store.Worker
-	if c.newRole.SelectedIndex() == 1 {
-		role = store.Coordinator
+	role, ok := c.roles[c.newRole.Selected]
+	if !ok {
+		role = store.Worker
 	}
-	st, err := sh.cfg.Store.AddStaff(context.Background(), sh.user.Name, c.newName.Text, role, pin)
-	if err != nil {
-		c.staffMsg.SetText(c.pinProblem(err))
-		return
-	}
-	c.newName.SetText("")
-	c.staffMsg.SetText(l.T("staff.added", map[string]any{"Name": st.Name}))
-	c.refreshStaff()
-}
-
-func (c *coordinatorTabs) pinProblem(err error) string {
-	if errors.Is(err, seal.ErrWeakPIN) {
-		return c.l.T("staff.weak_pin")
-	}
-	return err.Error()
+	actor, name := sh.user.Name, c.newName.Text
+	// argon2id takes a noticeable moment: off the UI goroutine.
+	c.addStaff.Disable()
+	background(func() {
+		st, err := sh.cfg.Store.AddStaff(context.Background(), actor, name, role, pin)
+		fyne.Do(func() {
+			c.addStaff.Enable()
+			if err != nil {
+				c.staffMsg.SetText(l.problem(err))
+				return
+			}
+			c.newName.SetText("")
+			c.staffMsg.SetText(l.T("staff.added", map[string]any{"Name": st.Name}))
+			c.refreshStaff()
+		})
+	})
 }
 
 func (c *coordinatorTabs) onResetPIN(st store.Staff) {
@@ -290,11 +322,17 @@ func (c *coordinatorTabs) onResetPIN(st store.Staff) {
 				c.staffMsg.SetText(l.T("staff.pins_differ"))
 				return
 			}
-			if err := sh.cfg.Store.SetPIN(context.Background(), *sh.user, st.ID, pin.Text); err != nil {
-				c.staffMsg.SetText(c.pinProblem(err))
-				return
-			}
-			c.staffMsg.SetText(l.T("staff.pin_set", map[string]any{"Name": st.Name}))
+			user, newPIN := *sh.user, pin.Text
+			background(func() {
+				err := sh.cfg.Store.SetPIN(context.Background(), user, st.ID, newPIN)
+				fyne.Do(func() {
+					if err != nil {
+						c.staffMsg.SetText(l.problem(err))
+						return
+					}
+					c.staffMsg.SetText(l.T("staff.pin_set", map[string]any{"Name": st.Name}))
+				})
+			})
 		}, sh.win)
 }
 
@@ -366,8 +404,14 @@ func (c *coordinatorTabs) onLoadSurvey() {
 	if err == nil {
 		err = sh.cfg.Store.UseSurvey(context.Background(), sh.user.Name, sv, body)
 	}
-	if err != nil {
-		c.surveyMsg.SetText(err.Error())
+	switch {
+	case errors.Is(err, store.ErrSurveyChanged) || errors.Is(err, store.ErrConsentChanged):
+		// The store says which survey, version and language, in the
+		// words the coordinator needs to fix the file.
+		c.surveyMsg.SetText(l.T("staff.survey_bad") + "\n" + err.Error())
+		return
+	case err != nil:
+		c.surveyMsg.SetText(l.problem(err))
 		return
 	}
 	if sh.kiosk != nil {
@@ -379,14 +423,24 @@ func (c *coordinatorTabs) onLoadSurvey() {
 func (c *coordinatorTabs) auditTab() fyne.CanvasObject {
 	c.audit = widget.NewLabel("")
 	c.audit.TextStyle = fyne.TextStyle{Monospace: true}
-	entries, err := c.sh.cfg.Store.AuditLog(context.Background(), 200)
-	var b strings.Builder
-	if err != nil {
-		b.WriteString(err.Error())
-	}
-	for _, e := range entries {
-		fmt.Fprintf(&b, "%s  %-14s  %-16s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Actor, e.Action, e.Detail)
-	}
-	c.audit.SetText(b.String())
+	c.refreshAudit()
 	return container.NewScroll(c.audit) // long lines scroll sideways instead of widening the window
+}
+
+// refreshAudit reads the newest 200 audit entries off the UI goroutine.
+// It runs when the tab is built and each time it is chosen, so what staff
+// did since shows.
+func (c *coordinatorTabs) refreshAudit() {
+	l, sh := c.l, c.sh
+	background(func() {
+		entries, err := sh.cfg.Store.AuditLog(context.Background(), 200)
+		var b strings.Builder
+		if err != nil {
+			b.WriteString(l.problem(err))
+		}
+		for _, e := range entries {
+			fmt.Fprintf(&b, "%s  %-14s  %-16s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Actor, e.Action, e.Detail)
+		}
+		fyne.Do(func() { c.audit.SetText(b.String()) })
+	})
 }

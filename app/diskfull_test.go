@@ -71,7 +71,7 @@ func checkFullDiskKeepsAnswers(t *testing.T, r *rig, makeFull, giveRoomBack func
 		f := NewFlow("en", k.cfg.Clock())
 		f.Consent(r.sv, nil, k.cfg.Clock())
 		f.Answers = survey.Answers{"online": {Choice: "no"}, "confidence": {Choice: "happy"}}
-		sub := f.Submission(r.sv, k.cfg.Device, survey.ModeSelf, survey.GivenTap, "", "", "", survey.Complete)
+		sub := f.Submission(r.sv, k.cfg.Device, Visit{Mode: survey.ModeSelf}, survey.Complete)
 		if _, err := r.st.Submit(context.Background(), k.cfg.Recipients, sub); err != nil {
 			if !strings.Contains(err.Error(), "full") {
 				t.Fatalf("filling the disk: %v", err)

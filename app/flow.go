@@ -42,8 +42,18 @@ func (f *Flow) Consent(sv *survey.Survey, optional map[string]bool, now time.Tim
 	}
 }
 
-// Submission turns the visit into what the store saves.
-func (f *Flow) Submission(sv *survey.Survey, dev store.Device, mode survey.Mode, how, staff, interpreter, sessionID string, status survey.Status) store.Submission {
+// Submission turns the visit into what the store saves: the answers, the
+// consent record, and v, who answered and how (consent given aloud when
+// v.Verbal).
+func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status survey.Status) store.Submission {
+	mode := v.Mode
+	if mode == "" {
+		mode = survey.ModeSelf
+	}
+	how := survey.GivenTap
+	if v.Verbal {
+		how = survey.GivenVerbal
+	}
 	return store.Submission{
 		Survey: sv,
 		Consent: survey.ConsentRecord{
@@ -58,15 +68,15 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, mode survey.Mode,
 			Purposes:      f.Purposes,
 			HowGiven:      how,
 			Mode:          mode,
-			Staff:         staff,
+			Staff:         v.Staff,
 			At:            f.ConsentAt,
 			DeviceID:      dev.ID,
 		},
 		Answers:             f.Answers,
 		Language:            f.Lang,
 		Mode:                mode,
-		InterpreterLanguage: interpreter,
-		SessionID:           sessionID,
+		InterpreterLanguage: v.Interpreter,
+		SessionID:           v.SessionID,
 		Status:              status,
 		StartedAt:           f.Started,
 	}

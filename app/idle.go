@@ -116,11 +116,7 @@ func (k *Kiosk) hideWarning() {
 func (k *Kiosk) idleReset() {
 	f := k.flow
 	if f != nil && f.ConsentID != "" && k.cfg.Survey.KeepPartial && len(f.Answers) > 0 {
-		how := survey.GivenTap
-		if k.visit.Verbal {
-			how = survey.GivenVerbal
-		}
-		sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, how, k.cfg.Staff, k.visit.Interpreter, k.cfg.SessionID, survey.Partial)
+		sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.currentVisit(), survey.Partial)
 		st, rs := k.cfg.Store, k.cfg.Recipients
 		done := k.savedPartial
 		background(func() {

@@ -65,6 +65,7 @@ type Kiosk struct {
 	review   *reviewScreen
 	thanks   *thanksScreen
 	declined *declinedScreen
+	intro    *introScreen // the survey's intro, after consent
 }
 
 // NewKiosk makes a kiosk in win. Call Start to show the welcome screen.
@@ -114,6 +115,14 @@ func (k *Kiosk) SetVisit(v Visit) {
 	k.cfg.Mode, k.cfg.Staff, k.cfg.SessionID = v.Mode, v.Staff, v.SessionID
 	k.visit = v
 	k.Start()
+}
+
+// currentVisit is who is answering and how: the visit staff set up, with
+// the mode, worker and session the kiosk was configured with.
+func (k *Kiosk) currentVisit() Visit {
+	v := k.visit
+	v.Mode, v.Staff, v.SessionID = k.cfg.Mode, k.cfg.Staff, k.cfg.SessionID
+	return v
 }
 
 // SetSurvey changes the survey for the next visit.
@@ -216,6 +225,8 @@ func (k *Kiosk) redraw() {
 	case k.consent != nil:
 		k.flow.Purposes = k.consent.chosen
 		k.showConsent()
+	case k.intro != nil:
+		k.showIntro()
 	case k.question != nil:
 		k.goTo(k.flow.Index)
 	case k.review != nil:
@@ -241,6 +252,7 @@ func (k *Kiosk) setWidth() {
 
 func (k *Kiosk) clear() {
 	k.welcome, k.consent, k.question, k.review, k.thanks, k.declined = nil, nil, nil, nil, nil, nil
+	k.intro = nil
 }
 
 func (k *Kiosk) loc() *Localizer {
@@ -267,10 +279,10 @@ func (k *Kiosk) showConsent() {
 	k.show(k.consent.build(), k.consent.agree)
 }
 
-// onAgree records consent and moves to the first question.
+// onAgree records consent and moves to the survey's intro.
 func (k *Kiosk) onAgree(optional map[string]bool) {
 	k.flow.Consent(k.cfg.Survey, optional, k.cfg.Clock())
-	k.goTo(k.cfg.Survey.Next(-1, k.flow.Answers))
+	k.showIntro()
 }
 
 // onDecline stores the anonymous tally and thanks the person.
@@ -314,11 +326,7 @@ func (k *Kiosk) showReview() {
 // stay in memory until the store says they are saved.
 func (k *Kiosk) onSubmit() {
 	f := k.flow
-	how := survey.GivenTap
-	if k.visit.Verbal {
-		how = survey.GivenVerbal
-	}
-	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.cfg.Mode, how, k.cfg.Staff, k.visit.Interpreter, k.cfg.SessionID, survey.Complete)
+	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.currentVisit(), survey.Complete)
 	r := k.review
 	r.setBusy(true)
 	background(func() {

@@ -32,6 +32,7 @@ func TestLargeTextShowsTheFirstAnswer(t *testing.T) {
 				k.Start()
 				r.tap(clk, k.welcome.langs[lang])
 				r.tap(clk, k.consent.agree)
+				r.tap(clk, k.intro.start)
 				k.display.setScale(scale)
 				driver := fyne.CurrentApp().Driver()
 				for k.question != nil {
@@ -57,8 +58,8 @@ func TestLargeTextShowsTheFirstAnswer(t *testing.T) {
 						}
 					}
 					checkNoBrokenWords(t, q)
-					if q.q.Required {
-						r.tap(clk, q.choices[0])
+					if len(q.choices) > 0 {
+						r.tap(clk, q.choices[0]) // the first option opens the questions about you
 					}
 					r.tap(clk, q.next)
 				}

@@ -16,7 +16,7 @@ import (
 func TestPINBoxChecksOnePINAtATime(t *testing.T) {
 	r := newShellRig(t)
 	r.setUp(t)
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 	var queued []func()
 	background = func(work func()) { queued = append(queued, work) }
 	t.Cleanup(func() { background = func(work func()) { work() } })

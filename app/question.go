@@ -33,6 +33,7 @@ type questionScreen struct {
 	progress *progress
 	back     *Button
 	next     *Button
+	skip     *Button        // optional questions only
 	focus    fyne.Focusable // where typing goes when the screen opens
 	box      *answerBox     // the multi-line box, if any (s.entry is inside it)
 }
@@ -40,21 +41,11 @@ type questionScreen struct {
 func (s *questionScreen) build() fyne.CanvasObject {
 	k, l, q := s.k, s.l, s.q
 	lang := k.flow.Lang
-	// "Question 3 of 12" counts the questions that take an answer; an info
+	// "Question 3 of 12" counts the questions that take an answer, out of
+	// the most that can still be shown (so it never jumps up); an info
 	// screen shows where the participant is without a number.
-	var asked []int
-	for _, i := range k.cfg.Survey.Path(k.flow.Answers) {
-		if k.cfg.Survey.Questions[i].Answerable() {
-			asked = append(asked, i)
-		}
-	}
-	pos := 0
-	for _, i := range asked {
-		if i <= k.flow.Index {
-			pos++
-		}
-	}
-	s.progress = newProgress(l, pos, len(asked))
+	pos, total := k.cfg.Survey.Progress(k.flow.Index, k.flow.Answers)
+	s.progress = newProgress(l, pos, total)
 	if !q.Answerable() {
 		s.progress.label.Hide()
 	}
@@ -63,11 +54,17 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	s.message.Hide()
 
 	body := container.NewVBox(heading(l, q.Text.In(lang)))
-	// The help and "you can choose more than one" are one paragraph: two
-	// would cost a gap that large text cannot spare.
+	// The help, "you need to answer" and "you can choose more than one"
+	// are one paragraph: two would cost a gap that large text cannot spare.
 	hint := q.Help.In(lang)
+	if q.Required {
+		hint = strings.TrimSpace(l.T("question.required_mark") + " " + hint)
+	}
 	if q.Type == survey.Multi {
 		hint = strings.TrimSpace(hint + " " + l.T("question.choose_any"))
+	}
+	if q.Input == survey.PostcodeOutward {
+		hint = strings.TrimSpace(hint + " " + l.T("question.postcode_help"))
 	}
 	if hint != "" {
 		body.Add(para(l, hint, theme.SizeNameText, false))
@@ -77,8 +74,11 @@ func (s *questionScreen) build() fyne.CanvasObject {
 
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.next = k.button(l, l.T("nav.next"), true, s.onNext)
+	if q.Answerable() && !q.Required {
+		s.skip = k.button(l, l.T("nav.skip"), false, s.onSkip) // see skip.go
+	}
 	// The progress goes in the display bar above (Kiosk.showWith).
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, s.next), nil, nil,
+	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, withSkip(l.Lang.RTL(), s.skip, s.next)), nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
 	return s.root
 }
@@ -246,7 +246,7 @@ func (s *questionScreen) onBack() {
 	k := s.k
 	prev := k.cfg.Survey.Prev(k.flow.Index, k.flow.Answers)
 	if prev < 0 {
-		k.showConsent()
+		k.backFromFirstQuestion()
 		return
 	}
 	k.goTo(prev)
@@ -274,6 +274,8 @@ func (s *questionScreen) problem(err error) string {
 	switch {
 	case q.Type == survey.Number:
 		return l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max})
+	case errors.Is(err, survey.ErrPostcode):
+		return l.T("question.postcode_bad")
 	case errors.Is(err, survey.ErrTooLong):
 		return l.N("question.too_long", q.Limit())
 	case errors.Is(err, survey.ErrInvalidText):

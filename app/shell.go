@@ -71,6 +71,9 @@ type Shell struct {
 	stopped   chan struct{}
 	stopOnce  sync.Once
 
+	// confirming is the last confirmation asked, for tests.
+	confirming *confirmation
+
 	// The staff screen on show, if any, for tests.
 	setup *setupScreen
 	login *loginScreen

@@ -103,6 +103,35 @@ func (r *shellRig) signIn(t *testing.T, name, pin string) error {
 	return nil
 }
 
+// signOut returns from the staff screens to the kiosk, saying yes if asked
+// to start it with no session open.
+func (r *shellRig) signOut(t *testing.T) {
+	t.Helper()
+	r.sh.confirming = nil
+	test.Tap(r.sh.home.signOut)
+	if r.sh.confirming != nil {
+		r.answer(t, true)
+	}
+	if !r.sh.showingKiosk() {
+		t.Fatal("signing out did not return to the kiosk")
+	}
+}
+
+// answer presses the open confirmation's action (yes) or Cancel.
+func (r *shellRig) answer(t *testing.T, yes bool) {
+	t.Helper()
+	c := r.sh.confirming
+	if c == nil || c.d == nil {
+		t.Fatal("no confirmation was asked")
+	}
+	r.sh.confirming = nil
+	if yes {
+		test.Tap(c.yes)
+	} else {
+		test.Tap(c.no)
+	}
+}
+
 type pinError struct{ msg string }
 
 func (e *pinError) Error() string { return e.msg }
@@ -145,7 +174,7 @@ func TestSetupThenLoginWithWrongAndRightPIN(t *testing.T) {
 	if !strings.Contains(c.staffMsg.Text, "Ben Jones") {
 		t.Fatalf("adding a worker: %q", c.staffMsg.Text)
 	}
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 
 	if err := r.signIn(t, "Ben Jones", "111111"); err == nil || !strings.Contains(err.Error(), "not right") {
 		t.Fatalf("wrong PIN: %v", err)
@@ -184,9 +213,10 @@ func TestWorkerSessionAssistedAndWorkerRecorded(t *testing.T) {
 	// Worker-recorded: consent given aloud.
 	h = r.sh.home
 	h.mode.SetSelected(h.l.T("staff.mode.worker"))
-	if !h.verbal.Checked {
-		t.Error("choosing worker-recorded did not mark consent as verbal")
+	if h.verbal.Checked {
+		t.Error("choosing worker-recorded ticked verbal consent for the worker")
 	}
+	h.verbal.SetChecked(true) // the worker heard the participant say yes
 	test.Tap(h.record)
 	answerAll(t, r.sh.kiosk, "cy")
 	test.Tap(r.sh.kiosk.thanks.finish)
@@ -218,6 +248,7 @@ func TestWorkerSessionAssistedAndWorkerRecorded(t *testing.T) {
 		t.Errorf("stored %v, want %v", got, want)
 	}
 	test.Tap(h.closeSes)
+	r.answer(t, true)
 	if r.sh.session != nil || r.sh.home.open == nil {
 		t.Error("closing the session did not return to 'no session'")
 	}
@@ -226,7 +257,7 @@ func TestWorkerSessionAssistedAndWorkerRecorded(t *testing.T) {
 func TestWithdrawBeforeAndAfterExport(t *testing.T) {
 	r := newShellRig(t)
 	r.setUp(t)
-	test.Tap(r.sh.home.signOut)
+	r.signOut(t)
 	first := answerAll(t, r.sh.kiosk, "en")
 	test.Tap(r.sh.kiosk.thanks.finish)
 	second := answerAll(t, r.sh.kiosk, "en")
@@ -250,7 +281,11 @@ func TestWithdrawBeforeAndAfterExport(t *testing.T) {
 			}
 		}
 		h.receipt.SetText(code)
+		r.sh.confirming = nil
 		test.Tap(h.withdraw)
+		if r.sh.confirming != nil {
+			r.answer(t, true)
+		}
 		return h.withdrawMsg.Text
 	}
 	cat := r.sh.cfg.Catalog

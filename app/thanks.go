@@ -7,8 +7,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// thanksScreen says the answers are saved and gives the receipt code for
-// withdrawal. Finish goes back to the welcome screen.
+// thanksScreen says the answers are saved, gives the receipt code for
+// withdrawal, and says what happens next and who to contact, from the
+// survey file (next_steps, contact). Finish goes back to the welcome screen.
 type thanksScreen struct {
 	k       *Kiosk
 	l       *Localizer
@@ -33,6 +34,16 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 		s.code,
 		para(l, l.T("thanks.receipt_use"), theme.SizeNameText, false),
 	)
+	sv := s.k.cfg.Survey
+	for _, part := range []struct{ title, text string }{
+		{l.T("thanks.next_steps"), sv.NextSteps.In(l.Lang.Tag)},
+		{l.T("thanks.contact"), sv.Contact.In(l.Lang.Tag)},
+	} {
+		if part.text != "" {
+			body.Add(para(l, part.title, theme.SizeNameText, true))
+			body.Add(para(l, part.text, theme.SizeNameText, false))
+		}
+	}
 	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
 		container.NewVScroll(container.NewPadded(body)))
 	return s.root

@@ -5,8 +5,9 @@ screenshot of every screen.
     scripts/walk.py --lang cy --out shots/cy [--bin bin/chorus] [--keyboard]
 
 It starts Xvfb (unless DISPLAY is set), runs `chorus --demo` on a fresh data
-folder, answers every question of the built-in survey (the first option of
-each choice question, a sentence for text, a number for numbers), sends the
+folder, answers every question the built-in survey shows (the first option
+of each choice question, a sentence for text, a postcode, a number for
+numbers), following its skip logic, sends the
 answers and finishes. With --keyboard it uses only the keyboard (Tab, Space,
 Enter). It prints the data folder so callers can check what was saved.
 """
@@ -59,6 +60,22 @@ class Walk:
             sh("xdotool", "mousemove", str(x), "756", "click", "1")
         time.sleep(SETTLE)
 
+    def visible(self, q, answers):
+        """Whether q is shown given answers (option codes by question id),
+        as the kiosk's skip logic decides: its condition holds and the
+        question the condition looks at is shown too."""
+        cond = q.get("show_if")
+        if not cond:
+            return True
+        ref = next(r for r in self.survey["questions"] if r["id"] == cond["question"])
+        got = answers.get(cond["question"], [])
+        if not self.visible(ref, answers) or not got:
+            return False
+        if cond.get("answered"):
+            return True
+        want = [cond["equals"]] if cond.get("equals") else cond.get("any_of", [])
+        return any(c in got for c in want)
+
     def choose_first(self):
         self.key("Tab", "space")
 
@@ -81,18 +98,29 @@ class Walk:
         time.sleep(SETTLE)
         self.shot("consent")
         self.next()
+        if self.survey.get("intro", {}).get(self.a.lang):
+            self.shot("intro")
+            self.next()
+        answers = {}
         for q in self.survey["questions"]:
+            if not self.visible(q, answers):
+                continue
             t = q["type"]
+            limit = q.get("max_length", 10 if q.get("input") == "postcode_outward" else 2000)
             if t in ("single", "multi", "faces4", "scale5", "yesno"):
                 self.choose_first()
+                answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
             elif t == "text":
-                sh("xdotool", "type", "--delay", "15", self.a.text[: q.get("max_length", 2000)])
-                if self.a.keyboard and q.get("max_length", 2000) > 60:
+                typed = "SW1A 1AA" if q.get("input") == "postcode_outward" else self.a.text[:limit]
+                sh("xdotool", "type", "--delay", "15", typed)
+                answers[q["id"]] = ["text"]
+                if self.a.keyboard and limit > 60:
                     # Enter in a multi-line box types a new line: Tab past
-                    # Back to Next instead.
-                    self.key("Tab", "Tab")
+                    # Back (and Skip, on an optional question) to Next.
+                    self.key(*(["Tab"] * (2 if q.get("required") else 3)))
             elif t == "number":
                 sh("xdotool", "type", str(q.get("min", 1)))
+                answers[q["id"]] = ["number"]
             time.sleep(0.3)
             self.shot(q["id"])
             self.next()

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"chorus/data/central"
+	"chorus/data/report"
 )
 
 // runReport is `chorus-central report --db DB --out FILE [--survey ID]
@@ -20,10 +21,10 @@ func runReport(c *cli, args []string) error {
 	dbPath := fset.String("db", "", "analyst database")
 	out := fset.String("out", "", "HTML file to write")
 	surveyID := fset.String("survey", "", "survey id, when the database holds several")
-	lang := fset.String("lang", "en", "language of the report's headings: "+strings.Join(central.ReportLanguages(), " or "))
-	minCount := fset.Int("min-count", central.DefaultMinCount, "smallest count shown; smaller ones read \"fewer than N\"")
+	lang := fset.String("lang", "en", "language of the report's headings: "+strings.Join(report.Languages(), " or "))
+	minCount := fset.Int("min-count", report.DefaultMinCount, "smallest count shown; smaller ones read \"fewer than N\"")
 	quotes := fset.Bool("include-quotes", false, "list free-text answers of people who agreed to be quoted")
-	keys := fset.String("key-questions", strings.Join(central.DefaultKeyQuestions, ","), "question ids broken down by mode and language, comma-separated")
+	keys := fset.String("key-questions", strings.Join(report.DefaultKeyQuestions, ","), "question ids broken down by mode and language, comma-separated")
 	rest, err := flags(fset, args)
 	if err != nil {
 		return err
@@ -31,8 +32,8 @@ func runReport(c *cli, args []string) error {
 	if *dbPath == "" || *out == "" || len(rest) > 0 {
 		return withHint(errors.New("report needs --db DB and --out FILE"), "chorus-central report --db central.db --out report.html")
 	}
-	if !slices.Contains(central.ReportLanguages(), *lang) {
-		return withHint(fmt.Errorf("--lang %s: the report's own words exist in %s only", *lang, strings.Join(central.ReportLanguages(), " and ")),
+	if !slices.Contains(report.Languages(), *lang) {
+		return withHint(fmt.Errorf("--lang %s: the report's own words exist in %s only", *lang, strings.Join(report.Languages(), " and ")),
 			"question texts come from the survey; the report's headings are in English unless --lang cy")
 	}
 	if *minCount < 2 {
@@ -63,7 +64,7 @@ func runReport(c *cli, args []string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := db.WriteReportFile(context.Background(), *out, central.ReportOptions{
+	res, err := report.WriteFile(context.Background(), db, *out, report.Options{
 		Survey:        *surveyID,
 		Language:      *lang,
 		MinCount:      *minCount,

@@ -40,8 +40,8 @@ type CSVResult struct {
 	Answers   int // rows of answers_long.csv
 }
 
-// ErrNoData is returned by [DB.WriteCSV] for a database without responses
-// to the survey.
+// ErrNoData is returned by [DB.SurveyVersions], and so by [DB.WriteCSV]
+// and the report, for a database without responses to the survey.
 var ErrNoData = errors.New("the database holds no responses")
 
 // WriteCSV writes three CSV files into outDir (made if needed), replacing
@@ -67,7 +67,7 @@ var ErrNoData = errors.New("the database holds no responses")
 // whatever list separator they split on.
 func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVResult, error) {
 	var res CSVResult
-	versions, err := c.surveyVersions(ctx, opts.Survey)
+	versions, err := c.SurveyVersions(ctx, opts.Survey)
 	if err != nil {
 		return res, err
 	}
@@ -144,8 +144,10 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	return res, nil
 }
 
-// surveyVersions returns every version of the chosen survey, newest first.
-func (c *DB) surveyVersions(ctx context.Context, id string) ([]*survey.Survey, error) {
+// SurveyVersions returns every version of survey id that responses were
+// given to, newest first; id may be "" when the database holds responses
+// to one survey only. Without responses to it the error is [ErrNoData].
+func (c *DB) SurveyVersions(ctx context.Context, id string) ([]*survey.Survey, error) {
 	var ids []string
 	rows, err := c.db.QueryContext(ctx, `SELECT DISTINCT survey_id FROM responses ORDER BY survey_id`)
 	if err != nil {

@@ -742,31 +742,14 @@ func (p Problem) String() string { return "device " + batch.DeviceShort(p.Device
 // Check reports, for each device, batch numbers missing below the highest
 // merged and batches that do not chain to the one before them.
 func (c *DB) Check(ctx context.Context) ([]Problem, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT device_id, seq, manifest_sha256, prev_manifest_sha256 FROM batches ORDER BY device_id, seq`)
+	all, err := c.BatchLinks(ctx)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	type row struct {
-		dev       string
-		seq       int64
-		sum, prev string
-	}
-	var all []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.dev, &r.seq, &r.sum, &r.prev); err != nil {
-			return nil, err
-		}
-		all = append(all, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var out []Problem
 	for i := 0; i < len(all); {
 		j := i
-		for j < len(all) && all[j].dev == all[i].dev {
+		for j < len(all) && all[j].DeviceID == all[i].DeviceID {
 			j++
 		}
 		dev := all[i:j:j]
@@ -774,14 +757,14 @@ func (c *DB) Check(ctx context.Context) ([]Problem, error) {
 		next := int64(1)
 		for k, r := range dev {
 			switch {
-			case next == r.seq-1:
+			case next == r.Seq-1:
 				missing = append(missing, fmt.Sprint(next))
-			case next < r.seq:
-				missing = append(missing, fmt.Sprintf("%d-%d", next, r.seq-1))
+			case next < r.Seq:
+				missing = append(missing, fmt.Sprintf("%d-%d", next, r.Seq-1))
 			}
-			next = r.seq + 1
-			if k > 0 && dev[k-1].seq == r.seq-1 && dev[k-1].sum != r.prev {
-				out = append(out, Problem{r.dev, fmt.Sprintf("batch %d does not follow batch %d: its prev_manifest_sha256 names another manifest", r.seq, r.seq-1)})
+			next = r.Seq + 1
+			if k > 0 && dev[k-1].Seq == r.Seq-1 && dev[k-1].ManifestSHA256 != r.PrevManifestSHA256 {
+				out = append(out, Problem{r.DeviceID, fmt.Sprintf("batch %d does not follow batch %d: its prev_manifest_sha256 names another manifest", r.Seq, r.Seq-1)})
 			}
 		}
 		if len(missing) > 0 {
@@ -789,8 +772,8 @@ func (c *DB) Check(ctx context.Context) ([]Problem, error) {
 			if len(missing) > 1 || strings.Contains(missing[0], "-") {
 				word = "batches"
 			}
-			out = append(out, Problem{dev[0].dev, fmt.Sprintf("%s %s missing (highest merged: %d); ask the coordinator for them",
-				word, strings.Join(missing, ", "), dev[len(dev)-1].seq)})
+			out = append(out, Problem{dev[0].DeviceID, fmt.Sprintf("%s %s missing (highest merged: %d); ask the coordinator for them",
+				word, strings.Join(missing, ", "), dev[len(dev)-1].Seq)})
 		}
 		i = j
 	}

@@ -14,6 +14,7 @@ import (
 	"chorus/data/batch"
 	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/report"
 	"chorus/data/seal"
 	"chorus/data/survey"
 
@@ -136,10 +137,10 @@ func csvBytes(t *testing.T, db *central.DB) map[string][]byte {
 	return out
 }
 
-func report(t *testing.T, db *central.DB, quotes bool) string {
+func writeReport(t *testing.T, db *central.DB, quotes bool) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := db.WriteReport(ctx, &buf, central.ReportOptions{MinCount: 2, IncludeQuotes: quotes}); err != nil {
+	if _, err := report.Write(ctx, db, &buf, report.Options{MinCount: 2, IncludeQuotes: quotes}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -236,7 +237,7 @@ func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
 	db := openDB(t)
 	realDevice(t, db, k, 8)
 	beforeCSV := csvBytes(t, db)
-	beforeReport := report(t, db, false)
+	beforeReport := writeReport(t, db, false)
 
 	other := newForger(t, "", "Library laptop 9")
 	mustEnrol(t, db, other.fingerprint())
@@ -269,7 +270,7 @@ func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
 	}
 	// The report counts the new device and its batch; its labels and
 	// questions stay those the answers were given to.
-	got := report(t, db, false)
+	got := writeReport(t, db, false)
 	for _, label := range []string{"Very unhappy", "Very happy", "Tell us about a time you saw a doctor."} {
 		if b, a := strings.Count(beforeReport, label), strings.Count(got, label); a != b {
 			t.Errorf("the report shows %q %d times after a batch with no responses carried a new survey version, %d before", label, a, b)
@@ -386,7 +387,7 @@ func TestOutOfRangeCountsAreRefused(t *testing.T) {
 	if dbHash(t, db) != before {
 		t.Error("a refused batch changed the database")
 	}
-	report(t, db, false) // still works
+	writeReport(t, db, false) // still works
 }
 
 // Item 7: a response without a consent record is refused.

@@ -73,17 +73,24 @@ func throttleWait(failures int) time.Duration {
 	return min(w, throttleMax)
 }
 
+// Problems with a person's or a place's name, from [CleanName].
+var (
+	ErrNameNotText = errors.New("a name must be ordinary text on one line")
+	ErrNameEmpty   = errors.New("the name is empty")
+	ErrNameTooLong = errors.New("the name is longer than 80 characters")
+)
+
 // CleanName checks and tidies a person's or a place's name.
 func CleanName(name string) (string, error) {
 	n, err := survey.CleanText(name)
 	if err != nil || strings.ContainsAny(n, "\n\t") {
-		return "", errors.New("a name must be ordinary text on one line")
+		return "", ErrNameNotText
 	}
 	if n == "" {
-		return "", errors.New("the name is empty")
+		return "", ErrNameEmpty
 	}
 	if len([]rune(n)) > 80 {
-		return "", errors.New("the name is longer than 80 characters")
+		return "", ErrNameTooLong
 	}
 	return n, nil
 }

@@ -3,6 +3,7 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +37,7 @@ var (
 	ErrInvalidText  = errors.New("text is not valid")
 	ErrWrongKind    = errors.New("answer does not fit the question type")
 	ErrNotAnswering = errors.New("question takes no answer")
+	ErrPostcode     = errors.New("not the first part of a UK postcode")
 )
 
 // Normalize checks a against q and returns it in canonical form: text in NFC
@@ -83,6 +85,11 @@ func (q *Question) Normalize(a Answer) (Answer, error) {
 		if err != nil {
 			return Answer{}, err
 		}
+		if q.Input == PostcodeOutward {
+			if t, err = OutwardCode(t); err != nil {
+				return Answer{}, err
+			}
+		}
 		if utf8.RuneCountInString(t) > q.Limit() {
 			return Answer{}, ErrTooLong
 		}
@@ -97,6 +104,44 @@ func (q *Question) Normalize(a Answer) (Answer, error) {
 		return a, nil
 	}
 	return Answer{}, ErrWrongKind
+}
+
+// UK postcodes: the outward code (area and district: SW1A, M1, CF10, or
+// GIR for GIR 0AA) and the inward code (sector and unit: 1AA), as the
+// Government Data Standards Catalogue gives them.
+var (
+	outwardPattern = regexp.MustCompile(`^(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?|GIR)$`)
+	inwardPattern  = regexp.MustCompile(`^[0-9][ABD-HJLNP-UW-Z]{2}$`)
+)
+
+// OutwardCode returns the outward code of a UK postcode as typed: what
+// comes before the first space, in capitals ("sw1a 1aa" gives SW1A). A
+// whole postcode typed without its space gives its outward code too
+// ("SW1A1AA" gives SW1A), as the inward code is always a digit and two
+// letters. It returns "" for blank text and [ErrPostcode] for anything that
+// is not an outward code.
+func OutwardCode(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		s = s[:i]
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - ('a' - 'A') // ASCII only, as postcodes are
+		}
+	}
+	s = string(b)
+	if n := len(s); n > 4 && inwardPattern.MatchString(s[n-3:]) {
+		s = s[:n-3]
+	}
+	if !outwardPattern.MatchString(s) {
+		return "", ErrPostcode
+	}
+	return s, nil
 }
 
 // CleanText returns s in NFC with surrounding white space trimmed. It rejects

@@ -23,4 +23,18 @@
 // at one earlier answer (equals, any_of or answered); [Survey.Visible],
 // [Survey.Next] and [Survey.Prev] walk the survey with those conditions, and
 // [Survey.Clean] drops answers to questions a participant ended up skipping.
+// [Survey.Progress] gives "question n of total", where total is the most
+// questions that can still be shown, so it never grows as answers are given.
+//
+// A text question may read its answer a special way, its input: with
+// [PostcodeOutward] the box takes a whole UK postcode and the answer keeps
+// only the first part ([OutwardCode]).
+//
+// # Receipts
+//
+// A participant gets a receipt code ([NewReceipt], K7D-4MX-9RA) to withdraw
+// later; only its hash ([HashReceipt]) is stored. [ParseReceipt] reads codes
+// as people type them, older 10-character codes included.
+//
+// docs/SURVEY-FORMAT.md describes every field of a survey file.
 package survey

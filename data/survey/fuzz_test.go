@@ -15,6 +15,9 @@ func FuzzParse(f *testing.F) {
     {"id": "b", "type": "text", "max_length": 3, "text": {"en": "B", "cy": "B"}, "show_if": {"question": "a", "answered": true}},
     {"id": "c", "type": "multi", "text": {"en": "C", "cy": "C"}, "options": [{"code": "x", "exclusive": true, "label": {"en": "X", "cy": "X"}}]},
     {"id": "d", "type": "info", "text": {"en": "D", "cy": "D"}, "show_if": {"question": "c", "any_of": ["x"]}}`)))
+	f.Add([]byte(withQuestions(`
+    {"id": "p", "type": "text", "input": "postcode_outward", "text": {"en": "P", "cy": "P"}},
+    {"id": "q", "type": "text", "text": {"en": "Q", "cy": "Q"}, "show_if": {"question": "p", "answered": true}}`)))
 	for _, tc := range parseCases {
 		f.Add([]byte(tc.doc))
 	}
@@ -70,10 +73,22 @@ func FuzzParse(f *testing.F) {
 				ans[q.ID] = Answer{Choice: o.Code}
 			}
 		}
+		lastN, lastTotal := 0, len(s.Questions)
 		for _, i := range s.Path(ans) {
 			if !s.Visible(i, ans) {
 				t.Errorf("Path includes %d, which is not visible", i)
 			}
+			// The progress count goes up by one at each question and its
+			// total never grows.
+			n, total := s.Progress(i, ans)
+			want := lastN
+			if s.Questions[i].Answerable() {
+				want++
+			}
+			if n != want || total > lastTotal || n > total {
+				t.Errorf("at %s: Progress = %d of %d, after %d of %d", s.Questions[i].ID, n, total, lastN, lastTotal)
+			}
+			lastN, lastTotal = n, total
 		}
 		if _, err := s.Clean(ans); err != nil && !errors.Is(err, ErrWrongKind) {
 			t.Errorf("Clean: %v", err)
@@ -83,7 +98,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzParseReceipt(f *testing.F) {
-	for _, s := range []string{"7KQ2M-X9D4R", "7kq2m x9d4r", "OOOOO-IIIII", "LLLLL-lllll", "", "-", "7KQ2M-X9D4U", "7KQ2M-X9D4\u0131", "7KQ2M-X9D4RR", NewReceipt()} {
+	for _, s := range []string{"7KQ2M-X9D4R", "7kq2m x9d4r", "OOOOO-IIIII", "LLLLL-lllll", "", "-", "7KQ2M-X9D4U", "7KQ2M-X9D4\u0131", "7KQ2M-X9D4RR", "K7D-4MX-9RA", "k7o 4mx 9rs", "K7D-4MX-9R1", NewReceipt()} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

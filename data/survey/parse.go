@@ -416,6 +416,8 @@ func (v *validator) validate() {
 	}
 	v.text("title", s.Title, true)
 	v.text("intro", s.Intro, false)
+	v.text("next_steps", s.NextSteps, false)
+	v.text("contact", s.Contact, false)
 	v.consent()
 	v.questions()
 }
@@ -620,6 +622,16 @@ func (v *validator) question(field string, q *Question) {
 	}
 	if q.Type == YesNo && len(q.Options) == 0 {
 		q.Options = []Option{{Code: "yes"}, {Code: "no"}}
+	}
+	if q.Input != "" {
+		switch {
+		case q.Type != Free:
+			v.add(field+".input", "only text questions have input")
+		case !slices.Contains(inputs, q.Input):
+			v.add(field+".input", "unknown input %q; use %s", q.Input, strings.Join(inputs, ", "))
+		case q.MaxLength != 0:
+			v.add(field+".max_length", "a %s question has no max_length; it takes a whole postcode and keeps the first part", q.Input)
+		}
 	}
 	if q.Type == Number {
 		if q.Min == nil || q.Max == nil {

@@ -99,34 +99,64 @@ func (c *ConsentRecord) Complete(s *Survey) error {
 	return nil
 }
 
-// Receipt codes let a participant withdraw later. They are 10 characters of
-// Crockford's base32 shown as XXXXX-XXXXX: 50 bits, no I, L, O or U.
-const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+// Receipt codes let a participant withdraw later. A code is 9 characters
+// in three groups of three, K7D-4MX-9RA, short enough to read aloud or copy
+// in one look. The characters are the digits 2-9 and 16 capital letters,
+// [ReceiptAlphabet]: 0, O, Q and D's look-alikes, 1, I and L, B (8), G (6),
+// S (5), Z (2), U and V are left out, so no character in a code looks like
+// another in print or handwriting. 24 characters in 9 places make 24^9
+// codes, about 2^41.3: the chance that a guessed code is one of 10,000
+// given out is 1 in 260 million.
+//
+// Codes given out before this format had 10 characters of Crockford's
+// base32 (7KQ2M-X9D4R, 50 bits); [ParseReceipt] still reads them, so those
+// participants can still withdraw.
+const ReceiptAlphabet = "23456789ACDEFHJKMNPRTWXY"
+
+// oldReceiptAlphabet is the older codes' Crockford base32.
+const oldReceiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// lookAlike maps characters that are never in a receipt code to the one
+// they are taken for, where that one is the only character of the code
+// alphabet they look like. 1, I and L are not mapped: they could be 7, T
+// or J as well.
+var lookAlike = map[byte]byte{'0': 'D', 'O': 'D', 'Q': 'D', 'B': '8', 'S': '5', 'Z': '2', 'G': '6'}
 
 // ErrReceipt is returned for a string that is not a receipt code.
-var ErrReceipt = errors.New("not a receipt code: expect 10 letters and digits like 7KQ2M-X9D4R")
+var ErrReceipt = errors.New("not a receipt code: expect 9 letters and digits like K7D-4MX-9RA")
 
-// NewReceipt returns a fresh random receipt code.
+// NewReceipt returns a fresh random receipt code, K7D-4MX-9RA.
 func NewReceipt() string {
-	var b [10]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand never fails on supported systems
-	}
 	out := make([]byte, 0, 11)
-	for i, x := range b {
-		if i == 5 {
-			out = append(out, '-')
+	var buf [32]byte
+	for len(out) < 11 {
+		if _, err := rand.Read(buf[:]); err != nil {
+			panic(err) // crypto/rand never fails on supported systems
 		}
-		out = append(out, receiptAlphabet[x&31])
+		for _, x := range buf {
+			// 240 is the largest multiple of 24 that fits a byte:
+			// bytes from 240 up are dropped so every character is
+			// equally likely.
+			if x >= 240 || len(out) == 11 {
+				continue
+			}
+			if len(out) == 3 || len(out) == 7 {
+				out = append(out, '-')
+			}
+			out = append(out, ReceiptAlphabet[x%24])
+		}
 	}
 	return string(out)
 }
 
 // ParseReceipt reads a receipt code as a person might type it: any case,
-// with or without the dash or spaces, O for 0 and I or L for 1. It returns
-// the canonical form.
+// with or without dashes or spaces, and with a character the code never has
+// read as the one it looks like (O, 0 or Q for D, B for 8, S for 5, Z for 2,
+// G for 6). It returns the canonical form, K7D-4MX-9RA. An older
+// 10-character code is read by its own rules (O for 0, I and L for 1) and
+// comes back as 7KQ2M-X9D4R.
 func ParseReceipt(s string) (string, error) {
-	var out []byte
+	var raw []byte
 	for _, r := range s {
 		if r >= 'a' && r <= 'z' {
 			r -= 'a' - 'A' // ASCII only: strings.ToUpper would turn Turkish ı into I
@@ -134,20 +164,39 @@ func ParseReceipt(s string) (string, error) {
 		switch {
 		case r == '-' || r == ' ' || r == '\t':
 			continue
-		case r == 'O':
-			r = '0'
-		case r == 'I' || r == 'L':
-			r = '1'
-		}
-		if r > 127 || !strings.ContainsRune(receiptAlphabet, r) || len(out) == 10 {
+		case r > 127 || len(raw) == 10 || !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'):
 			return "", ErrReceipt
 		}
-		out = append(out, byte(r))
+		raw = append(raw, byte(r))
 	}
-	if len(out) != 10 {
-		return "", ErrReceipt
+	switch len(raw) {
+	case 9:
+		for i, c := range raw {
+			if m, ok := lookAlike[c]; ok {
+				c = m
+			}
+			if strings.IndexByte(ReceiptAlphabet, c) < 0 {
+				return "", ErrReceipt
+			}
+			raw[i] = c
+		}
+		return string(raw[:3]) + "-" + string(raw[3:6]) + "-" + string(raw[6:]), nil
+	case 10:
+		for i, c := range raw {
+			switch c {
+			case 'O':
+				c = '0'
+			case 'I', 'L':
+				c = '1'
+			}
+			if strings.IndexByte(oldReceiptAlphabet, c) < 0 {
+				return "", ErrReceipt
+			}
+			raw[i] = c
+		}
+		return string(raw[:5]) + "-" + string(raw[5:]), nil
 	}
-	return string(out[:5]) + "-" + string(out[5:]), nil
+	return "", ErrReceipt
 }
 
 // HashReceipt returns the stored form of a canonical receipt code.

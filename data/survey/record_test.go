@@ -8,15 +8,20 @@ import (
 	"time"
 )
 
-var receiptRE = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$`)
+// receiptRE matches a canonical receipt code: 9 characters in three
+// groups (K7D-4MX-9RA), or one of the older 10-character codes that are
+// still accepted (7KQ2M-X9D4R).
+var receiptRE = regexp.MustCompile(`^[2-9ACDEFHJKMNPRTWXY]{3}-[2-9ACDEFHJKMNPRTWXY]{3}-[2-9ACDEFHJKMNPRTWXY]{3}$|^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$`)
+
+var newReceiptRE = regexp.MustCompile(`^[2-9ACDEFHJKMNPRTWXY]{3}-[2-9ACDEFHJKMNPRTWXY]{3}-[2-9ACDEFHJKMNPRTWXY]{3}$`)
 
 func TestNewReceipt(t *testing.T) {
 	seen := map[string]bool{}
-	used := map[rune]bool{}
+	used := map[rune]int{}
 	for range 2000 {
 		code := NewReceipt()
-		if !receiptRE.MatchString(code) {
-			t.Fatalf("NewReceipt() = %q, want XXXXX-XXXXX in Crockford base32", code)
+		if !newReceiptRE.MatchString(code) {
+			t.Fatalf("NewReceipt() = %q, want XXX-XXX-XXX from 23456789ACDEFHJKMNPRTWXY", code)
 		}
 		if got, err := ParseReceipt(code); err != nil || got != code {
 			t.Fatalf("ParseReceipt(%q) = %q, %v; want it unchanged", code, got, err)
@@ -26,12 +31,19 @@ func TestNewReceipt(t *testing.T) {
 		}
 		seen[code] = true
 		for _, r := range code {
-			used[r] = true
+			used[r]++
 		}
 	}
-	// 20,000 random characters use every one of the 32 (and the dash).
-	if len(used) != 33 {
-		t.Errorf("receipts used %d distinct characters, want all 32 and the dash", len(used))
+	// 18,000 random characters use every one of the 24 (and the dash),
+	// each about 750 times: no character is favoured (a modulo bias would
+	// give the first 16 about 1.5 times as many as the rest).
+	if len(used) != 25 {
+		t.Errorf("receipts used %d distinct characters, want all 24 and the dash", len(used))
+	}
+	for r, n := range used {
+		if r != '-' && (n < 600 || n > 900) {
+			t.Errorf("%c used %d times in 18,000, want about 750", r, n)
+		}
 	}
 }
 
@@ -39,12 +51,28 @@ func TestParseReceipt(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string // want "" for ErrReceipt
 	}{
+		{"K7D-4MX-9RA", "K7D-4MX-9RA"},
+		{"k7d-4mx-9ra", "K7D-4MX-9RA"},
+		{"K7D4MX9RA", "K7D-4MX-9RA"},
+		{"K7D 4MX 9RA", "K7D-4MX-9RA"},
+		{" K7D\t4MX-9RA ", "K7D-4MX-9RA"},
+		{"K-7-D-4-M-X-9-R-A", "K7D-4MX-9RA"},
+		{"234-567-89A", "234-567-89A"},
+		{"CDE-FHJ-KMN", "CDE-FHJ-KMN"},
+		{"PRT-WXY-ACE", "PRT-WXY-ACE"},
+		// Characters the code never has, read for the one they look like.
+		{"K7O-4MX-9RA", "K7D-4MX-9RA"}, // O, 0 and Q for D
+		{"K70-4MX-9RA", "K7D-4MX-9RA"},
+		{"K7Q-4MX-9RA", "K7D-4MX-9RA"},
+		{"K7D-4MX-BRA", "K7D-4MX-8RA"}, // B for 8
+		{"K7D-4MX-9RS", "K7D-4MX-9R5"}, // S for 5
+		{"Z7D-4MX-9RA", "27D-4MX-9RA"}, // Z for 2
+		{"K7D-GMX-9RA", "K7D-6MX-9RA"}, // G for 6
+		// Older 10-character codes, with their own rules.
 		{"7KQ2M-X9D4R", "7KQ2M-X9D4R"},
 		{"7kq2m-x9d4r", "7KQ2M-X9D4R"},
 		{"7KQ2MX9D4R", "7KQ2M-X9D4R"},
 		{"7KQ 2M X9D 4R", "7KQ2M-X9D4R"},
-		{" 7KQ2M\tX9D4R ", "7KQ2M-X9D4R"},
-		{"7KQ2M--X9D4R", "7KQ2M-X9D4R"},
 		{"7-K-Q-2-M-X-9-D-4-R", "7KQ2M-X9D4R"},
 		{"OOOOO-ooooo", "00000-00000"},
 		{"IiLl1-11111", "11111-11111"},
@@ -52,21 +80,25 @@ func TestParseReceipt(t *testing.T) {
 		{"MNPQR-STVWZ", "MNPQR-STVWZ"},
 		{"", ""},
 		{"-----", ""},
-		{"7KQ2M-X9D4", ""},        // 9 characters
-		{"7KQ2M-X9D4RR", ""},      // 11 characters
-		{"7KQ2M-X9D4R-7KQ2M", ""}, // two codes
-		{"7KQ2M-X9D4U", ""},       // U is not in the alphabet
-		{"7KQ2M-X9D4u", ""},       // nor u
-		{"7KQ2M_X9D4R", ""},       // underscore
-		{"7KQ2M.X9D4R", ""},       // full stop
-		{"7KQ2M\nX9D4R", ""},      // new line
-		{"7KQ2M-X9D4É", ""},       // accented letter
-		{"7KQ2M-X9D4\u0131", ""},  // Turkish dotless i, which upper-cases to I
-		{"7KQ2M-X9D4\u017f", ""},  // long s, which upper-cases to S
-		{"7KQ2M-X9D4\uff32", ""},  // full-width R
-		{"７KQ2M-X9D4R", ""},       // full-width 7
-		{"7KQ2M-X9D4\xff", ""},    // not UTF-8
-		{"7KQ2M-X9D4R\x00", ""},   // NUL
+		{"K7D-4MX-9R", ""},       // 8 characters
+		{"7KQ2M-X9D4RR", ""},     // 11 characters
+		{"K7D-4MX-9RA-K7D", ""},  // 12
+		{"K7D-4MX-9R1", ""},      // 1 could be I, L, 7 or T: too unsure to guess
+		{"K7D-4MX-9RI", ""},      // nor I
+		{"K7D-4MX-9RL", ""},      // nor L
+		{"K7D-4MX-9RU", ""},      // U and V are never in a code
+		{"K7D-4MX-9RV", ""},      //
+		{"K7D-4MX-9R\u0131", ""}, // Turkish dotless i, which upper-cases to I
+		{"K7D-4MX-9R\u017f", ""}, // long s, which upper-cases to S
+		{"K7D-4MX-9R\uff21", ""}, // full-width A
+		{"K7D_4MX_9RA", ""},      // underscore
+		{"K7D.4MX.9RA", ""},      // full stop
+		{"K7D\n4MX-9RA", ""},     // new line
+		{"K7D-4MX-9RÉ", ""},      // accented letter
+		{"K7D-4MX-9R\xff", ""},   // not UTF-8
+		{"K7D-4MX-9RA\x00", ""},  // NUL
+		{"7KQ2M-X9D4U", ""},      // U is in no alphabet
+		{"7KQ2M-X9D4\u0131", ""},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := ParseReceipt(tc.in)

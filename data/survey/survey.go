@@ -36,12 +36,17 @@ func (t Text) In(tag string) string { return t[tag] }
 
 // Survey is a parsed and validated survey definition.
 type Survey struct {
-	Format    string     `json:"format"`
-	ID        string     `json:"id"`
-	Version   int        `json:"version"`
-	Languages []string   `json:"languages"`
-	Title     Text       `json:"title"`
-	Intro     Text       `json:"intro,omitempty"`
+	Format    string   `json:"format"`
+	ID        string   `json:"id"`
+	Version   int      `json:"version"`
+	Languages []string `json:"languages"`
+	Title     Text     `json:"title"`
+	Intro     Text     `json:"intro,omitempty"`
+	// NextSteps says what happens to the answers after they are sent, and
+	// Contact who to ask about the survey or to take answers back; the
+	// thank-you screen shows both. Both are optional.
+	NextSteps Text       `json:"next_steps,omitempty"`
+	Contact   Text       `json:"contact,omitempty"`
 	Consent   Consent    `json:"consent"`
 	Questions []Question `json:"questions"`
 	// KeepPartial says whether a response that is left unfinished at an idle
@@ -74,16 +79,19 @@ type Purpose struct {
 
 // Question is one screen of the survey.
 type Question struct {
-	ID        string     `json:"id"`
-	Type      Type       `json:"type"`
-	Text      Text       `json:"text"`
-	Help      Text       `json:"help,omitempty"`
-	Required  bool       `json:"required,omitempty"`
-	Options   []Option   `json:"options,omitempty"`
-	Min       *int       `json:"min,omitempty"`
-	Max       *int       `json:"max,omitempty"`
-	MaxLength int        `json:"max_length,omitempty"`
-	ShowIf    *Condition `json:"show_if,omitempty"`
+	ID        string   `json:"id"`
+	Type      Type     `json:"type"`
+	Text      Text     `json:"text"`
+	Help      Text     `json:"help,omitempty"`
+	Required  bool     `json:"required,omitempty"`
+	Options   []Option `json:"options,omitempty"`
+	Min       *int     `json:"min,omitempty"`
+	Max       *int     `json:"max,omitempty"`
+	MaxLength int      `json:"max_length,omitempty"`
+	// Input says how a text question's answer is read: "" for free text,
+	// or [PostcodeOutward].
+	Input  string     `json:"input,omitempty"`
+	ShowIf *Condition `json:"show_if,omitempty"`
 	// Section groups questions for analysts, e.g. "about_you".
 	Section string `json:"section,omitempty"`
 }
@@ -106,6 +114,19 @@ type Condition struct {
 	Answered bool     `json:"answered,omitempty"`
 }
 
+// PostcodeOutward is the input of a text question that asks for the first
+// part of a UK postcode, the outward code (SW1A, M1, CF10). The box takes a
+// whole postcode; the answer keeps only the outward code, see
+// [OutwardCode].
+const PostcodeOutward = "postcode_outward"
+
+// inputs are the values a question's input may have.
+var inputs = []string{PostcodeOutward}
+
+// postcodeTyped is how many characters a postcode_outward box takes: a
+// whole postcode (SW1A 1AA) with room to spare.
+const postcodeTyped = 10
+
 // DefaultMaxLength is the longest free-text answer when a question sets none.
 const DefaultMaxLength = 2000
 
@@ -126,6 +147,9 @@ func (q *Question) Choice() bool {
 
 // Limit is the longest free-text answer, in characters.
 func (q *Question) Limit() int {
+	if q.Input == PostcodeOutward {
+		return postcodeTyped
+	}
 	if q.MaxLength > 0 {
 		return q.MaxLength
 	}

@@ -1,4 +1,4 @@
-package central
+package report
 
 import (
 	"math"
