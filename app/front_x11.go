@@ -102,7 +102,18 @@ func newFrontGuard() (*frontGuard, error) {
 // check looks at the window once and puts right what is wrong.
 func (g *frontGuard) check() {
 	g.drain()
-	if g.win == 0 || !g.managed(g.win) {
+	if g.win != 0 && !g.managed(g.win) {
+		a, err := xproto.GetWindowAttributes(g.conn, g.win).Reply()
+		if err == nil && a.MapState == xproto.MapStateUnmapped {
+			// Withdrawn by another client (xdotool windowunmap): map it
+			// again; the window manager takes it back by the next check.
+			_ = xproto.MapWindowChecked(g.conn, g.win).Check()
+			g.note()
+			return
+		}
+		g.win = 0
+	}
+	if g.win == 0 {
 		g.win = g.find()
 		if g.win == 0 {
 			return // not shown yet, or no window manager to fight
@@ -133,10 +144,15 @@ func (g *frontGuard) check() {
 		fixed = true
 	}
 	if fixed {
-		g.restored++
-		if g.restored == 1 || g.restored%100 == 0 {
-			slog.Info("the kiosk put its window back in front, full screen", "times", g.restored)
-		}
+		g.note()
+	}
+}
+
+// note counts a restore, for the log.
+func (g *frontGuard) note() {
+	g.restored++
+	if g.restored == 1 || g.restored%100 == 0 {
+		slog.Info("the kiosk put its window back in front, full screen", "times", g.restored)
 	}
 }
 

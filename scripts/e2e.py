@@ -13,8 +13,8 @@
    canary answer is in no file of the folder.
 5. Tries to leave the kiosk: Alt+F4, Ctrl+W, Ctrl+Q, Escape, F11, a window
    manager close (wmctrl -c), Alt+Space, Alt+Tab, right clicks in the
-   corners, Ctrl+Alt+Right, `wmctrl -b remove,fullscreen` and `xdotool
-   windowminimize`. After each, Chorus must still run, full screen, shown,
+   corners, Ctrl+Alt+Right, `wmctrl -b remove,fullscreen`, `xdotool
+   windowminimize` and `xdotool windowunmap`. After each, Chorus must still run, full screen, shown,
    the active window, on desktop 0, with no menu or other window mapped;
    the time until that holds again is printed.
 6. Kills Chorus with SIGKILL: the session must start it again, full screen.
@@ -257,9 +257,11 @@ def main():
             ("Ctrl+Alt+Right (next desktop)", ["xdotool", "key", "ctrl+alt+Right"]),
             ("wmctrl -b remove,fullscreen", ["wmctrl", "-r", "Chorus", "-b", "remove,fullscreen"]),
             ("xdotool windowminimize", ["xdotool", "windowminimize", str(wid)]),
+            ("xdotool windowunmap (withdraw)", ["xdotool", "windowunmap", str(wid)]),
         ]
         base = shown_windows()
-        timed = ("wmctrl -b remove,fullscreen", "xdotool windowminimize", "Ctrl+Alt+Right (next desktop)")
+        timed = ("wmctrl -b remove,fullscreen", "xdotool windowminimize", "xdotool windowunmap (withdraw)",
+                 "Ctrl+Alt+Right (next desktop)")
         for name, cmd in attempts:
             times, wrong, new, alive = [], [], set(), True
             for _ in range(3 if name in timed else 1):
