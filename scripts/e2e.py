@@ -91,6 +91,19 @@ def shown_windows():
     return {w for w in ids if "IsViewable" in walk.sh("xwininfo", "-id", w, check=False)}
 
 
+def frame(wid):
+    """The root's child that holds wid: the window manager's frame around it."""
+    w = hex(wid)
+    root = walk.sh("xwininfo", "-root", check=False).split("Window id: ")[-1].split()[0]
+    for _ in range(10):
+        out = walk.sh("xwininfo", "-children", "-id", w, check=False)
+        parent = out.split("Parent window id: ")[-1].split()[0] if "Parent window id: " in out else root
+        if parent == root:
+            return w
+        w = parent
+    return w
+
+
 def state(wid):
     """What is wrong with the Chorus window, as a list ([] when all is well)."""
     wrong = []
@@ -275,7 +288,8 @@ def main():
                 if seen and not wrong:
                     times.append(time.monotonic() - t0)
                 time.sleep(max(0.0, t0 + 0.5 - time.monotonic()))  # menus take a moment to map
-                new |= shown_windows() - base
+                # A withdrawn window comes back in a new frame: that one is Chorus.
+                new |= shown_windows() - base - {frame(wid)}
                 alive = alive and chorus_window()[1] == pid
                 if wrong or new:
                     undo(wid)  # so the next attempt starts from a kiosk
