@@ -14,7 +14,11 @@ type welcomeScreen struct {
 	root   fyne.CanvasObject
 	langs  map[string]*Button
 	invite []*widget.Label // the invitation: the first language, then two that take turns
-	turn   int
+	// fonts holds each invitation line, with the font its language needs
+	// (see scriptFonts): the welcome screen shows several scripts at once,
+	// so the kiosk's theme cannot carry one script's font.
+	fonts []*container.ThemeOverride
+	turn  int
 }
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
@@ -39,8 +43,10 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		}
 		lb := para(l, l.T("welcome.title"), size, i == 0)
 		lb.Alignment = fyne.TextAlignCenter
-		invite.Add(lb)
+		f := container.NewThemeOverride(lb, s.fontFor(tag))
+		invite.Add(f)
 		s.invite = append(s.invite, lb)
+		s.fonts = append(s.fonts, f)
 	}
 	grid := container.New(&flowGrid{cols: columnsFor(len(k.cfg.Survey.Languages))})
 	for _, tag := range k.cfg.Survey.Languages {
@@ -85,6 +91,35 @@ func (s *welcomeScreen) rotate() {
 		tag := tags[1+(s.turn*2+i)%(len(tags)-1)]
 		l := s.k.cfg.Catalog.Localizer(tag)
 		lb.Alignment = fyne.TextAlignCenter
+		s.fonts[1+i].Theme = s.fontFor(tag)
 		setTextWidth(l, lb, l.T("welcome.title"), rtlWidth)
+		s.fonts[1+i].Refresh()
 	}
+}
+
+// fontFor is the kiosk's theme with the font language tag needs. Without
+// it Fyne takes Urdu's basic letters from one font and ے and ہ from another,
+// and draws the pieces left to right: "کے" came apart and the words out of
+// order.
+func (s *welcomeScreen) fontFor(tag string) fyne.Theme {
+	lang, _ := s.k.cfg.Catalog.Language(tag)
+	reg, bold := scriptFonts(lang)
+	if reg == nil {
+		return s.k.theme
+	}
+	return &scriptTheme{Theme: s.k.theme, regular: reg, bold: bold}
+}
+
+// scriptTheme is the kiosk's theme with one script's font.
+type scriptTheme struct {
+	*Theme
+	regular, bold fyne.Resource
+}
+
+// Font implements fyne.Theme with the script's font.
+func (t *scriptTheme) Font(st fyne.TextStyle) fyne.Resource {
+	if st.Bold && t.bold != nil {
+		return t.bold
+	}
+	return t.regular
 }
