@@ -170,7 +170,11 @@ def main():
     app = subprocess.Popen([a.bin, "--demo", "--data", data], env=env,
                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "w"))
     try:
-        sh("xdotool", "search", "--sync", "--name", "Chorus")
+        wid = sh("xdotool", "search", "--sync", "--name", "Chorus").split()[0]
+        if a.size != "1280x800":
+            # No window manager here: fit the window to the screen ourselves,
+            # as the kiosk session's full screen does.
+            sh("xdotool", "windowmove", wid, "0", "0", "windowsize", wid, str(a.width), str(a.height))
         time.sleep(1.5)
         Walk(a).run()
         print(data)
