@@ -18,6 +18,7 @@ type welcomeScreen struct {
 	// (see scriptFonts): the welcome screen shows several scripts at once,
 	// so the kiosk's theme cannot carry one script's font.
 	fonts []*container.ThemeOverride
+	box   *fyne.Container // holds the invitation lines
 	turn  int
 }
 
@@ -32,6 +33,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		lines = 1
 	}
 	invite := container.NewVBox()
+	s.box = invite
 	for i, tag := range k.cfg.Survey.Languages {
 		if i == lines {
 			break
@@ -87,13 +89,22 @@ func (s *welcomeScreen) rotate() {
 		return
 	}
 	s.turn++
-	for i, lb := range s.invite[1:] {
+	for i := range s.invite[1:] {
 		tag := tags[1+(s.turn*2+i)%(len(tags)-1)]
 		l := s.k.cfg.Catalog.Localizer(tag)
+		// A new label in a new holder: a label measured with one font and
+		// drawn with another is cut at the bottom.
+		lb := para(l, "", theme.SizeNameSubHeadingText, false)
 		lb.Alignment = fyne.TextAlignCenter
-		s.fonts[1+i].Theme = s.fontFor(tag)
+		f := container.NewThemeOverride(lb, s.fontFor(tag))
 		setTextWidth(l, lb, l.T("welcome.title"), rtlWidth)
-		s.fonts[1+i].Refresh()
+		s.invite[1+i], s.fonts[1+i] = lb, f
+		if s.box != nil {
+			s.box.Objects[1+i] = f
+		}
+	}
+	if s.box != nil {
+		s.box.Refresh()
 	}
 }
 

@@ -174,7 +174,10 @@ def main():
         if a.size != "1280x800":
             # No window manager here: fit the window to the screen ourselves,
             # as the kiosk session's full screen does.
-            sh("xdotool", "windowmove", wid, "0", "0", "windowsize", wid, str(a.width), str(a.height))
+            # Twice: a window not yet mapped takes its own size back.
+            for _ in range(2):
+                sh("xdotool", "windowmove", wid, "0", "0", "windowsize", wid, str(a.width), str(a.height))
+                time.sleep(0.75)
         time.sleep(1.5)
         Walk(a).run()
         print(data)
