@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chorus/assets"
+	"chorus/data/demo"
 	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
@@ -96,7 +97,7 @@ func runDemoFill(args []string) error {
 		return err
 	}
 	start := time.Now()
-	res, err := st.DemoFill(context.Background(), sv, body, *n, uint64(start.UnixNano()))
+	res, err := demo.Fill(context.Background(), st, sv, body, *n, uint64(start.UnixNano()))
 	if err != nil {
 		return err
 	}

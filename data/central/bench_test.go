@@ -10,6 +10,7 @@ import (
 	"chorus/data/batch"
 	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/demo"
 )
 
 // BenchmarkMerge1000x100 merges 1,000 demo batches of about 100 responses
@@ -29,7 +30,7 @@ func BenchmarkMerge1000x100(b *testing.B) {
 	out := b.TempDir()
 	var files []string
 	for i := range batches {
-		if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, per, uint64(i)); err != nil {
+		if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, per, uint64(i)); err != nil {
 			b.Fatal(err)
 		}
 		files = append(files, dev.Export(out))

@@ -25,6 +25,7 @@ import (
 	"chorus/data/batch"
 	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/demo"
 	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
@@ -399,7 +400,7 @@ func TestExportProgress(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, true)
 	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
+	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
 		t.Fatal(err)
 	}
 	var calls []store.ExportProgress
@@ -514,83 +515,6 @@ func TestWithdraw(t *testing.T) {
 	_ = path
 }
 
-func TestDemoFill(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	real := batchtest.NewDevice(t, key.Recipients, false)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := real.Store.DemoFill(ctx, real.Survey, body, 10, 1); !errors.Is(err, store.ErrNotDemo) {
-		t.Fatalf("demo-fill of a real folder = %v, want ErrNotDemo", err)
-	}
-	if c, _ := real.Store.Counts(ctx); c.Responses != 0 {
-		t.Fatal("demo-fill wrote into a real folder")
-	}
-
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	res, err := dev.Store.DemoFill(ctx, dev.Survey, body, 600, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := dev.Store.Counts(ctx)
-	if c.Responses != res.Responses || res.Responses < 500 || res.Declined == 0 || res.WithdrawnHere == 0 {
-		t.Errorf("demo-fill result %+v, store counts %+v", res, c)
-	}
-	path := dev.Export(t.TempDir())
-	b, err := batch.Read(path, key.Identities, batch.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	seen := map[string]bool{}
-	err = b.Responses(func(r batch.Response) error {
-		seen["mode:"+r.Mode] = true
-		seen["lang:"+r.Language] = true
-		seen["status:"+r.Status] = true
-		seen["venue:"+r.Venue] = true
-		if r.InterpreterLanguage != "" {
-			seen["interpreter"] = true
-		}
-		if _, err := central.OpenResponse(key.Identities, &r, dev.Survey); err != nil {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Consents(func(c batch.Consent) error { seen["how:"+c.HowGiven] = true; return nil })
-	for _, want := range []string{"mode:self", "mode:assisted", "mode:worker", "lang:en", "lang:cy", "status:complete",
-		"status:partial", "interpreter", "how:tap", "how:verbal"} {
-		if !seen[want] {
-			t.Errorf("demo data has no %s (saw %v)", want, seen)
-		}
-	}
-	// Every question type is answered somewhere.
-	types := map[survey.Type]bool{}
-	b.Responses(func(r batch.Response) error {
-		ans, _ := central.OpenResponse(key.Identities, &r, dev.Survey)
-		for _, q := range dev.Survey.Questions {
-			if bytes.Contains(ans, []byte(`"`+q.ID+`":`)) {
-				types[q.Type] = true
-			}
-		}
-		return nil
-	})
-	for _, ty := range []survey.Type{survey.Single, survey.Multi, survey.Faces4, survey.Scale5, survey.YesNo, survey.Free, survey.Number} {
-		if !types[ty] {
-			t.Errorf("no %s question answered in demo data", ty)
-		}
-	}
-
-	// A second fill withdraws some exported responses: queued withdrawals.
-	res, err = dev.Store.DemoFill(ctx, dev.Survey, body, 200, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u, _ := dev.Store.Unexported(ctx); res.WithdrawnQueued == 0 || u.Withdrawals != int64(res.WithdrawnQueued) {
-		t.Errorf("second fill %+v, unexported %+v: want queued withdrawals", res, u)
-	}
-}
-
 // seedDemo makes a closed demo data folder holding n synthetic responses,
 // all allocated to batch 1, which is written once into a scratch folder.
 func seedDemo(b *testing.B, n int) string {
@@ -619,7 +543,7 @@ func seedDemo(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := st.DemoFill(ctx, sv, body, n, 1); err != nil {
+	if _, err := demo.Fill(ctx, st, sv, body, n, 1); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := st.Export(ctx, b.TempDir(), store.ExportOptions{AppVersion: "bench"}); err != nil {
@@ -888,7 +812,7 @@ func TestExportSizesEveryCharacter(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, true)
 	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, 400, 3); err != nil {
+	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 400, 3); err != nil {
 		t.Fatal(err)
 	}
 	var venues []string
