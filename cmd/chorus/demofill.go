@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"chorus/assets"
@@ -16,46 +15,12 @@ import (
 	"chorus/data/survey"
 )
 
-// runExport is `chorus export --data DIR --to DIR`: the coordinator's
-// export, headless, through the same code as the export screen.
-func runExport(args []string) error { return export(os.Stdout, args) }
-
-// export is runExport writing what it did to w. It ends with this
-// laptop's fingerprint, which the analyst enrols it by.
-func export(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("chorus export", flag.ContinueOnError)
-	data := fs.String("data", "", "data folder")
-	to := fs.String("to", "", "folder to write the batch file into (e.g. a USB stick)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *data == "" || *to == "" || fs.NArg() > 0 {
-		return errors.New("usage: chorus export --data DIR --to DIR")
-	}
-	st, err := store.Open(*data, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	results, err := st.Export(context.Background(), *to, store.ExportOptions{})
-	for _, r := range results {
-		fmt.Fprintf(w, "%s: batch %d, %d responses, %d consents, %d declined, %d withdrawals, %d audit events\n",
-			r.Path, r.Seq, r.Counts.Responses, r.Counts.Consents, r.Counts.Declined, r.Counts.Withdrawals, r.Counts.Audit)
-	}
-	if dev, derr := st.Device(); derr == nil {
-		fmt.Fprintln(w, fingerprintNote(dev))
-	}
-	if errors.Is(err, store.ErrNothingToExport) {
-		fmt.Fprintln(os.Stderr, "chorus: nothing new to export")
-		return nil
-	}
-	return err
-}
-
 // runDemoFill is `chorus demo-fill --data DIR --n N`: N synthetic responses
-// in a demo folder, sealed to the demo key.
-func runDemoFill(args []string) error {
+// in a demo folder, sealed to the demo key. It says what it added on
+// stdout.
+func runDemoFill(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chorus demo-fill", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	data := fs.String("data", "", "demo data folder (made if new)")
 	n := fs.Int("n", 100, "number of responses")
 	if err := fs.Parse(args); err != nil {
@@ -101,7 +66,7 @@ func runDemoFill(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s: %d responses, %d declined, %d withdrawn before export, %d withdrawals queued (%s)\n",
+	fmt.Fprintf(stdout, "%s: %d responses, %d declined, %d withdrawn before export, %d withdrawals queued (%s)\n",
 		*data, res.Responses, res.Declined, res.WithdrawnHere, res.WithdrawnQueued, time.Since(start).Round(time.Millisecond))
 	return nil
 }
