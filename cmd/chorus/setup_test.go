@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"chorus/assets"
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 )
 
 // keyFile writes an age recipient to a file and returns its path.
@@ -28,7 +28,7 @@ func keyFile(t *testing.T, recipient string) string {
 // and returns the folder and what setup wrote.
 func setUpFolder(t *testing.T, name string) (string, string) {
 	t.Helper()
-	key := batchtest.NewKey(t, false)
+	key := storetest.NewKey(t, false)
 	dir := filepath.Join(t.TempDir(), "data")
 	var out bytes.Buffer
 	err := setup([]string{"--data", dir, "--device-name", name, "--coordinator", "Asha Patel",
@@ -58,7 +58,7 @@ func device(t *testing.T, dir string) store.Device {
 // demo analyst key, alone or as a second key, is refused before the PIN
 // is asked for, with the reason, and the folder is not set up.
 func TestSetupRefusesTheDemoKey(t *testing.T) {
-	analyst := batchtest.NewKey(t, false)
+	analyst := storetest.NewKey(t, false)
 	demo := keyFile(t, strings.TrimSpace(assets.DemoRecipient()))
 	for name, keys := range map[string][]string{
 		"demo key":        {demo},

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/demo"
+	"chorus/data/store/storetest"
 )
 
 // BenchmarkMerge1000x100 merges 1,000 demo batches of about 100 responses
@@ -21,9 +21,9 @@ import (
 // same files without a database (read-ns/op) and the ratio (x-read).
 func BenchmarkMerge1000x100(b *testing.B) {
 	const batches, per = 1000, 100
-	k := batchtest.NewKey(b, false)
-	dev := batchtest.NewDevice(b, k.Recipients, true)
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	k := storetest.NewKey(b, false)
+	dev := storetest.NewDevice(b, k.Recipients, true)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,18 +8,18 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/demo"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 )
 
 var ctx = context.Background()
 
 func TestDemoFill(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	real := batchtest.NewDevice(t, key.Recipients, false)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
+	key := storetest.NewKey(t, false)
+	real := storetest.NewDevice(t, key.Recipients, false)
+	body, _ := os.ReadFile(storetest.SurveyFile)
 	if _, err := demo.Fill(ctx, real.Store, real.Survey, body, 10, 1); !errors.Is(err, demo.ErrNotDemo) {
 		t.Fatalf("demo-fill of a real folder = %v, want ErrNotDemo", err)
 	}
@@ -27,7 +27,7 @@ func TestDemoFill(t *testing.T) {
 		t.Fatal("demo-fill wrote into a real folder")
 	}
 
-	dev := batchtest.NewDevice(t, key.Recipients, true)
+	dev := storetest.NewDevice(t, key.Recipients, true)
 	res, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 600, 7)
 	if err != nil {
 		t.Fatal(err)

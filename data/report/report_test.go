@@ -19,9 +19,9 @@ import (
 	"testing"
 	"time"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/demo"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 	"chorus/translations"
 
@@ -594,8 +594,8 @@ func TestReportMatchesSQL(t *testing.T) {
 // signed), one of them missing, and checks the report against SQL.
 func TestReportFromMergedBatches(t *testing.T) {
 	body, sv := repSurveyFile(t)
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, true)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, true)
 	out := t.TempDir()
 	var files []string
 	for i, n := range []int{150, 120, 60} {

@@ -23,11 +23,11 @@ import (
 
 	"chorus/assets"
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/demo"
 	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 
 	"filippo.io/age"
@@ -69,8 +69,8 @@ func decrypt(t testing.TB, path string, ids []age.Identity) []byte {
 }
 
 func TestExportWritesAVerifiableBatch(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	receipts := dev.Submit(5)
 	dev.Decline(3)
 	if err := dev.Store.Audit(ctx, "coordinator", "pin.changed", "staff PIN changed"); err != nil {
@@ -163,8 +163,8 @@ func TestExportWritesAVerifiableBatch(t *testing.T) {
 }
 
 func TestBatchesChainInOrder(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	out := t.TempDir()
 	prev := ""
 	for seq := int64(1); seq <= 3; seq++ {
@@ -182,8 +182,8 @@ func TestBatchesChainInOrder(t *testing.T) {
 }
 
 func TestReexportRebuildsTheSameTar(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(4)
 	dev.Decline(1)
 	first := dev.Export(t.TempDir())
@@ -218,8 +218,8 @@ func TestReexportRebuildsTheSameTar(t *testing.T) {
 }
 
 func TestReexportAfterWithdrawalRefuses(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	r := dev.Submit(3)
 	dev.Export(t.TempDir())
 	if got := dev.Withdraw(r[1].Code); got != store.WithdrawnAndQueued {
@@ -278,8 +278,8 @@ func failing(failAt int64, failSync bool, seen *int64) batch.CreateTemp {
 // the last byte, or a failing sync, leaves no file and marks nothing
 // exported; the next export writes the same batch.
 func TestFailedExportLeavesNothing(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(30)
 
 	// A first attempt that fails at sync tells the size of the file.
@@ -330,8 +330,8 @@ func TestFailedExportLeavesNothing(t *testing.T) {
 }
 
 func TestExportFolderErrors(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(1)
 	notDir := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(notDir, nil, 0o600)
@@ -367,8 +367,8 @@ func (r recordFile) Write(p []byte) (int, error) { r.buf.Write(p); return r.File
 func TestExportWritesNoPlaintext(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(3)
 	before := files(t, dev.Dir)
 	var written bytes.Buffer
@@ -397,9 +397,9 @@ func TestExportWritesNoPlaintext(t *testing.T) {
 }
 
 func TestExportProgress(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, true)
+	body, _ := os.ReadFile(storetest.SurveyFile)
 	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
 		t.Fatal(err)
 	}
@@ -447,8 +447,8 @@ func sealedOf(t *testing.T, st *store.Store, id string) []byte {
 
 // TestWithdraw is P8 on the device.
 func TestWithdraw(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	rs := dev.Submit(4)
 
 	// Not yet exported: deleted, nothing sent.
@@ -724,8 +724,8 @@ func BenchmarkExportMemory(b *testing.B) {
 // TestExportLinesAreCanonical: every line of a batch is exactly what
 // batch.AppendLine gives for its record, awkward text included.
 func TestExportLinesAreCanonical(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(3)
 	dev.Decline(1)
 	awkward := "Caffi \"Cwtch\" <Café> & \\ back\tslash\x01 \u2028 نعم 👍 \x7f"
@@ -809,9 +809,9 @@ func TestExportLinesAreCanonical(t *testing.T) {
 // ASCII character, and some that are not, in a venue name, and the names
 // read back unchanged.
 func TestExportSizesEveryCharacter(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, true)
+	body, _ := os.ReadFile(storetest.SurveyFile)
 	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 400, 3); err != nil {
 		t.Fatal(err)
 	}
@@ -849,9 +849,9 @@ func TestExportSizesEveryCharacter(t *testing.T) {
 // order, however many versions the device holds; one answered only in an
 // earlier batch, or never, stays out.
 func TestBatchSurveysAreThoseOfItsResponses(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -860,7 +860,7 @@ func TestBatchSurveysAreThoseOfItsResponses(t *testing.T) {
 		if bytes.Equal(b, body) {
 			t.Fatal(`the test survey has no "version": 3,`)
 		}
-		sv, err := survey.Parse(filepath.Base(batchtest.SurveyFile), b)
+		sv, err := survey.Parse(filepath.Base(storetest.SurveyFile), b)
 		if err != nil {
 			t.Fatal(err)
 		}
