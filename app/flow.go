@@ -38,7 +38,7 @@ func (f *Flow) Consent(sv *survey.Survey, optional map[string]bool, now time.Tim
 	f.ConsentAt = now
 	if f.ConsentID == "" {
 		f.ConsentID = uuid.Must(uuid.NewV7()).String()
-		f.Receipt = survey.NewReceipt()
+		f.Receipt = newReceipt()
 	}
 }
 

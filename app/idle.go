@@ -120,7 +120,7 @@ func (k *Kiosk) idleReset() {
 		st, rs := k.cfg.Store, k.cfg.Recipients
 		done := k.savedPartial
 		background(func() {
-			_, err := st.Submit(context.Background(), rs, sub)
+			_, err := submitFresh(context.Background(), st, rs, sub)
 			if err != nil {
 				slog.Error("cannot keep a partial response", "err", rootCause(err))
 			}
