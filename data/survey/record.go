@@ -55,7 +55,8 @@ type ConsentRecord struct {
 	TextVersion   string
 	TextSHA256    string // of the exact text shown, see [Survey.ConsentSHA256]
 	Language      string
-	Format        string          // standard, easy-read, read-aloud
+	Format        string          // FormatStandard or FormatEasyRead: the version shown
+	Listened      bool            // the consent screen was read aloud to the participant
 	Purposes      map[string]bool // one yes/no per purpose id
 	HowGiven      string          // tap, verbal
 	Mode          Mode
@@ -67,6 +68,7 @@ type ConsentRecord struct {
 // Consent formats and ways of giving consent.
 const (
 	FormatStandard = "standard"
+	FormatEasyRead = "easy-read" // the survey's easy-read consent, see [EasyRead]
 	GivenTap       = "tap"
 	GivenVerbal    = "verbal"
 )
@@ -86,6 +88,8 @@ func (c *ConsentRecord) Complete(s *Survey) error {
 		return errors.New("consent record lacks mode or how it was given")
 	case c.At.IsZero():
 		return errors.New("consent record has no time")
+	case c.Format != FormatStandard && (c.Format != FormatEasyRead || s.Consent.EasyRead == nil):
+		return errors.New("consent record names a format the survey's consent lacks: " + c.Format)
 	}
 	for _, p := range s.Consent.Purposes {
 		yes, ok := c.Purposes[p.ID]
