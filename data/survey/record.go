@@ -73,6 +73,28 @@ const (
 	GivenVerbal    = "verbal"
 )
 
+// readAloud is added to a stored consent format when the consent screen
+// was read aloud, see [ConsentRecord.StoredFormat].
+const readAloud = "+read-aloud"
+
+// StoredFormat is the record's format as the device stores it and a batch
+// carries it: Format, with "+read-aloud" added when the participant
+// listened (e.g. "easy-read+read-aloud"). One field keeps the batch format
+// as it was, and records made before read-aloud read as not listened to.
+func (c *ConsentRecord) StoredFormat() string {
+	if c.Listened {
+		return c.Format + readAloud
+	}
+	return c.Format
+}
+
+// SplitFormat reads a stored format back into the format shown and
+// whether the consent was listened to.
+func SplitFormat(stored string) (format string, listened bool) {
+	format, listened = strings.CutSuffix(stored, readAloud)
+	return format, listened
+}
+
 // Complete reports whether the record names everything P9 asks for.
 func (c *ConsentRecord) Complete(s *Survey) error {
 	switch {
