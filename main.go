@@ -113,6 +113,9 @@ func runGUI(args []string) error {
 		IdleAfter:      *idle,
 		StaffIdleAfter: *staffIdle,
 		Quit:           a.Quit,
+		// A pack copied into DIR/audio/ comes before a built-in one.
+		LoadAudio: chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()),
+		Player:    chorusapp.SystemPlayer(),
 	})
 	a.Settings().SetTheme(shell.Theme())
 	if *kiosk {

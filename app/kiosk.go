@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"chorus/data/audio"
 	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
@@ -35,6 +36,10 @@ type Config struct {
 	StaffLang string
 	// IdleAfter and WarnFor override DefaultIdleAfter and DefaultWarnFor.
 	IdleAfter, WarnFor time.Duration
+	// Audio is the survey's audio pack, or nil; Player plays it (nil:
+	// silence). See listen.go.
+	Audio  *audio.Pack
+	Player Player
 }
 
 // Kiosk runs the participant's path in one window.
@@ -52,6 +57,15 @@ type Kiosk struct {
 
 	// OnStaff opens the staff PIN prompt (the hidden corner).
 	OnStaff func()
+
+	// Reading aloud (listen.go): the Listen controls on show, whether
+	// this visit hears every screen, and the generation of the last play,
+	// so that a play that ended after another started hides no cue.
+	listen        *listenButton
+	listenButtons []*listenButton
+	alwaysRead    bool
+	audioGen      int
+	audioCue      bool
 
 	lastInput    time.Time
 	warning      *idleWarning
@@ -79,7 +93,11 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
 	k.body = container.NewStack()
 	k.display = newDisplayBar(k)
-	k.root = container.NewBorder(k.display.root, nil, nil, nil, k.body)
+	k.listen = newListenButton(k.guard(k.onListen))
+	k.listenButtons = []*listenButton{k.listen}
+	header := container.NewBorder(nil, nil, nil,
+		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen), k.display.root)
+	k.root = container.NewBorder(header, nil, nil, nil, k.body)
 	return k
 }
 
@@ -128,6 +146,9 @@ func (k *Kiosk) currentVisit() Visit {
 // SetSurvey changes the survey for the next visit.
 func (k *Kiosk) SetSurvey(sv *survey.Survey) { k.cfg.Survey = sv }
 
+// SetAudio changes the audio pack (nil for none) for the next visit.
+func (k *Kiosk) SetAudio(pack *audio.Pack) { k.cfg.Audio = pack }
+
 // finish ends a visit: back to the welcome screen, or to whoever started
 // an assisted visit.
 func (k *Kiosk) finish() {
@@ -158,6 +179,7 @@ func (k *Kiosk) Theme() *Theme { return k.theme }
 func (k *Kiosk) Start() {
 	k.flow = nil
 	k.warning = nil
+	k.alwaysRead = false
 	k.endVisitTraces()
 	k.display.reset()
 	k.useFonts("")
@@ -183,6 +205,7 @@ func (k *Kiosk) showWith(obj fyne.CanvasObject, primary *Button, status fyne.Can
 	k.shownAt = k.cfg.Clock()
 	k.lastInput = k.shownAt
 	k.warning = nil
+	k.screenShown()
 }
 
 // settleTime is how long after a screen appears its buttons ignore taps, so

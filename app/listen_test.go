@@ -1,0 +1,268 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chorus/data/audio"
+	"chorus/data/survey"
+)
+
+// fakePlayer records what the kiosk asks it to play, as "play KEY KEY..."
+// and "stop" lines, and plays nothing.
+type fakePlayer struct {
+	mu      sync.Mutex
+	log     []string
+	clips   [][]Clip
+	playing bool
+	done    func()
+}
+
+func (f *fakePlayer) Play(clips []Clip, done func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var keys []string
+	for _, c := range clips {
+		keys = append(keys, c.Key)
+	}
+	f.log = append(f.log, "play "+strings.Join(keys, " "))
+	f.clips = append(f.clips, clips)
+	f.playing, f.done = len(clips) > 0, done
+}
+
+func (f *fakePlayer) Stop() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, "stop")
+	f.playing = false
+}
+
+func (f *fakePlayer) Playing() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.playing
+}
+
+// take returns the log so far and empties it.
+func (f *fakePlayer) take() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.log
+	f.log = nil
+	return out
+}
+
+// lastPlay is the keys of the last play, or "" if the log has none.
+func lastPlay(log []string) string {
+	for i := len(log) - 1; i >= 0; i-- {
+		if k, ok := strings.CutPrefix(log[i], "play "); ok {
+			return k
+		}
+	}
+	return ""
+}
+
+// audioRig is the kiosk with the built-in survey, its shipped draft pack
+// and a fake player, on a clock moved by hand.
+func audioRig(t *testing.T) (*rig, *manualClock, *fakePlayer) {
+	t.Helper()
+	r := newRig(t, builtinSurveyPath)
+	clk := &manualClock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+	r.k.cfg.Clock = clk.now
+	r.k.display.corner.now = clk.now
+	pack := AudioLoader(os.DirFS("../assets/audio"))(r.sv)
+	if pack == nil {
+		t.Fatal("the built-in survey's audio pack did not load")
+	}
+	fake := &fakePlayer{}
+	r.k.cfg.Player = fake
+	r.k.SetAudio(pack)
+	r.k.Start()
+	fake.take()
+	return r, clk, fake
+}
+
+func TestListenPlaysTheScreenInOrderAndStopsOnNext(t *testing.T) {
+	r, clk, fake := audioRig(t)
+	k := r.k
+
+	r.tap(clk, k.listen)
+	if got, want := lastPlay(fake.take()), "app.welcome.title app.welcome.choose"; got != want {
+		t.Errorf("welcome: played %q, want %q", got, want)
+	}
+	if !k.audioCue || k.listen.Importance != 1 {
+		t.Error("no cue while playing")
+	}
+
+	r.tap(clk, k.welcome.langs["cy"])
+	if log := fake.take(); len(log) == 0 || log[len(log)-1] != "stop" {
+		t.Errorf("choosing a language: %q, want the welcome's sound stopped", log)
+	}
+	if k.audioCue {
+		t.Error("the cue stays after the screen changed")
+	}
+
+	// Consent: the texts, the purposes in screen order, then the actions,
+	// each the pack's Welsh clip.
+	r.tap(clk, k.listen)
+	want := "app.consent.title consent.text app.consent.agreeing_means consent.purpose.take_part " +
+		"app.consent.optional consent.purpose.quotes consent.purpose.sharing app.consent.agree app.consent.decline"
+	if got := lastPlay(fake.take()); got != want {
+		t.Errorf("consent: played\n%s\nwant\n%s", got, want)
+	}
+	for _, c := range fake.clips[len(fake.clips)-1] {
+		b, err := k.cfg.Audio.Open("cy", c.Key)
+		if err != nil || !bytes.Equal(b, c.Data) {
+			t.Errorf("%s: not the Welsh clip (%v)", c.Key, err)
+		}
+	}
+
+	r.tap(clk, k.consent.agree) // to the intro
+	if log := fake.take(); len(log) == 0 || log[len(log)-1] != "stop" {
+		t.Errorf("agree: %q, want the consent's sound stopped", log)
+	}
+	r.tap(clk, k.listen)
+	if got := lastPlay(fake.take()); got != "survey.intro app.intro.start" {
+		t.Errorf("intro: played %q", got)
+	}
+	r.tap(clk, k.intro.start)
+
+	// The first question: its text, its help, "choose more than one",
+	// then every option in order.
+	r.onQuestion(t, "devices")
+	fake.take()
+	r.tap(clk, k.listen)
+	want = "q.devices.text q.devices.help app.question.choose_any q.devices.option.smartphone q.devices.option.tablet " +
+		"q.devices.option.computer q.devices.option.basic_phone q.devices.option.none q.devices.option.prefer_not"
+	if got := lastPlay(fake.take()); got != want {
+		t.Errorf("question: played\n%s\nwant\n%s", got, want)
+	}
+	// Tapped again while playing, Listen stops.
+	r.tap(clk, k.listen)
+	if log := fake.take(); !reflect.DeepEqual(log, []string{"stop"}) || k.audioCue {
+		t.Errorf("second tap: %q, cue %v; want it stopped", log, k.audioCue)
+	}
+	// An option's own speaker, tapped while the screen plays, plays that
+	// option instead.
+	r.tap(clk, k.listen)
+	k.onListenOption(audio.OptionKey(k.question.q, k.question.q.Options[1]))
+	if got := lastPlay(fake.take()); got != "q.devices.option.tablet" || !fake.Playing() || !k.audioCue {
+		t.Errorf("option speaker: played %q", got)
+	}
+	r.choose(t, "devices", "smartphone")
+	r.tap(clk, k.question.next)
+	r.onQuestion(t, "home_internet")
+	if log := fake.take(); log[len(log)-1] != "stop" || fake.Playing() {
+		t.Errorf("Next: %q, want the question's sound stopped", log)
+	}
+}
+
+func TestIdleResetStopsSoundAndForgetsAlwaysRead(t *testing.T) {
+	r, clk, fake := audioRig(t)
+	k := r.k
+	k.onAlwaysRead(true)
+	r.tap(clk, k.welcome.langs["ur"])
+	// Always read aloud: each screen is heard as it appears.
+	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "app.consent.title consent.text") {
+		t.Errorf("consent with always read aloud: played %q", got)
+	}
+	r.tap(clk, k.consent.agree)
+	if got := lastPlay(fake.take()); got != "survey.intro app.intro.start" {
+		t.Errorf("intro with always read aloud: played %q", got)
+	}
+	r.tap(clk, k.intro.start)
+	r.onQuestion(t, "devices")
+	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "q.devices.text") {
+		t.Errorf("question with always read aloud: played %q", got)
+	}
+	// The warning is read too, then the reset stops everything.
+	clk.add(DefaultIdleAfter + time.Second)
+	k.Tick()
+	if got := lastPlay(fake.take()); got != "app.idle.title app.idle.more_time" {
+		t.Errorf("idle warning: played %q", got)
+	}
+	stale := fake.done
+	clk.add(DefaultWarnFor)
+	k.Tick()
+	if k.welcome == nil {
+		t.Fatal("no reset")
+	}
+	log := fake.take()
+	if len(log) == 0 || log[len(log)-1] != "stop" || fake.Playing() {
+		t.Errorf("idle reset: %q, playing %v; want stopped", log, fake.Playing())
+	}
+	for _, l := range log {
+		if strings.HasPrefix(l, "play ") && l != "play " {
+			t.Errorf("after the reset the kiosk played %q", l)
+		}
+	}
+	// The last person's sequence ending late changes nothing on screen.
+	stale()
+	if k.audioCue {
+		t.Error("a sound from before the reset shows the cue")
+	}
+	// The next person starts without "always read aloud".
+	if k.alwaysRead {
+		t.Error("always read aloud stayed on for the next person")
+	}
+	r.tap(clk, k.welcome.langs["en"])
+	if got := lastPlay(fake.take()); got != "" {
+		t.Errorf("next person's consent played %q unasked", got)
+	}
+}
+
+func TestConsentRecordSaysListened(t *testing.T) {
+	r, clk, _ := audioRig(t)
+	k := r.k
+	r.tap(clk, k.welcome.langs["en"])
+	r.tap(clk, k.listen)
+	k.flow.EasyRead = true
+	r.tap(clk, k.consent.agree)
+	sub := k.flow.Submission(r.sv, k.cfg.Device, k.currentVisit(), survey.Complete)
+	if !sub.Consent.Listened || sub.Consent.Format != survey.FormatEasyRead {
+		t.Errorf("consent record: listened %v, format %q; want true, easy-read", sub.Consent.Listened, sub.Consent.Format)
+	}
+	if err := sub.Consent.Complete(r.sv); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestNoPackNoDeviceKeepsTheKioskWorking(t *testing.T) {
+	r, clk := rigWithClock(t) // no pack, no player
+	k := r.k
+	r.tap(clk, k.listen)
+	r.tap(clk, k.welcome.langs["en"])
+	r.tap(clk, k.listen)
+	r.tap(clk, k.consent.agree)
+	if k.consent != nil || k.audioCue {
+		t.Error("without audio the kiosk did not go on, or shows a cue")
+	}
+	var p Player = NullPlayer{}
+	p.Play([]Clip{{Key: "x"}}, nil)
+	if p.Playing() {
+		t.Error("the null player says it plays")
+	}
+}
+
+func TestSurveyTabShowsAudioStatus(t *testing.T) {
+	r, _, _ := audioRig(t)
+	sh := &Shell{kiosk: r.k, cfg: ShellConfig{Catalog: r.k.cfg.Catalog}}
+	c := &coordinatorTabs{sh: sh, l: r.k.cfg.Catalog.Localizer("en")}
+	texts := strings.Join(visibleTexts(c.languages()), "\n")
+	for _, want := range []string{
+		"English (en) — checked by a native speaker · Audio: draft voice",
+		"Welsh (cy) — draft — needs review by a native speaker · Audio: draft voice",
+		"Somali (so) — draft — needs review by a native speaker · Audio: missing recordings",
+		// One word espeak-ng cannot say.
+		"Arabic (ar) · right to left — draft — needs review by a native speaker · Audio: missing recordings",
+	} {
+		if !strings.Contains(texts, want) {
+			t.Errorf("Survey tab lacks %q:\n%s", want, texts)
+		}
+	}
+}
