@@ -65,6 +65,9 @@ func SystemPlayer() Player {
 		if err == nil {
 			select {
 			case <-ready:
+				// oto reports a device that cannot be opened (no sound
+				// card, no ALSA "default") here, not from NewContext.
+				err = ctx.Err()
 			case <-time.After(3 * time.Second):
 				err = errNoReady
 			}
