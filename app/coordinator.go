@@ -433,11 +433,15 @@ func (c *coordinatorTabs) onLoadSurvey() {
 		c.surveyMsg.SetText(l.problem(err))
 		return
 	}
+	msg := l.T("staff.survey_loaded", map[string]any{"ID": sv.ID, "Version": sv.Version})
+	if err := sh.installAudio(sv, path); err != nil {
+		msg += "\n" + l.T("staff.audio_not_copied", map[string]any{"Err": err.Error()})
+	}
 	if sh.kiosk != nil {
 		sh.kiosk.SetSurvey(sv)
 		sh.kiosk.SetAudio(sh.audioFor(sv))
 	}
-	c.surveyMsg.SetText(l.T("staff.survey_loaded", map[string]any{"ID": sv.ID, "Version": sv.Version}))
+	c.surveyMsg.SetText(msg)
 }
 
 func (c *coordinatorTabs) auditTab() fyne.CanvasObject {

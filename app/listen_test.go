@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,6 +12,8 @@ import (
 
 	"chorus/data/audio"
 	"chorus/data/survey"
+
+	"fyne.io/fyne/v2/test"
 )
 
 // fakePlayer records what the kiosk asks it to play, as "play KEY KEY..."
@@ -264,5 +267,56 @@ func TestSurveyTabShowsAudioStatus(t *testing.T) {
 		if !strings.Contains(texts, want) {
 			t.Errorf("Survey tab lacks %q:\n%s", want, texts)
 		}
+	}
+}
+
+// TestSurveyTabInstallsTheAudioPack: a survey file loaded on the Survey
+// tab brings the pack beside it into the data folder, and the kiosk plays
+// it after the stick is gone.
+func TestSurveyTabInstallsTheAudioPack(t *testing.T) {
+	r := newShellRig(t)
+	r.setUp(t)
+	r.sh.cfg.LoadAudio = AudioLoader(os.DirFS(filepath.Join(r.st.Dir(), "audio")))
+	usb := t.TempDir()
+	body, err := os.ReadFile(builtinSurveyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(usb, "digital-inclusion.json")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(usb, "digital-inclusion"), os.DirFS("../assets/audio/digital-inclusion")); err != nil {
+		t.Fatal(err)
+	}
+	c := r.sh.home.coord
+	c.surveyFile.SetText(path)
+	test.Tap(c.loadSurvey)
+	if strings.Contains(c.surveyMsg.Text, "could not be copied") || !strings.Contains(c.surveyMsg.Text, "digital_inclusion") {
+		t.Fatalf("loading says %q", c.surveyMsg.Text)
+	}
+	os.RemoveAll(usb)
+	if p := r.sh.kiosk.cfg.Audio; !p.Has("cy", audio.QuestionText("devices")) {
+		t.Error("the kiosk has no Welsh recording after the stick was removed")
+	}
+
+	// A survey naming a pack that is not beside it loads, silent, and
+	// says so.
+	if err := os.MkdirAll(usb, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v4 := strings.Replace(string(body), `"version": 3,`, `"version": 4,`, 1)
+	v4 = strings.Replace(v4, `"pack": "digital-inclusion"`, `"pack": "elsewhere"`, 1)
+	path = filepath.Join(usb, "v4.json")
+	if err := os.WriteFile(path, []byte(v4), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.surveyFile.SetText(path)
+	test.Tap(c.loadSurvey)
+	if !strings.Contains(c.surveyMsg.Text, "its recordings could not be copied") || r.sh.kiosk.cfg.Survey.Version != 4 {
+		t.Errorf("loading without the pack says %q", c.surveyMsg.Text)
+	}
+	if r.sh.kiosk.cfg.Audio != nil {
+		t.Error("the kiosk kept the old survey's pack")
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -172,6 +173,11 @@ func (s *setupScreen) onFinish() {
 	if err != nil {
 		s.message.SetText(err.Error())
 		return
+	}
+	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
+		if err := sh.installAudio(sv, p); err != nil {
+			slog.Warn("the survey's audio pack was not copied", "err", err)
+		}
 	}
 	sh.startKiosk()
 	sh.signedIn(user) // the coordinator goes on to add staff and open a session

@@ -4,6 +4,7 @@ import (
 	"chorus/data/audio"
 	"context"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -293,6 +294,17 @@ func (s *Shell) demoBanner() fyne.CanvasObject {
 	staff := widget.NewButton(s.l.T("staff.button"), s.ShowLogin)
 	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
 	return container.NewStack(bg, container.NewPadded(row))
+}
+
+// installAudio copies the audio pack sv names from beside the survey file
+// at path into the data folder's audio/ (see audio.Install), logging what
+// is wrong with its clips. A survey without audio installs nothing.
+func (s *Shell) installAudio(sv *survey.Survey, path string) error {
+	probs, err := audio.Install(sv, path, filepath.Join(s.cfg.Store.Dir(), "audio"))
+	for _, p := range probs {
+		slog.Warn("audio pack problem", "survey", sv.ID, "problem", p.Error())
+	}
+	return err
 }
 
 // audioFor is sv's audio pack, or nil.
