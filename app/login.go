@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -18,6 +19,7 @@ type loginScreen struct {
 	root    fyne.CanvasObject
 	who     *widget.Select
 	pin     *widget.Entry
+	pad     *pinPad // for a touch screen with no keyboard
 	unlock  *Button
 	cancel  *Button
 	message *widget.Label
@@ -47,14 +49,18 @@ func (s *loginScreen) build() fyne.CanvasObject {
 	s.message = widget.NewLabel("")
 	s.message.Importance = widget.DangerImportance
 	s.message.Wrapping = fyne.TextWrapWord
+	s.pad = newPinPad(s.pin, s.onUnlock)
 	form := container.NewVBox(
 		heading(l, l.T("staff.login_title")),
 		widget.NewLabel(l.T("staff.who")), s.who,
 		widget.NewLabel(l.T("staff.pin")), s.pin,
 		s.message,
 	)
+	// The pad beside the form, not under it, so both fit a 1024×600 screen.
 	s.root = container.NewBorder(nil, navBar(false, s.cancel, s.unlock), nil, nil,
-		container.NewCenter(container.New(&minSize{min: fyne.NewSize(560, 0)}, form)))
+		container.NewCenter(container.NewHBox(
+			container.New(&minSize{min: fyne.NewSize(440, 0)}, form),
+			container.NewVBox(layout.NewSpacer(), s.pad.root, layout.NewSpacer()))))
 	return s.root
 }
 

@@ -36,6 +36,7 @@ type questionScreen struct {
 	skip     *Button        // optional questions only
 	focus    fyne.Focusable // where typing goes when the screen opens
 	box      *answerBox     // the multi-line box, if any (s.entry is inside it)
+	keys     *answerKeys    // on-screen keys for s.entry (keyboard.go)
 }
 
 func (s *questionScreen) build() fyne.CanvasObject {
@@ -71,6 +72,10 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	}
 	body.Add(s.answerArea())
 	body.Add(s.message)
+	if s.entry != nil {
+		s.keys = k.keysFor(s) // typing by touch alone (keyboard.go)
+		body.Add(s.keys.root)
+	}
 
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.next = k.button(l, l.T("nav.next"), true, s.onNext)

@@ -3,27 +3,22 @@ package batch_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/seal"
 )
 
 // memSource is a Source held in memory.
 type memSource map[string][]byte
-
-func (m memSource) Size(_ context.Context, name string) (int64, int64, error) {
-	return int64(len(m[name])), int64(bytes.Count(m[name], []byte("\n"))), nil
-}
 
 func (m memSource) WriteMember(_ context.Context, name string, w io.Writer) error {
 	_, err := w.Write(m[name])
@@ -50,7 +45,7 @@ func auditLines(n int) []byte {
 }
 
 func TestWriteIsDeterministicAndReadable(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := newKey(t)
 	m, dk := header(t)
 	src := memSource{batch.AuditMember: auditLines(3)}
 	var sums []string
@@ -59,7 +54,7 @@ func TestWriteIsDeterministicAndReadable(t *testing.T) {
 		var res batch.Result
 		path := filepath.Join(dir, fmt.Sprint(i))
 		f, _ := os.Create(path)
-		res, err := batch.Write(context.Background(), f, m, src, dk, k.Recipients, nil)
+		res, err := batch.Write(context.Background(), f, m, src, dk, k.Recipients, batch.WriteOptions{})
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -76,55 +71,6 @@ func TestWriteIsDeterministicAndReadable(t *testing.T) {
 	}
 	if sums[0] != sums[1] {
 		t.Error("the same records gave two different tars")
-	}
-}
-
-func TestWriteNoticesAChangingSource(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	m, dk := header(t)
-	for _, lie := range []int64{-1, +1} {
-		src := lyingSource{memSource{batch.AuditMember: auditLines(2)}, lie}
-		_, err := batch.Write(context.Background(), io.Discard, m, src, dk, k.Recipients, nil)
-		if !errors.Is(err, batch.ErrSourceChanged) {
-			t.Errorf("size off by %d: Write = %v, want ErrSourceChanged", lie, err)
-		}
-	}
-}
-
-type lyingSource struct {
-	memSource
-	by int64
-}
-
-func (l lyingSource) Size(ctx context.Context, name string) (int64, int64, error) {
-	n, lines, err := l.memSource.Size(ctx, name)
-	if name == batch.AuditMember {
-		n += l.by
-	}
-	return n, lines, err
-}
-
-func TestResponseLineEncoding(t *testing.T) {
-	r := batch.Response{
-		ResponseMeta: batch.ResponseMeta{ID: "r1", SurveyID: "s", Language: "cy", Mode: "self", Venue: "Llyfrgell <Caerdydd> & \"co\"",
-			Status: "complete", CreatedOffset: -300},
-		Sealed: []byte("age-encryption.org/v1\n\x00\xff binary"),
-	}
-	got, err := batch.AppendResponse(nil, &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := batch.AppendLine(nil, &r)
-	if !bytes.Equal(got, want) {
-		t.Errorf("AppendResponse = %s\nAppendLine     = %s", got, want)
-	}
-	n, _ := batch.ResponseLineSize(&r.ResponseMeta, len(r.Sealed))
-	if n != len(got) {
-		t.Errorf("ResponseLineSize = %d, line is %d bytes", n, len(got))
-	}
-	var back batch.Response
-	if err := json.Unmarshal(got, &back); err != nil || !bytes.Equal(back.Sealed, r.Sealed) || back.Venue != r.Venue {
-		t.Errorf("line does not decode back: %v %+v", err, back)
 	}
 }
 
@@ -230,7 +176,7 @@ func TestWriteFileDoesNotReplace(t *testing.T) {
 
 func TestReadRefusesArmorAndOversize(t *testing.T) {
 	dir := t.TempDir()
-	k := batchtest.NewKey(t, false)
+	k := newKey(t)
 	armored := filepath.Join(dir, "a")
 	os.WriteFile(armored, []byte("-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"), 0o600)
 	if _, err := batch.Read(armored, k.Identities, batch.ReadOptions{}); !errors.Is(err, batch.ErrNotAge) || !strings.Contains(err.Error(), "armored") {
@@ -240,5 +186,102 @@ func TestReadRefusesArmorAndOversize(t *testing.T) {
 	os.WriteFile(big, bytes.Repeat([]byte("x"), 2000), 0o600)
 	if _, err := batch.Read(big, k.Identities, batch.ReadOptions{MaxFileSize: 1000}); !errors.Is(err, batch.ErrTooLarge) {
 		t.Errorf("oversize file: %v", err)
+	}
+}
+
+// spoolWatcher is a memSource that, once it has written the audit member,
+// looks for files of this process in dir: the spool of a large member.
+type spoolWatcher struct {
+	memSource
+	dir  string
+	seen []string // each file's name and mode
+}
+
+func (s *spoolWatcher) WriteMember(ctx context.Context, name string, w io.Writer) error {
+	if err := s.memSource.WriteMember(ctx, name, w); err != nil || name != batch.AuditMember {
+		return err
+	}
+	fds, _ := os.ReadDir("/proc/self/fd")
+	for _, fd := range fds {
+		link := filepath.Join("/proc/self/fd", fd.Name())
+		target, err := os.Readlink(link)
+		if err != nil || !strings.HasPrefix(target, s.dir+string(filepath.Separator)) {
+			continue
+		}
+		if st, err := os.Stat(link); err == nil {
+			s.seen = append(s.seen, fmt.Sprintf("%s %v", filepath.Base(target), st.Mode().Perm()))
+		}
+	}
+	return nil
+}
+
+// TestLargeMemberGoesThroughAPrivateNamelessFile: a member larger than a
+// spool holds in memory is written once to a temporary file in TempDir,
+// private (0600) and without a name while it is used, gone afterwards;
+// the batch holds the member exactly.
+func TestLargeMemberGoesThroughAPrivateNamelessFile(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("looks at /proc/self/fd")
+	}
+	k := newKey(t)
+	m, dk := header(t)
+	audit := auditLines(60_000) // about 6 MB
+	if len(audit) <= 4<<20 {
+		t.Fatalf("the member is %d bytes, want more than a spool keeps in memory", len(audit))
+	}
+	spoolDir := t.TempDir()
+	src := &spoolWatcher{memSource: memSource{batch.AuditMember: audit}, dir: spoolDir}
+	path := filepath.Join(t.TempDir(), "b")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = batch.Write(context.Background(), f, m, src, dk, k.Recipients, batch.WriteOptions{TempDir: spoolDir})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.seen) != 1 || !strings.HasSuffix(src.seen[0], "(deleted) -rw-------") {
+		t.Errorf("files open in the spool folder while writing: %q, want one without a name, mode 0600", src.seen)
+	}
+	if left, _ := os.ReadDir(spoolDir); len(left) != 0 {
+		t.Errorf("left in the spool folder: %v", left)
+	}
+	b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var got []byte
+	if err := b.Audit(func(a batch.AuditEvent) error {
+		got, _ = batch.AppendLine(got, a)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, audit) || b.Manifest.Counts.Audit != 60_000 {
+		t.Errorf("the batch holds %d audit lines, %d bytes; want 60000, %d bytes", b.Manifest.Counts.Audit, len(got), len(audit))
+	}
+}
+
+// TestSpoolFailureIsNotTheDestinations: when a large member cannot be
+// kept in its temporary file (here the folder for it is gone), WriteFile
+// fails saying so, not blaming the folder the batch goes to, and leaves
+// nothing there.
+func TestSpoolFailureIsNotTheDestinations(t *testing.T) {
+	k := newKey(t)
+	m, dk := header(t)
+	src := memSource{batch.AuditMember: auditLines(60_000)}
+	dest := t.TempDir()
+	gone := filepath.Join(t.TempDir(), "gone")
+	_, err := batch.WriteFile(dest, "b", batch.FileOptions{}, func(w io.Writer) error {
+		_, err := batch.Write(context.Background(), w, m, src, dk, k.Recipients, batch.WriteOptions{TempDir: gone})
+		return err
+	})
+	if err == nil || errors.Is(err, batch.ErrNoFolder) || !strings.Contains(err.Error(), "cannot keep the records") {
+		t.Errorf("WriteFile = %v, want the spool's failure, not ErrNoFolder", err)
+	}
+	if ents, _ := os.ReadDir(dest); len(ents) != 0 {
+		t.Errorf("left %v behind", ents)
 	}
 }

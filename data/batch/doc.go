@@ -40,9 +40,13 @@
 // # Writing
 //
 // [Write] streams a batch from a [Source] (the device's database) to an
-// io.Writer: it asks the source for each member's exact size first, then
-// for its bytes, so memory use does not grow with the number of records,
-// and nothing but age ciphertext is ever written. [WriteFile] puts a
+// io.Writer, and nothing but age ciphertext reaches it. A tar header
+// needs its member's size, so the source writes each member once, as
+// [AppendLine] encodes its records ([LineWriter]), to a spool: memory for
+// a small member, a private temporary file without a name for a large
+// one, which holds what the device's database holds (clear metadata,
+// answers sealed at submit). Memory use does not grow with the number of
+// records. [WriteFile] puts a
 // batch on disk atomically: temporary file, sync, rename (one that never
 // replaces an existing file: [RenameNoReplace]), sync of the folder, read
 // back and compare; on failure nothing is left behind. Its

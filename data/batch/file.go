@@ -368,6 +368,10 @@ func (b *backgroundSync) stop() error {
 
 // fileError puts one of the sentinel errors in front of a system error.
 func fileError(dir string, err error) error {
+	var spool *spoolError
+	if errors.As(err, &spool) {
+		return err // the folder the records wait in, not dir
+	}
 	var kind error
 	switch {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):

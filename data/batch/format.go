@@ -2,9 +2,9 @@ package batch
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -168,7 +168,9 @@ type SurveyDef struct {
 	Body    []byte `json:"body"`
 }
 
-// AppendLine appends v as one line of JSON to dst.
+// AppendLine appends v as one line of JSON to dst: v as [json.Marshal]
+// encodes it, then a newline. This is the encoding of every record of a
+// batch; [LineWriter] writes the same bytes.
 func AppendLine(dst []byte, v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -177,29 +179,23 @@ func AppendLine(dst []byte, v any) ([]byte, error) {
 	return append(append(dst, b...), '\n'), nil
 }
 
-const sealedKey = `,"sealed":"`
-
-// AppendResponse appends r as one line to dst. It gives the same bytes as
-// [AppendLine] without holding a second copy of the sealed payload.
-func AppendResponse(dst []byte, r *Response) ([]byte, error) {
-	meta, err := json.Marshal(&r.ResponseMeta)
-	if err != nil {
-		return dst, err
-	}
-	dst = append(dst, meta[:len(meta)-1]...)
-	dst = append(dst, sealedKey...)
-	dst = base64.StdEncoding.AppendEncode(dst, r.Sealed)
-	return append(dst, '"', '}', '\n'), nil
+// LineWriter writes records to an io.Writer, each as the line
+// [AppendLine] gives for it, without holding a copy of the line: a
+// [json.Encoder] with its default settings writes exactly what
+// json.Marshal gives and a newline.
+type LineWriter struct {
+	enc *json.Encoder
 }
 
-// ResponseLineSize is the length of the line [AppendResponse] writes for
-// meta with a sealed payload of sealedLen bytes, found without the payload.
-func ResponseLineSize(meta *ResponseMeta, sealedLen int) (int, error) {
-	b, err := json.Marshal(meta)
-	if err != nil {
-		return 0, err
-	}
-	return len(b) - 1 + len(sealedKey) + base64.StdEncoding.EncodedLen(sealedLen) + 3, nil
+// NewLineWriter returns a LineWriter writing to w.
+func NewLineWriter(w io.Writer) *LineWriter {
+	return &LineWriter{enc: json.NewEncoder(w)}
+}
+
+// Write writes v as one line, with one call of w's Write; nothing if v
+// cannot be encoded.
+func (l *LineWriter) Write(v any) error {
+	return l.enc.Encode(v)
 }
 
 var fileNamePattern = regexp.MustCompile(`^chorus-([0-9a-f]{12})-([0-9]{6,})\.tar\.age$`)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 
 	"filippo.io/age"
 )
@@ -19,7 +18,7 @@ import (
 // TestTwoGiBClaimedSizeIsRefusedUnread: a file claiming 2 GiB (sparse, so
 // it costs no disk) is refused by its size before anything is decrypted.
 func TestTwoGiBClaimedSizeIsRefusedUnread(t *testing.T) {
-	key := batchtest.NewKey(t, false)
+	key := newKey(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "chorus-00000000-000001.tar.age")
 	f, err := os.Create(path)
@@ -48,7 +47,7 @@ func TestTwoGiBClaimedSizeIsRefusedUnread(t *testing.T) {
 // or thousands of members, are refused with a specific error and leave no
 // decrypted file behind.
 func TestTarBombIsRefused(t *testing.T) {
-	key := batchtest.NewKey(t, false)
+	key := newKey(t)
 	cases := map[string]func(*tar.Writer){
 		"member claims a terabyte": func(tw *tar.Writer) {
 			tw.WriteHeader(&tar.Header{Name: "responses.jsonl", Mode: 0o600, Size: 1 << 40, Typeflag: tar.TypeReg})

@@ -135,7 +135,7 @@ func contents(t testing.TB, b *batch.Batch) memSource {
 		}
 	}
 	check(b.Responses(func(r batch.Response) error {
-		l, err := batch.AppendResponse(nil, &r)
+		l, err := batch.AppendLine(nil, &r)
 		return add(batch.ResponsesMember, l, err)
 	}))
 	check(b.Consents(func(c batch.Consent) error {
@@ -171,7 +171,7 @@ func forge(t testing.TB, m batch.Manifest, src memSource, key seal.DeviceKey, rs
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := batch.Write(ctx, f, m, src, key, rs, nil); err != nil {
+	if _, err := batch.Write(ctx, f, m, src, key, rs, batch.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -581,7 +581,7 @@ func swapSealed(t *testing.T, members map[string][]byte) {
 	decodeInto(t, lines[0], &r0)
 	decodeInto(t, lines[1], &r1)
 	r0.Sealed, r1.Sealed = r1.Sealed, r0.Sealed
-	lines[0], _ = batch.AppendResponse(nil, &r0)
-	lines[1], _ = batch.AppendResponse(nil, &r1)
+	lines[0], _ = batch.AppendLine(nil, &r0)
+	lines[1], _ = batch.AppendLine(nil, &r1)
 	members[batch.ResponsesMember] = bytes.Join(lines, nil)
 }

@@ -6,10 +6,9 @@ import (
 	"chorus/data/batch/batchtest"
 )
 
-// TestExportSizesBrokenUTF8: Size reads each record's text fields joined
-// by commas as one string; a UTF-8 sequence broken across two fields must
-// not be sized as one character (the batch would then fail with
-// ErrSourceChanged), and text JSON escapes is sized as escaped.
+// TestExportSizesBrokenUTF8: records whose text is not valid UTF-8 (a
+// sequence broken across two fields, text JSON escapes) still export:
+// each member's size in its tar header is that of the bytes written.
 func TestExportSizesBrokenUTF8(t *testing.T) {
 	key := batchtest.NewKey(t, false)
 	dev := batchtest.NewDevice(t, key.Recipients, false)

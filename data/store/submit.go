@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"chorus/data/batch"
 	"chorus/data/seal"
 	"chorus/data/survey"
 
@@ -107,43 +106,20 @@ func (s *Store) insertTx(ctx context.Context, tx *sql.Tx, id string, sub Submiss
 		return err
 	}
 	now := s.clock()
-	var venue string
-	if sub.SessionID != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT venue FROM sessions WHERE id = ?`, sub.SessionID).Scan(&venue); err != nil &&
-			!errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("cannot save response: %w", err)
-		}
-	}
-	// Each record's line size in a batch (see migration 004), from its
-	// values in the fields' order.
-	consentBytes, err := memberQueries[batch.ConsentsMember].lineBytes(lineValues(
-		c.ID, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.StoredFormat(),
-		string(purposes), c.HowGiven, string(c.Mode), c.Staff, sub.SessionID, venue, c.DeviceID,
-		utc(c.At), offset(c.At)))
-	if err != nil {
-		return fmt.Errorf("cannot save consent: %w", err)
-	}
-	responseBytes, err := memberQueries[batch.ResponsesMember].lineBytes(lineValues(
-		id, sub.Survey.ID, sub.Survey.Version, sub.Survey.SHA256, sub.Language, string(sub.Mode),
-		sub.InterpreterLanguage, sub.SessionID, venue, c.ID, string(sub.Status),
-		utc(sub.StartedAt), utc(now), offset(now), sealed))
-	if err != nil {
-		return fmt.Errorf("cannot save response: %w", err)
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, receipt_hash, survey_id, survey_version, text_version,
-		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset,
-		line_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.StoredFormat(),
 		string(purposes), c.HowGiven, string(c.Mode), c.Staff, nullable(sub.SessionID), c.DeviceID,
-		utc(c.At), offset(c.At), consentBytes); err != nil {
+		utc(c.At), offset(c.At)); err != nil {
 		return fmt.Errorf("cannot save consent: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO responses (id, survey_id, survey_version, survey_sha256, language, mode,
-		interpreter_language, session_id, consent_id, status, started_at, created_at, created_offset, sealed, line_bytes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		interpreter_language, session_id, consent_id, status, started_at, created_at, created_offset, sealed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, sub.Survey.ID, sub.Survey.Version, sub.Survey.SHA256, sub.Language, string(sub.Mode),
 		sub.InterpreterLanguage, nullable(sub.SessionID), c.ID, string(sub.Status),
-		utc(sub.StartedAt), utc(now), offset(now), sealed, responseBytes); err != nil {
+		utc(sub.StartedAt), utc(now), offset(now), sealed); err != nil {
 		return fmt.Errorf("cannot save response: %w", err)
 	}
 	return nil
