@@ -8,6 +8,7 @@ import (
 	"chorus/data/survey"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -170,6 +171,7 @@ func (k *Kiosk) stopAudio() {
 // reads this one.
 func (k *Kiosk) screenShown() {
 	k.stopAudio()
+	k.showListen()
 	if k.alwaysRead && k.welcome == nil {
 		k.play(k.screenKeys())
 	}
@@ -255,4 +257,42 @@ func statusOf(p *audio.Pack, sv *survey.Survey, lang string) audio.Status {
 		}
 	}
 	return audio.Missing
+}
+
+// canListen reports whether the screen on show can be heard: the pack has
+// clips in its language.
+func (k *Kiosk) canListen() bool { return k.cfg.Audio.Speaks(k.screenLang()) }
+
+// showListen shows the Listen control only where there is something to
+// hear, so a survey without recordings shows no dead button.
+func (k *Kiosk) showListen() {
+	if k.canListen() {
+		k.listen.Show()
+	} else {
+		k.listen.Hide()
+	}
+}
+
+// speaker is an option's own speaker button, MinTarget square, playing
+// the clip key; nil when the pack has no clip for it.
+func (k *Kiosk) speaker(key string) fyne.CanvasObject {
+	if !k.cfg.Audio.Has(k.screenLang(), key) {
+		return nil
+	}
+	b := NewButton("", k.guard(func() { k.onListenOption(key) }))
+	b.SetIcon(theme.VolumeUpIcon())
+	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b)
+}
+
+// withSpeaker puts option key's speaker at the trailing side of obj (the
+// leading side for right-to-left), or returns obj alone.
+func (k *Kiosk) withSpeaker(obj fyne.CanvasObject, key string, rtl bool) fyne.CanvasObject {
+	sp := k.speaker(key)
+	if sp == nil {
+		return obj
+	}
+	if rtl {
+		return container.NewBorder(nil, nil, sp, nil, obj)
+	}
+	return container.NewBorder(nil, nil, nil, sp, obj)
 }

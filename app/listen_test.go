@@ -238,6 +238,9 @@ func TestConsentRecordSaysListened(t *testing.T) {
 func TestNoPackNoDeviceKeepsTheKioskWorking(t *testing.T) {
 	r, clk := rigWithClock(t) // no pack, no player
 	k := r.k
+	if k.listen.Visible() {
+		t.Error("a Listen button is shown with nothing to hear")
+	}
 	r.tap(clk, k.listen)
 	r.tap(clk, k.welcome.langs["en"])
 	r.tap(clk, k.listen)

@@ -323,3 +323,8 @@ func Find(sv *survey.Survey, places ...fs.FS) (*Pack, []Problem, error) {
 	}
 	return nil, nil, fmt.Errorf("%w: no folder %q", ErrNoPack, sv.Audio.Pack)
 }
+
+// Speaks reports whether the pack has any usable clip in lang.
+func (p *Pack) Speaks(lang string) bool {
+	return p != nil && len(p.ok[lang]) > 0
+}
