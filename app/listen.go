@@ -296,3 +296,13 @@ func (k *Kiosk) withSpeaker(obj fyne.CanvasObject, key string, rtl bool) fyne.Ca
 	}
 	return container.NewBorder(nil, nil, nil, sp, obj)
 }
+
+// speakerBelow puts option key's speaker under obj (a tile of a row of
+// faces or a scale), or returns obj alone.
+func (k *Kiosk) speakerBelow(obj fyne.CanvasObject, key string) fyne.CanvasObject {
+	sp := k.speaker(key)
+	if sp == nil {
+		return obj
+	}
+	return container.NewBorder(nil, container.NewCenter(sp), nil, nil, obj)
+}
