@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 )
 
 // Config is what a kiosk needs to run.
@@ -63,6 +64,7 @@ type Kiosk struct {
 	// so that a play that ended after another started hides no cue.
 	listen        *listenButton
 	listenButtons []*listenButton
+	always        *Choice // "Always read aloud", on the welcome screen only
 	alwaysRead    bool
 	audioGen      int
 	audioCue      bool
@@ -95,8 +97,12 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.display = newDisplayBar(k)
 	k.listen = newListenButton(k.guard(k.onListen))
 	k.listenButtons = []*listenButton{k.listen}
+	k.always = NewChoice("", true, false, nil)
+	k.always.Picture = theme.VolumeUpIcon()
+	k.always.OnTapped = k.guard(k.onAlways)
+	k.always.Hide()
 	header := container.NewBorder(nil, nil, nil,
-		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen), k.display.root)
+		container.NewHBox(k.always, container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)), k.display.root)
 	k.root = container.NewBorder(header, nil, nil, nil, k.body)
 	return k
 }

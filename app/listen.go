@@ -172,6 +172,7 @@ func (k *Kiosk) stopAudio() {
 func (k *Kiosk) screenShown() {
 	k.stopAudio()
 	k.showListen()
+	k.showAlways()
 	if k.alwaysRead && k.welcome == nil {
 		k.play(k.screenKeys())
 	}
@@ -188,6 +189,26 @@ func (k *Kiosk) player() Player {
 func (k *Kiosk) onAlwaysRead(on bool) {
 	k.touch()
 	k.alwaysRead = on
+	k.always.SetSelected(on)
+}
+
+// onAlways is the "Always read aloud" tick box, beside Listen on the
+// welcome screen.
+func (k *Kiosk) onAlways() { k.onAlwaysRead(!k.alwaysRead) }
+
+// showAlways shows "Always read aloud", in the survey's first language,
+// on the welcome screen of a survey with recordings, and hides it
+// elsewhere; the choice lasts until the visit ends.
+func (k *Kiosk) showAlways() {
+	if k.welcome == nil || !k.canListen() {
+		k.always.Hide()
+		return
+	}
+	l := k.cfg.Catalog.Localizer(k.screenLang())
+	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	k.always.RTL = l.Lang.RTL()
+	k.always.SetSelected(k.alwaysRead)
+	k.always.Show()
 }
 
 // listenButton is the Listen control: a speaker, at least MinTarget

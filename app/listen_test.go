@@ -168,8 +168,17 @@ func TestListenPlaysTheScreenInOrderAndStopsOnNext(t *testing.T) {
 func TestIdleResetStopsSoundAndForgetsAlwaysRead(t *testing.T) {
 	r, clk, fake := audioRig(t)
 	k := r.k
-	k.onAlwaysRead(true)
+	if !k.always.Visible() || k.always.Label != "Always read aloud" {
+		t.Fatalf("no 'Always read aloud' on the welcome screen (%q)", k.always.Label)
+	}
+	r.tap(clk, k.always)
+	if !k.always.Selected || !k.alwaysRead {
+		t.Fatal("'Always read aloud' did not turn on")
+	}
 	r.tap(clk, k.welcome.langs["ur"])
+	if k.always.Visible() {
+		t.Error("'Always read aloud' shows past the welcome screen")
+	}
 	// Always read aloud: each screen is heard as it appears.
 	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "app.consent.title consent.text") {
 		t.Errorf("consent with always read aloud: played %q", got)
@@ -210,7 +219,7 @@ func TestIdleResetStopsSoundAndForgetsAlwaysRead(t *testing.T) {
 		t.Error("a sound from before the reset shows the cue")
 	}
 	// The next person starts without "always read aloud".
-	if k.alwaysRead {
+	if k.alwaysRead || k.always.Selected || !k.always.Visible() {
 		t.Error("always read aloud stayed on for the next person")
 	}
 	r.tap(clk, k.welcome.langs["en"])
