@@ -256,7 +256,7 @@ func AudioLoader(places ...fs.FS) func(*survey.Survey) *audio.Pack {
 		}
 		missing := map[string]int{}
 		for _, pr := range probs {
-			if pr.Msg == "missing" || pr.Msg == "no recordings" {
+			if (pr.Msg == "missing" || pr.Msg == "no recordings") && sv.HasLanguage(pr.Lang) {
 				missing[pr.Lang]++
 				continue
 			}

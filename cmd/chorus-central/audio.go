@@ -139,6 +139,9 @@ func runSurveyAudio(c *cli, args []string) error {
 			m.Languages[r.job.lang].Clips[r.job.key] = r.clip
 		}
 	}
+	if err := addPictures(c, sv, rest[0], *out, &m); err != nil {
+		return err
+	}
 	raw, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
 		return err
@@ -178,6 +181,37 @@ func runSurveyAudio(c *cli, args []string) error {
 		filepath.Base(*out), hex.EncodeToString(sum[:]))
 	if failed > 0 {
 		return fmt.Errorf("%d clips could not be made", failed)
+	}
+	return nil
+}
+
+// addPictures copies the easy-read consent's pictures from beside the
+// survey file into the pack's pictures/ folder and lists them in m.
+func addPictures(c *cli, sv *survey.Survey, surveyPath, out string, m *audio.Manifest) error {
+	e := sv.Consent.EasyRead
+	if e == nil {
+		return nil
+	}
+	for _, p := range e.Purposes {
+		if p.Picture == "" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(surveyPath), p.Picture))
+		if err != nil {
+			c.logf("picture %s: not found beside the survey file; the easy-read consent shows no picture for %s", p.Picture, p.ID)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(out, "pictures"), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(out, "pictures", p.Picture), b, 0o644); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		if m.Pictures == nil {
+			m.Pictures = map[string]audio.Picture{}
+		}
+		m.Pictures[p.Picture] = audio.Picture{File: "pictures/" + p.Picture, Bytes: int64(len(b)), SHA256: hex.EncodeToString(sum[:])}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -20,7 +22,9 @@ const twoLanguages = `{
   "format": "chorus-survey/1", "id": "two", "version": 1, "languages": ["en", "so"],
   "title": {"en": "Your views", "so": "Aragtidaada"},
   "consent": {"version": "v1", "text": {"en": "You choose.", "so": "Adiga ayaa dooranaya."},
-    "purposes": [{"id": "take_part", "required": true, "label": {"en": "I agree", "so": "Waan ogolahay"}}]},
+    "purposes": [{"id": "take_part", "required": true, "label": {"en": "I agree", "so": "Waan ogolahay"}}],
+    "easy_read": {"text": {"en": "We ask you questions.\nYou can stop.", "so": "Su'aalo ayaan ku weydiinaynaa.\nWaad joojin kartaa."},
+      "purposes": [{"id": "take_part", "label": {"en": "I will answer", "so": "Waan ka jawaabayaa"}, "picture": "take_part.png"}]}},
   "questions": [{"id": "ok", "type": "single", "text": {"en": "How are you?", "so": "Sidee tahay?"},
     "options": [{"code": "good", "label": {"en": "Good", "so": "Fiican"}}, {"code": "bad", "label": {"en": "Bad", "so": "Xun"}}]}]
 }`
@@ -62,6 +66,15 @@ func TestSurveyAudioMakesADraftPack(t *testing.T) {
 	if err := os.WriteFile(svPath, []byte(twoLanguages), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The easy-read consent's picture is beside the survey file.
+	img := image.NewGray(image.Rect(0, 0, 4, 4))
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "take_part.png"), pic.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// A person recorded the Somali question.
 	recs := filepath.Join(dir, "recordings")
 	writeTone(t, filepath.Join(recs, "so", audio.QuestionText("ok")+".wav"))
@@ -91,6 +104,12 @@ func TestSurveyAudioMakesADraftPack(t *testing.T) {
 	p, probs, err := audio.Load(os.DirFS(out), sv, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if b, ok := p.Picture("take_part.png"); !ok || !bytes.Equal(b, pic.Bytes()) {
+		t.Error("the easy-read picture is not in the pack")
+	}
+	if !p.Has("en", audio.KeyConsentEasy) {
+		t.Error("no draft of the easy-read consent")
 	}
 	st := p.Statuses(sv)
 	if st[0].Status != audio.Draft || st[0].Clips != keys || st[0].Drafts != keys {

@@ -60,6 +60,11 @@ func Install(sv *survey.Survey, surveyPath, dir string) ([]Problem, error) {
 	if err := copyFile(ManifestName); err != nil {
 		return nil, err
 	}
+	for _, pic := range p.pics {
+		if err := copyFile(pic.File); err != nil {
+			return nil, fmt.Errorf("cannot copy %s: %w", pic.File, err)
+		}
+	}
 	for _, clips := range p.ok {
 		for _, c := range clips {
 			if err := copyFile(c.File); err != nil {

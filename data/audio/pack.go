@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"io/fs"
 	"path"
@@ -36,7 +37,20 @@ type Manifest struct {
 	Format    string               `json:"format"`
 	SurveyID  string               `json:"survey_id"`
 	Languages map[string]*Language `json:"languages"` // by language tag
+	// Pictures are the easy-read consent's pictures, by the name the
+	// survey file gives them (survey.EasyPurpose.Picture).
+	Pictures map[string]Picture `json:"pictures,omitempty"`
 }
+
+// Picture is one PNG picture in a pack.
+type Picture struct {
+	File   string `json:"file"` // "pictures/take_part.png"
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// MaxPictureBytes is the largest picture a pack may hold.
+const MaxPictureBytes = 1 << 20
 
 // Language is one language's clips in a pack.
 type Language struct {
@@ -79,6 +93,7 @@ type Pack struct {
 	// SHA256 is the hex SHA-256 of manifest.json's exact bytes.
 	SHA256 string
 	ok     map[string]map[string]Clip // language, key: clips that passed
+	pics   map[string]Picture         // pictures that passed
 }
 
 // Status is a language's audio status, for staff.
@@ -103,7 +118,7 @@ func Load(fsys fs.FS, sv *survey.Survey, want string) (*Pack, []Problem, error) 
 		return nil, nil, fmt.Errorf("audio pack: cannot read %s: %w", ManifestName, err)
 	}
 	sum := sha256.Sum256(raw)
-	p := &Pack{fsys: fsys, SHA256: hex.EncodeToString(sum[:]), ok: map[string]map[string]Clip{}}
+	p := &Pack{fsys: fsys, SHA256: hex.EncodeToString(sum[:]), ok: map[string]map[string]Clip{}, pics: map[string]Picture{}}
 	if want != "" && p.SHA256 != want {
 		return nil, nil, fmt.Errorf("audio pack: %s has SHA-256 %s but the survey names %s; the pack was changed after the survey was made (give the survey the new hash and a new version)", ManifestName, p.SHA256, want)
 	}
@@ -145,6 +160,7 @@ func Load(fsys fs.FS, sv *survey.Survey, want string) (*Pack, []Problem, error) 
 		}
 		p.ok[lang] = good
 	}
+	probs = append(probs, p.checkPictures(sv)...)
 	for _, lang := range sv.Languages {
 		have := p.ok[lang]
 		if len(have) == 0 {
@@ -327,4 +343,55 @@ func Find(sv *survey.Survey, places ...fs.FS) (*Pack, []Problem, error) {
 // Speaks reports whether the pack has any usable clip in lang.
 func (p *Pack) Speaks(lang string) bool {
 	return p != nil && len(p.ok[lang]) > 0
+}
+
+// checkPictures checks the pack's pictures: each in pictures/, there, not
+// too big, the bytes the manifest names, and PNG. A picture the easy-read
+// consent names but the pack lacks is a problem too (key "picture NAME").
+func (p *Pack) checkPictures(sv *survey.Survey) []Problem {
+	var probs []Problem
+	for _, name := range sortedKeys(p.Manifest.Pictures) {
+		pic := p.Manifest.Pictures[name]
+		key := "picture " + name
+		if pic.File != "pictures/"+name {
+			probs = append(probs, Problem{Lang: "pictures", Key: key, Msg: fmt.Sprintf("file must be pictures/%s, not %q", name, pic.File)})
+			continue
+		}
+		b, err := readLimited(p.fsys, pic.File, MaxPictureBytes)
+		if err != nil {
+			probs = append(probs, Problem{Lang: "pictures", Key: key, Msg: fmt.Sprintf("cannot read %s: %v", pic.File, err)})
+			continue
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != pic.SHA256 {
+			probs = append(probs, Problem{Lang: "pictures", Key: key, Msg: fmt.Sprintf("file %s has SHA-256 %s, not the %s the manifest names", pic.File, got, pic.SHA256)})
+			continue
+		}
+		if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
+			probs = append(probs, Problem{Lang: "pictures", Key: key, Msg: fmt.Sprintf("%s is not a PNG picture: %v", pic.File, err)})
+			continue
+		}
+		p.pics[name] = pic
+	}
+	if e := sv.Consent.EasyRead; e != nil {
+		for _, ep := range e.Purposes {
+			if ep.Picture != "" && p.Manifest.Pictures[ep.Picture].File == "" {
+				probs = append(probs, Problem{Lang: "pictures", Key: "picture " + ep.Picture, Msg: "missing"})
+			}
+		}
+	}
+	return probs
+}
+
+// Picture returns the PNG bytes of the easy-read picture name.
+func (p *Pack) Picture(name string) ([]byte, bool) {
+	if p == nil {
+		return nil, false
+	}
+	pic, ok := p.pics[name]
+	if !ok {
+		return nil, false
+	}
+	b, err := readLimited(p.fsys, pic.File, MaxPictureBytes)
+	return b, err == nil
 }

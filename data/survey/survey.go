@@ -86,8 +86,8 @@ type EasyRead struct {
 type EasyPurpose struct {
 	ID    string `json:"id"`
 	Label Text   `json:"label"`
-	// Picture is the file name of a PNG picture beside the survey file
-	// (in the built-in assets for the built-in survey), or "".
+	// Picture is the file name of a PNG picture beside the survey file,
+	// carried in the survey's audio pack (see chorus/data/audio), or "".
 	Picture string `json:"picture,omitempty"`
 }
 
