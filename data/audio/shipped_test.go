@@ -33,6 +33,11 @@ func TestShippedPackDecodes(t *testing.T) {
 			t.Errorf("%v", pr)
 		}
 	}
+	for _, ep := range sv.Consent.EasyRead.Purposes {
+		if _, ok := p.Picture(ep.Picture); !ok {
+			t.Errorf("easy-read picture %q for %s is not in the pack", ep.Picture, ep.ID)
+		}
+	}
 	var total time.Duration
 	var bytesTotal int64
 	for _, s := range p.Statuses(sv) {
