@@ -65,9 +65,13 @@ type Kiosk struct {
 	listen        *listenButton
 	listenButtons []*listenButton
 	always        *Choice // "Always read aloud", on the welcome screen only
-	alwaysRead    bool
-	audioGen      int
-	audioCue      bool
+	header        *fyne.Container
+	// The boxes that give Listen and "Always read aloud" their size;
+	// hidden with them so they take no room.
+	listenBox, alwaysBox *fyne.Container
+	alwaysRead           bool
+	audioGen             int
+	audioCue             bool
 
 	lastInput    time.Time
 	warning      *idleWarning
@@ -100,10 +104,12 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.always = NewChoice("", true, false, nil)
 	k.always.Picture = theme.VolumeUpIcon()
 	k.always.OnTapped = k.guard(k.onAlways)
-	k.always.Hide()
-	header := container.NewBorder(nil, nil, nil,
-		container.NewHBox(k.always, container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)), k.display.root)
-	k.root = container.NewBorder(header, nil, nil, nil, k.body)
+	// The choice's words wrap to its width: give it room for a line.
+	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
+	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
+	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.alwaysBox, k.listenBox), k.display.root)
+	k.alwaysBox.Hide()
+	k.root = container.NewBorder(k.header, nil, nil, nil, k.body)
 	return k
 }
 

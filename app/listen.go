@@ -173,6 +173,8 @@ func (k *Kiosk) screenShown() {
 	k.stopAudio()
 	k.showListen()
 	k.showAlways()
+	k.header.Refresh()
+	k.root.Refresh() // lay the header out again for what it shows now
 	if k.alwaysRead && k.welcome == nil {
 		k.play(k.screenKeys())
 	}
@@ -202,6 +204,7 @@ func (k *Kiosk) onAlways() { k.onAlwaysRead(!k.alwaysRead) }
 func (k *Kiosk) showAlways() {
 	if k.welcome == nil || !k.canListen() {
 		k.always.Hide()
+		k.alwaysBox.Hide()
 		return
 	}
 	l := k.cfg.Catalog.Localizer(k.screenLang())
@@ -209,6 +212,7 @@ func (k *Kiosk) showAlways() {
 	k.always.RTL = l.Lang.RTL()
 	k.always.SetSelected(k.alwaysRead)
 	k.always.Show()
+	k.alwaysBox.Show()
 }
 
 // listenButton is the Listen control: a speaker, at least MinTarget
@@ -218,7 +222,12 @@ type listenButton struct {
 }
 
 func newListenButton(tapped func()) *listenButton {
-	b := &listenButton{NewButton("", tapped)}
+	// The canvas draws the listenButton, so refreshes must reach it, not
+	// the Button inside: it is extended once, as itself (NewButton would
+	// extend the Button first, and the first extension stays).
+	b := &listenButton{&Button{}}
+	b.OnTapped = tapped
+	b.ExtendBaseWidget(b)
 	b.SetIcon(theme.VolumeUpIcon())
 	return b
 }
@@ -289,8 +298,10 @@ func (k *Kiosk) canListen() bool { return k.cfg.Audio.Speaks(k.screenLang()) }
 func (k *Kiosk) showListen() {
 	if k.canListen() {
 		k.listen.Show()
+		k.listenBox.Show()
 	} else {
 		k.listen.Hide()
+		k.listenBox.Hide()
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"image/color"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,7 +14,10 @@ import (
 	"chorus/data/audio"
 	"chorus/data/survey"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // fakePlayer records what the kiosk asks it to play, as "play KEY KEY..."
@@ -98,8 +102,12 @@ func TestListenPlaysTheScreenInOrderAndStopsOnNext(t *testing.T) {
 	if got, want := lastPlay(fake.take()), "app.welcome.title app.welcome.choose"; got != want {
 		t.Errorf("welcome: played %q, want %q", got, want)
 	}
-	if !k.audioCue || k.listen.Importance != 1 {
+	if !k.audioCue || k.listen.Importance != widget.HighImportance || k.listen.Icon != theme.MediaStopIcon() {
 		t.Error("no cue while playing")
+	}
+	// The cue is drawn: the button is the primary colour on screen.
+	if c := listenColour(r); c != theme.Color(theme.ColorNamePrimary) {
+		t.Errorf("the Listen button is drawn %v while playing, want the primary colour", c)
 	}
 
 	r.tap(clk, k.welcome.langs["cy"])
@@ -331,4 +339,13 @@ func TestSurveyTabInstallsTheAudioPack(t *testing.T) {
 	if r.sh.kiosk.cfg.Audio != nil {
 		t.Error("the kiosk kept the old survey's pack")
 	}
+}
+
+// listenColour is the colour drawn a few pixels inside the Listen
+// button's top left corner.
+func listenColour(r *rig) color.Color {
+	img := r.win.Canvas().Capture()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.k.listen)
+	scale := r.win.Canvas().Scale()
+	return img.At(int((pos.X+8)*scale), int((pos.Y+8)*scale))
 }
