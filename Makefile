@@ -54,8 +54,10 @@ reliability: deps-test
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
 	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/report/suppress
 
-## e2e: the real binary in Xvfb with openbox: a keyboard-only participant
-## path, one sealed response, then attempts to leave the kiosk; then the
+## e2e: the real binary in Xvfb, in the shipped kiosk session
+## (kiosk/linux): a keyboard-only participant path, one sealed response,
+## then attempts to leave the kiosk (keys, menus, desktops, un-fullscreen,
+## minimise, kill -9, SIGTERM; docs/KIOSK.md has the figures); then the
 ## same path and the staff PIN by taps alone, with the on-screen keys, on a
 ## 1280x800 and a 1024x600 screen
 e2e: deps-build deps-e2e build

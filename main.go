@@ -17,7 +17,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
 	chorusapp "chorus/app"
 	"chorus/assets"
@@ -89,7 +91,8 @@ func runGUI(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	closeStore := sync.OnceValue(st.Close) // the quit watchdog may close it too
+	defer closeStore()
 	pins := ""
 	if *demo {
 		if pins, err = setUpDemo(st); err != nil {
@@ -106,13 +109,31 @@ func runGUI(args []string) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	a.Settings().SetTheme(&chorusapp.Theme{Scale: 1}) // before any widget is made
 	win := a.NewWindow("Chorus")
-	shell := chorusapp.NewShell(a, win, chorusapp.ShellConfig{
+	var shell *chorusapp.Shell
+	// quit stops Chorus's own timers and the kiosk's full-screen guard
+	// first, so none of them touches the window once Fyne has let it go,
+	// then asks Fyne to stop. If Fyne has not returned within quitGrace
+	// (Fyne 2.7 can lose its last queued call at shutdown and then wait for
+	// it for ever) the data folder is closed and Chorus exits anyway.
+	quit := func() {
+		if shell != nil {
+			shell.Stop()
+		}
+		go func() {
+			time.Sleep(quitGrace)
+			fmt.Fprintln(os.Stderr, "chorus: the window did not close in time; closing the data folder and exiting")
+			closeStore()
+			os.Exit(0)
+		}()
+		fyne.Do(a.Quit)
+	}
+	shell = chorusapp.NewShell(a, win, chorusapp.ShellConfig{
 		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
 		LoadSurvey:     func() (*survey.Survey, error) { return activeSurvey(st) },
 		BuiltinSurvey:  builtinSurvey,
 		IdleAfter:      *idle,
 		StaffIdleAfter: *staffIdle,
-		Quit:           a.Quit,
+		Quit:           quit,
 		// A pack copied into DIR/audio/ comes before a built-in one.
 		LoadAudio: chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()),
 		Player:    chorusapp.SystemPlayer(),
@@ -129,12 +150,17 @@ func runGUI(args []string) error {
 	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-stop
-		fyne.Do(a.Quit)
+		quit()
 	}()
 	win.Resize(chorusapp.WindowSize)
 	win.ShowAndRun()
-	return nil
+	shell.Stop()
+	return closeStore()
 }
+
+// quitGrace is how long Chorus waits for Fyne to stop before it closes the
+// data folder and exits by itself.
+const quitGrace = 4 * time.Second
 
 // builtinSurvey returns the built-in survey file.
 func builtinSurvey() (string, []byte) {

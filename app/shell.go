@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"chorus/data/seal"
@@ -72,6 +73,12 @@ type Shell struct {
 	// fonts; nil once checked.
 	fontsFor *survey.Survey
 
+	// stopFront ends the kiosk's full-screen guard; stopped ends the
+	// ticker. Stop sets both.
+	stopFront func()
+	stopped   chan struct{}
+	stopOnce  sync.Once
+
 	// confirming is the last confirmation asked, for tests.
 	confirming *confirmation
 
@@ -89,7 +96,7 @@ func NewShell(a fyne.App, win fyne.Window, cfg ShellConfig) *Shell {
 	if cfg.StaffLang == "" {
 		cfg.StaffLang = "en"
 	}
-	s := &Shell{cfg: cfg, app: a, win: win, l: cfg.Catalog.Localizer(cfg.StaffLang)}
+	s := &Shell{cfg: cfg, app: a, win: win, l: cfg.Catalog.Localizer(cfg.StaffLang), stopped: make(chan struct{})}
 	s.body = container.NewStack()
 	var top fyne.CanvasObject
 	if cfg.Demo {
@@ -117,20 +124,53 @@ func (s *Shell) Theme() *Theme {
 
 // Lock makes the window a kiosk: full screen, and closing it (the close
 // button, Alt+F4, the window manager) does nothing. Staff leave through the
-// PIN prompt and Quit.
+// PIN prompt and Quit. On X11 it also watches the window four times a
+// second and puts it back, full screen and in front, if a window manager,
+// a shortcut or another program minimised it, took full screen away or
+// raised something else (keepInFront); Stop ends that.
 func (s *Shell) Lock() {
 	s.win.SetFullScreen(true)
 	s.win.SetCloseIntercept(func() {})
+	if s.stopFront == nil {
+		s.stopFront = keepInFront()
+	}
 }
 
 // RunTicker checks the kiosk, or the staff screens, for idleness once a
-// second until the app ends.
+// second until Stop.
 func (s *Shell) RunTicker() {
 	go func() {
-		for range time.Tick(time.Second) {
-			fyne.Do(s.Tick)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stopped:
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					// Once Fyne has stopped, fyne.Do runs its function
+					// on the caller's goroutine, after the window is
+					// gone: a tick then must do nothing.
+					select {
+					case <-s.stopped:
+					default:
+						s.Tick()
+					}
+				})
+			}
 		}
 	}()
+}
+
+// Stop ends the ticker and the kiosk's full-screen guard, before the app
+// quits. Any goroutine may call it, more than once.
+func (s *Shell) Stop() {
+	s.stopOnce.Do(func() {
+		close(s.stopped)
+		if s.stopFront != nil {
+			s.stopFront()
+		}
+	})
 }
 
 // Tick checks whatever is on show for idleness; RunTicker calls it every
