@@ -59,11 +59,13 @@ reliability: deps-test
 ## then attempts to leave the kiosk (keys, menus, desktops, un-fullscreen,
 ## minimise, kill -9, SIGTERM; docs/KIOSK.md has the figures); then the
 ## same path and the staff PIN by taps alone, with the on-screen keys, on a
-## 1280x800 and a 1024x600 screen
+## 1280x800 and a 1024x600 screen; then a finger's drag scrolls a long list
+## and a slightly sliding tap still taps
 e2e: deps-build deps-e2e build
 	python3 scripts/e2e.py
 	python3 scripts/taps.py
 	TAPS_SIZE=1024x600 python3 scripts/taps.py
+	python3 scripts/touch.py
 
 ## a11y: the analyst's report checked by axe-core (WCAG 2.2 A/AA) in
 ## Debian's headless Chromium, in English and Welsh

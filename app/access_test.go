@@ -226,6 +226,8 @@ func allObjects(o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	case *container.Scroll:
 		out = append(out, allObjects(w.Content)...)
+	case *dragScroll:
+		out = append(out, allObjects(w.Content)...)
 	}
 	return out
 }

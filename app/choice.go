@@ -35,6 +35,9 @@ type Choice struct {
 	// primary action (Next), as in a web form.
 	OnSubmit func()
 
+	// onFocus runs when the choice gains the keyboard focus; a page sets
+	// it to scroll the choice into view.
+	onFocus  func(fyne.CanvasObject)
 	focused  bool
 	hovered  bool
 	lastTap  time.Time
@@ -81,7 +84,13 @@ func (c *Choice) activate() {
 }
 
 // FocusGained implements fyne.Focusable.
-func (c *Choice) FocusGained() { c.focused = true; c.Refresh() }
+func (c *Choice) FocusGained() {
+	c.focused = true
+	c.Refresh()
+	if c.onFocus != nil {
+		c.onFocus(c)
+	}
+}
 
 // FocusLost implements fyne.Focusable.
 func (c *Choice) FocusLost() { c.focused = false; c.Refresh() }

@@ -63,8 +63,7 @@ func (s *consentScreen) build() fyne.CanvasObject {
 	}
 	s.agree = k.button(l, l.T("consent.agree"), true, s.onAgree)
 	s.decline = k.button(l, l.T("consent.decline"), false, k.onDecline)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.decline, s.agree), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = k.newPage(l, body, s.decline, s.agree).root
 	return s.root
 }
 

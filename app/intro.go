@@ -31,8 +31,7 @@ func (s *introScreen) build() fyne.CanvasObject {
 	)
 	s.back = k.button(l, l.T("nav.back"), false, k.showConsent)
 	s.start = k.button(l, l.T("intro.start"), true, k.showFirstQuestion)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, s.start), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = k.newPage(l, body, s.back, s.start).root
 	return s.root
 }
 

@@ -486,6 +486,9 @@ func scrollIntoView(keys, box fyne.CanvasObject) (float32, bool) {
 
 // scrollHolding finds the scroll container within o that holds want.
 func scrollHolding(o, want fyne.CanvasObject) *container.Scroll {
+	if d, ok := o.(*dragScroll); ok { // a page's middle (page.go)
+		o = &d.Scroll
+	}
 	switch w := o.(type) {
 	case *container.Scroll:
 		if holds(w.Content, want) {
@@ -515,6 +518,8 @@ func positionIn(o, want fyne.CanvasObject) (fyne.Position, bool) {
 		children = w.Objects
 	case *container.Scroll:
 		children = []fyne.CanvasObject{w.Content}
+	case *dragScroll:
+		children = []fyne.CanvasObject{w.Content}
 	}
 	for _, child := range children {
 		if p, ok := positionIn(child, want); ok {
@@ -538,6 +543,8 @@ func holds(o, want fyne.CanvasObject) bool {
 			}
 		}
 	case *container.Scroll:
+		return holds(w.Content, want)
+	case *dragScroll:
 		return holds(w.Content, want)
 	}
 	return false

@@ -55,6 +55,7 @@ type Kiosk struct {
 	visit   Visit
 	root    fyne.CanvasObject
 	display *displayBar
+	page    *screenPage // the frame of the screen on show
 
 	// OnStaff opens the staff PIN prompt (the hidden corner).
 	OnStaff func()
@@ -272,8 +273,9 @@ func (k *Kiosk) redraw() {
 		k.thanks = &thanksScreen{k: k, l: t.l, receipt: t.receipt}
 		k.show(k.thanks.build(), k.thanks.finish)
 	case k.declined != nil:
+		l := k.declined.l
 		k.clear()
-		k.declined = &declinedScreen{k: k, l: k.declined.l}
+		k.declined = &declinedScreen{k: k, l: l}
 		k.show(k.declined.build(), k.declined.finish)
 	}
 }

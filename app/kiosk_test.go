@@ -371,6 +371,8 @@ func visibleTexts(obj fyne.CanvasObject) []string {
 			}
 		case *container.Scroll:
 			walk(w.Content)
+		case *dragScroll:
+			walk(w.Content)
 		}
 	}
 	walk(obj)

@@ -30,7 +30,7 @@ func newProgress(l *Localizer, n, total int) *progress {
 		frac = float32(n) / float32(total)
 	}
 	bar := container.New(&barLayout{frac: frac, rtl: l.Lang.RTL()}, track, fill)
-	p.root = container.NewPadded(container.NewVBox(p.label, bar))
+	p.root = container.NewVBox(p.label, bar)
 	return p
 }
 

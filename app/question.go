@@ -36,7 +36,8 @@ type questionScreen struct {
 	skip     *Button        // optional questions only
 	focus    fyne.Focusable // where typing goes when the screen opens
 	box      *answerBox     // the multi-line box, if any (s.entry is inside it)
-	keys     *answerKeys    // on-screen keys for s.entry (keyboard.go)
+	page     *screenPage
+	keys     *answerKeys // on-screen keys for s.entry (keyboard.go)
 }
 
 func (s *questionScreen) build() fyne.CanvasObject {
@@ -70,8 +71,9 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	if hint != "" {
 		body.Add(para(l, hint, theme.SizeNameText, false))
 	}
-	body.Add(s.answerArea())
+	// The message goes above the answers, as GOV.UK puts it above a field.
 	body.Add(s.message)
+	body.Add(s.answerArea())
 	if s.entry != nil {
 		s.keys = k.keysFor(s) // typing by touch alone (keyboard.go)
 		body.Add(s.keys.root)
@@ -83,8 +85,8 @@ func (s *questionScreen) build() fyne.CanvasObject {
 		s.skip = k.button(l, l.T("nav.skip"), false, s.onSkip) // see skip.go
 	}
 	// The progress goes in the display bar above (Kiosk.showWith).
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, withSkip(l.Lang.RTL(), s.skip, s.next)), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.page = k.newPage(l, body, s.back, s.next, s.skip)
+	s.root = s.page.root
 	return s.root
 }
 
@@ -124,7 +126,11 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		for _, o := range q.Options {
 			labels = append(labels, label(o))
 		}
-		tiles := wordsFitTiles(labels, len(q.Options))
+		// On a short screen at 200% a row of tiles can be taller than the
+		// space between the display bar and Next: one under another, each
+		// option is a line or two.
+		short := k.theme.Scale >= 2 && k.win.Canvas().Size().Height < 700
+		tiles := !short && wordsFitTiles(labels, len(q.Options))
 		var row *fyne.Container
 		if tiles {
 			row = container.New(&mirrorGrid{cols: len(q.Options), rtl: rtl})
@@ -155,7 +161,7 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 			s.entry.OnSubmitted = func(string) { k.pressPrimary() }
 		} else {
 			box := newAnswerBox()
-			box.SetMinRowsVisible(5)
+			box.SetMinRowsVisible(s.boxRows())
 			s.entry = &box.Entry
 			s.box = box
 		}
@@ -187,6 +193,19 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 	return container.NewVBox()
 }
 
+// boxRows is how many lines a multi-line answer box shows: fewer with
+// larger text and on short screens, so the box and Next both fit.
+func (s *questionScreen) boxRows() int {
+	rows := map[float32]int{1: 5, 1.5: 3, 2: 2}[s.k.theme.Scale]
+	if rows == 0 {
+		rows = 3
+	}
+	if s.k.win.Canvas().Size().Height < 700 && rows > 2 {
+		rows--
+	}
+	return rows
+}
+
 // onChoose handles a tap on an option.
 func (s *questionScreen) onChoose(code string) {
 	f, q := s.k.flow, s.q
@@ -204,6 +223,7 @@ func (s *questionScreen) onChoose(code string) {
 		s.choices[i].SetSelected(a.Choice == o.Code || slices.Contains(a.Choices, o.Code))
 	}
 	s.message.Hide()
+	s.page.hideError()
 }
 
 // onTyped keeps the typed text or number as the answer.
@@ -289,9 +309,17 @@ func (s *questionScreen) problem(err error) string {
 	return l.T("question.try_again")
 }
 
+// warn shows msg above the answers and in the error summary at the top of
+// the screen, which is scrolled into view; the summary's link goes to the
+// first answer.
 func (s *questionScreen) warn(msg string) {
 	setText(s.l, s.message, msg)
 	s.message.Show()
+	var target fyne.Focusable = s.focus
+	if len(s.choices) > 0 {
+		target = s.choices[0]
+	}
+	s.page.showError(s.l, msg, target, s.message)
 }
 
 // wordsFitTiles reports whether every word of labels fits across one of n

@@ -37,6 +37,7 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 		}
 		text := answerText(l, q, k.flow.Answers[q.ID], lang)
 		b := k.button(l, l.T("review.change"), false, func() { k.goTo(i) })
+		b.Wrap = true
 		s.change[q.ID] = b
 		qt, at := para(l, "", theme.SizeNameText, true), para(l, "", theme.SizeNameText, false)
 		narrow := rtlWidth - 260 // beside the Change button
@@ -45,9 +46,9 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 		item := container.NewVBox(qt, at)
 		var row fyne.CanvasObject
 		if l.Lang.RTL() {
-			row = container.NewBorder(nil, nil, big(b), nil, item)
+			row = container.NewBorder(nil, nil, container.NewVBox(big(b)), nil, item)
 		} else {
-			row = container.NewBorder(nil, nil, nil, big(b), item)
+			row = container.NewBorder(nil, nil, nil, container.NewVBox(big(b)), item)
 		}
 		list.Add(row)
 		list.Add(widget.NewSeparator())
@@ -58,8 +59,7 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 	list.Add(s.message)
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.submit = k.button(l, l.T("review.send"), true, k.onSubmit)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), s.back, s.submit), nil, nil,
-		container.NewVScroll(container.NewPadded(list)))
+	s.root = k.newPage(l, list, s.back, s.submit).root
 	return s.root
 }
 
@@ -73,12 +73,12 @@ func (s *reviewScreen) setBusy(busy bool) {
 	if busy {
 		s.submit.Disable()
 		s.back.Disable()
-		s.submit.SetText(visual(s.l.Lang, s.l.T("review.saving")))
+		s.submit.SetText(s.l.T("review.saving"))
 		return
 	}
 	s.submit.Enable()
 	s.back.Enable()
-	s.submit.SetText(visual(s.l.Lang, s.l.T("review.send")))
+	s.submit.SetText(s.l.T("review.send"))
 }
 
 func (s *reviewScreen) showError() { s.message.Show() }

@@ -33,6 +33,8 @@ type setupScreen struct {
 	surveyPath  *widget.Entry
 	finish      *Button
 	message     *widget.Label
+	problem     *fyne.Container // "There is a problem" and the message, at the top
+	scroll      *container.Scroll
 }
 
 func (sh *Shell) showSetup() {
@@ -76,7 +78,8 @@ func (s *setupScreen) build() fyne.CanvasObject {
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.message.Importance = widget.DangerImportance
-	s.message.TextStyle = fyne.TextStyle{Monospace: true}
+	s.problem = container.NewVBox(heading(l, l.T("page.problem")), s.message)
+	s.problem.Hide()
 	s.finish = NewButton(l.T("setup.finish"), s.onFinish)
 	s.finish.Importance = widget.HighImportance
 	form := widget.NewForm(
@@ -91,8 +94,9 @@ func (s *setupScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(l.T("setup.survey"), s.surveyPath),
 	)
 	intro := para(l, l.T("setup.intro"), "", false)
-	s.root = container.NewBorder(nil, navBar(false, nil, s.finish), nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(heading(l, l.T("setup.title")), intro, form, s.message))))
+	// Problems show at the top, GOV.UK's error summary, scrolled into view.
+	s.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(heading(l, l.T("setup.title")), s.problem, intro, form)))
+	s.root = container.NewBorder(nil, navBar(false, nil, s.finish), nil, nil, s.scroll)
 	return s.root
 }
 
@@ -142,7 +146,7 @@ func (s *setupScreen) onFinish() {
 		err = s.checkKeys(rs)
 	}
 	if err != nil {
-		problems = append(problems, l.T("setup.key")+": "+err.Error())
+		problems = append(problems, s.keyProblem(err))
 	} else if !s.confirm.Checked {
 		problems = append(problems, l.T("setup.confirm_needed"))
 	}
@@ -161,7 +165,7 @@ func (s *setupScreen) onFinish() {
 		}
 	}
 	if len(problems) > 0 {
-		s.message.SetText(strings.Join(problems, "\n"))
+		s.showProblem(strings.Join(problems, "\n"))
 		return
 	}
 	user, err := sh.cfg.Store.Setup(context.Background(), store.SetupInput{
@@ -171,7 +175,7 @@ func (s *setupScreen) onFinish() {
 	s.pin.SetText("")
 	s.pin2.SetText("")
 	if err != nil {
-		s.message.SetText(err.Error())
+		s.showProblem(err.Error())
 		return
 	}
 	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
@@ -181,4 +185,25 @@ func (s *setupScreen) onFinish() {
 	}
 	sh.startKiosk()
 	sh.signedIn(user) // the coordinator goes on to add staff and open a session
+}
+
+// showProblem shows msg at the top of the form and scrolls there, so it is
+// seen whatever the text size.
+func (s *setupScreen) showProblem(msg string) {
+	s.message.SetText(msg)
+	s.problem.Show()
+	s.scroll.ScrollToTop()
+}
+
+// keyProblem says in plain words what is wrong with the keys: the demo
+// key's refusal says so itself; anything age cannot read gets one sentence
+// instead of the parser's.
+func (s *setupScreen) keyProblem(err error) string {
+	if strings.TrimSpace(s.recipients.Text) == "" {
+		return s.l.T("setup.bad_key")
+	}
+	if _, perr := seal.ParseRecipients(s.keyText()); perr != nil {
+		return s.l.T("setup.bad_key")
+	}
+	return err.Error()
 }

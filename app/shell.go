@@ -283,6 +283,7 @@ func (s *Shell) ShowLogin() {
 		s.kiosk.flow = nil
 	}
 	s.kiosk.endVisitTraces() // the participant's clipboard and pop-ups too
+	s.kiosk.display.reset()  // staff screens never inherit the participant's text size
 	s.home = nil
 	s.login = &loginScreen{sh: s, l: s.l}
 	s.swap(s.login.build())

@@ -66,7 +66,8 @@ func visual(lang Language, s string) string {
 // button is a large button with words in the localizer's direction. Its
 // handler ignores taps while a new screen settles (see Kiosk.guard).
 func (k *Kiosk) button(l *Localizer, text string, primary bool, tapped func()) *Button {
-	b := NewButton(visual(l.Lang, text), k.guard(tapped))
+	b := NewButton(text, k.guard(tapped))
+	b.Wrap, b.rtl = true, l.Lang.RTL()
 	if primary {
 		b.Importance = widget.HighImportance
 	}

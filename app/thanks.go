@@ -44,8 +44,7 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 			body.Add(para(l, part.text, theme.SizeNameText, false))
 		}
 	}
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = s.k.newPage(l, body, nil, s.finish).root
 	return s.root
 }
 
@@ -64,7 +63,6 @@ func (s *declinedScreen) build() fyne.CanvasObject {
 		heading(l, l.T("declined.title")),
 		para(l, l.T("declined.body"), theme.SizeNameText, false),
 	)
-	s.root = container.NewBorder(nil, navBar(l.Lang.RTL(), nil, s.finish), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	s.root = s.k.newPage(l, body, nil, s.finish).root
 	return s.root
 }

@@ -20,10 +20,16 @@ type welcomeScreen struct {
 func (s *welcomeScreen) build() fyne.CanvasObject {
 	k := s.k
 	s.langs = map[string]*Button{}
-	// The invitation, in the first few languages at once.
+	// The invitation, in the first few languages at once; with large text
+	// or on a short screen in the first language only, so the languages
+	// themselves are on screen.
+	lines := 3
+	if k.theme.Scale > 1 || k.win.Canvas().Size().Height < 700 {
+		lines = 1
+	}
 	invite := container.NewVBox()
 	for i, tag := range k.cfg.Survey.Languages {
-		if i == 3 {
+		if i == lines {
 			break
 		}
 		l := k.cfg.Catalog.Localizer(tag)
@@ -36,22 +42,24 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		invite.Add(lb)
 		s.invite = append(s.invite, lb)
 	}
-	grid := container.NewGridWithColumns(columnsFor(len(k.cfg.Survey.Languages)))
+	grid := container.New(&flowGrid{cols: columnsFor(len(k.cfg.Survey.Languages))})
 	for _, tag := range k.cfg.Survey.Languages {
 		lang, ok := k.cfg.Catalog.Language(tag)
 		if !ok {
 			lang = Language{Tag: tag}
 		}
-		b := NewButton(visual(lang, lang.SelfName()), k.guard(func() { k.onLanguage(tag) }))
+		b := NewButton(lang.SelfName(), k.guard(func() { k.onLanguage(tag) }))
+		b.rtl = lang.RTL()
 		b.Importance = widget.HighImportance
+		b.Wrap = true
 		s.langs[tag] = b
-		grid.Add(container.New(&minSize{min: fyne.NewSize(220, 80)}, b))
+		grid.Add(container.New(&minSize{min: fyne.NewSize(MinTarget, 80)}, b))
 	}
 	first := k.cfg.Catalog.Localizer(k.cfg.Survey.Languages[0])
 	tap := para(first, first.T("welcome.choose"), theme.SizeNameText, false)
 	tap.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(invite, widget.NewSeparator(), tap, grid)
-	s.root = container.NewPadded(container.NewVScroll(container.NewPadded(body)))
+	s.root = k.newPage(first, body, nil, nil).root
 	return s.root
 }
 
