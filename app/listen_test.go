@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -348,4 +349,99 @@ func listenColour(r *rig) color.Color {
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.k.listen)
 	scale := r.win.Canvas().Scale()
 	return img.At(int((pos.X+8)*scale), int((pos.Y+8)*scale))
+}
+
+// TestEasyReadConsent: the participant switches to the easy-read consent
+// and back, keeping their choices; Listen reads the version on show; the
+// saved consent record says easy-read and listened.
+func TestEasyReadConsent(t *testing.T) {
+	r, clk, fake := audioRig(t)
+	k := r.k
+	r.tap(clk, k.welcome.langs["en"])
+	s := k.consent
+	if s.easy == nil || s.standard == nil {
+		t.Fatal("no easy-read choice on the consent screen")
+	}
+	r.tap(clk, s.options["quotes"])
+	r.tap(clk, s.easy)
+	if !k.flow.EasyRead || k.consent == s {
+		t.Fatal("easy read did not show")
+	}
+	texts := strings.Join(visibleTexts(k.consent.root), "\n")
+	for _, want := range []string{"You choose if you take part.", "• I want to answer the questions.", "You can use my words. You will not use my name."} {
+		if !strings.Contains(texts, want) {
+			t.Errorf("easy-read consent lacks %q:\n%s", want, texts)
+		}
+	}
+	if strings.Contains(texts, "integrated care system") {
+		t.Error("the easy-read consent shows the full text too")
+	}
+	if !k.consent.options["quotes"].Selected {
+		t.Error("the choice made before switching was lost")
+	}
+	fake.take()
+	r.tap(clk, k.listen)
+	want := "app.consent.title consent.easy_read app.consent.agreeing_means consent.easy_purpose.take_part " +
+		"app.consent.optional consent.easy_purpose.quotes consent.easy_purpose.sharing app.consent.agree app.consent.decline"
+	if got := lastPlay(fake.take()); got != want {
+		t.Errorf("easy-read consent: played\n%s\nwant\n%s", got, want)
+	}
+	r.tap(clk, k.consent.agree)
+	// Saved as a partial response: the store checks the consent record
+	// whole, and a partial one needs no answers.
+	sub := k.flow.Submission(r.sv, k.cfg.Device, k.currentVisit(), survey.Partial)
+	if _, err := r.st.Submit(context.Background(), k.cfg.Recipients, sub); err != nil {
+		t.Fatal(err)
+	}
+	var format string
+	if err := r.st.DB().QueryRow(`SELECT format FROM consents`).Scan(&format); err != nil {
+		t.Fatal(err)
+	}
+	if format != "easy-read+read-aloud" {
+		t.Errorf("stored consent format %q, want easy-read+read-aloud", format)
+	}
+	if !sub.Consent.Purposes["quotes"] {
+		t.Error("quotes not agreed")
+	}
+}
+
+// TestOptionSpeakers: each option of a choice question has its own
+// speaker, which plays just that option, in the participant's language.
+func TestOptionSpeakers(t *testing.T) {
+	r, clk, fake := audioRig(t)
+	k := r.k
+	r.tap(clk, k.welcome.langs["pl"])
+	r.tap(clk, k.consent.agree)
+	r.tap(clk, k.intro.start)
+	r.onQuestion(t, "devices")
+	var speakers []*Button
+	var walkTree func(o fyne.CanvasObject)
+	walkTree = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *Button:
+			if w.Icon == theme.VolumeUpIcon() && w.Text == "" {
+				speakers = append(speakers, w)
+			}
+		case *fyne.Container:
+			for _, ch := range w.Objects {
+				walkTree(ch)
+			}
+		case *dragScroll:
+			walkTree(w.Content)
+		}
+	}
+	walkTree(k.question.root)
+	q := k.question.q
+	if len(speakers) != len(q.Options) {
+		t.Fatalf("%d option speakers, want %d", len(speakers), len(q.Options))
+	}
+	fake.take()
+	r.tap(clk, speakers[2])
+	if got := lastPlay(fake.take()); got != audio.OptionKey(q, q.Options[2]) {
+		t.Errorf("third speaker played %q", got)
+	}
+	b, _ := k.cfg.Audio.Open("pl", audio.OptionKey(q, q.Options[2]))
+	if c := fake.clips[len(fake.clips)-1]; len(c) != 1 || !bytes.Equal(c[0].Data, b) {
+		t.Error("not the Polish clip")
+	}
 }
