@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Screenshots of the read-aloud controls in the real Chorus window under
 Xvfb: the welcome screen (Listen and "Always read aloud"), the consent
-screen while it is read aloud (the cue), and a question with its option
-speakers, for each language and text size given.
+screen while it is read aloud (the cue), the easy-read consent (at 100%),
+and a question with its option speakers, for each language and text size
+given.
 
     scripts/listen_shots.py --out shots/listen [--bin bin/chorus] [--langs en,ar,ur] [--scales 1,2]
 
@@ -65,6 +66,12 @@ def shoot(a, lang, scale):
         walk.sh("xdotool", "mousemove", str(listen[0]), str(listen[1]), "click", "1")
         time.sleep(0.3)
         shot(w, a.out, tag + "-2-consent-playing")
+        if scale == 1.0:
+            # "Easy read", the first of the two version buttons under the
+            # heading (mirrored for right-to-left).
+            walk.sh("xdotool", "mousemove", "955" if w.rtl else "325", "263", "click", "1")
+            time.sleep(walk.SETTLE)
+            shot(w, a.out, tag + "-2b-consent-easy-read")
         time.sleep(4)
         w.next()
         if w.survey.get("intro", {}).get(lang):
