@@ -74,7 +74,8 @@ def shoot(a, lang, scale):
         if scale == 1.0:
             # "Easy read", the first of the two version buttons under the
             # heading (mirrored for right-to-left).
-            walk.sh("xdotool", "mousemove", "955" if w.rtl else "325", "263", "click", "1")
+            # (Arabic and Urdu headings are taller.)
+            walk.sh("xdotool", "mousemove", "955" if w.rtl else "325", "310" if w.rtl else "263", "click", "1")
             time.sleep(walk.SETTLE)
             shot(w, a.out, tag + "-2b-consent-easy-read")
         time.sleep(4)
