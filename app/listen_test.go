@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"chorus/data/survey"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -378,6 +380,31 @@ func TestEasyReadConsent(t *testing.T) {
 	}
 	if !k.consent.options["quotes"].Selected {
 		t.Error("the choice made before switching was lost")
+	}
+	// Each purpose has its picture from the pack: beside the required
+	// one's line, on the optional ones' tick boxes.
+	if p := k.consent.options["quotes"].Picture; p == nil || p.Name() != "quotes.png" {
+		t.Errorf("quotes picture = %v", p)
+	}
+	var pictures []string
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *canvas.Image:
+			if w.Resource != nil {
+				pictures = append(pictures, w.Resource.Name())
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				find(c)
+			}
+		case *dragScroll:
+			find(w.Content)
+		}
+	}
+	find(k.consent.root)
+	if !slices.Contains(pictures, "take_part.png") {
+		t.Errorf("pictures on the easy-read consent: %v, want take_part.png", pictures)
 	}
 	fake.take()
 	r.tap(clk, k.listen)
