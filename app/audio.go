@@ -99,6 +99,7 @@ type otoPlayer struct {
 	playing bool
 }
 
+// Play stops what plays and plays clips on a goroutine of their own.
 func (p *otoPlayer) Play(clips []Clip, done func()) {
 	p.mu.Lock()
 	p.gen++
@@ -156,6 +157,7 @@ func (p *otoPlayer) run(gen int, clips []Clip, done func()) {
 	}
 }
 
+// Stop ends what plays within one poll (30 ms); its done never runs.
 func (p *otoPlayer) Stop() {
 	p.mu.Lock()
 	p.gen++
@@ -176,6 +178,7 @@ func (p *otoPlayer) closeCur() {
 	}
 }
 
+// Playing reports whether a sequence is under way.
 func (p *otoPlayer) Playing() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()

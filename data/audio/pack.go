@@ -76,6 +76,7 @@ type Problem struct {
 	Msg       string
 }
 
+// Error is the problem as a message: "audio pack: LANG: KEY: what".
 func (p Problem) Error() string {
 	switch {
 	case p.Lang == "":
