@@ -472,3 +472,40 @@ func TestOptionSpeakers(t *testing.T) {
 		t.Error("not the Polish clip")
 	}
 }
+
+// TestBadPackNeverStopsTheKiosk: a pack with a broken manifest gives no
+// audio, and one with a damaged clip loses only that clip; either way the
+// kiosk starts and runs.
+func TestBadPackNeverStopsTheKiosk(t *testing.T) {
+	r, clk, fake := audioRig(t)
+	k := r.k
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "digital-inclusion"), os.DirFS("../assets/audio/digital-inclusion")); err != nil {
+		t.Fatal(err)
+	}
+	clip := filepath.Join(dir, "digital-inclusion", "cy", audio.QuestionText("devices")+".mp3")
+	if err := os.WriteFile(clip, []byte("not a recording"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := AudioLoader(os.DirFS(dir))(r.sv)
+	if p == nil || p.Has("cy", audio.QuestionText("devices")) || !p.Has("cy", audio.QuestionText("home_internet")) {
+		t.Fatal("a damaged clip did not lose just that clip")
+	}
+	manifest := filepath.Join(dir, "digital-inclusion", "manifest.json")
+	if err := os.WriteFile(manifest, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p := AudioLoader(os.DirFS(dir))(r.sv); p != nil {
+		t.Fatal("a broken manifest gave a pack")
+	}
+	k.SetAudio(nil)
+	k.Start()
+	r.tap(clk, k.welcome.langs["cy"])
+	r.tap(clk, k.consent.agree)
+	if k.intro == nil || k.listen.Visible() {
+		t.Error("without a pack the kiosk did not go on, or still shows Listen")
+	}
+	if log := fake.take(); lastPlay(log) != "" {
+		t.Errorf("played %q without a pack", log)
+	}
+}
