@@ -210,12 +210,12 @@ func (s *Shell) startKiosk() {
 	}
 	dev, err := s.cfg.Store.Device()
 	if err != nil {
-		s.showError(err.Error())
+		s.showError(s.l.problem(err))
 		return
 	}
 	rs, err := s.cfg.Store.Recipients()
 	if err != nil {
-		s.showError(err.Error())
+		s.showError(s.l.problem(err))
 		return
 	}
 	if s.kiosk == nil {

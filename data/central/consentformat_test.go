@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"chorus/data/batch/batchtest"
+	"chorus/data/store/storetest"
 	"chorus/data/central"
 )
 
@@ -12,8 +12,8 @@ import (
 // reaches central through a batch and shows in responses_wide.csv as
 // consent_format standard, consent_listened yes; one not read aloud as no.
 func TestCSVConsentFormatAndListened(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	for i, listened := range []bool{true, false} {
 		sub, _ := dev.Submission(i, "story")
 		sub.Consent.Listened = listened

@@ -1,12 +1,3 @@
-// Command chorus collects feedback about health and care, offline, at
-// community venues. See README.md.
-//
-//	chorus --demo [--data DIR]              demo mode: built-in survey, demo key
-//	chorus --data DIR [--kiosk]             real mode (first run: setup)
-//	chorus setup --data DIR ...             headless setup for provisioning
-//	chorus export --data DIR --to DIR       write a batch for the analyst
-//	chorus fingerprint --data DIR           this laptop's line for the analyst's enrolment list
-//	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 package main
 
 import (
@@ -14,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,40 +26,13 @@ import (
 // appID is Chorus's application id (FyneApp.toml).
 const appID = "uk.nhs.chorus"
 
-func main() {
-	if len(os.Args) > 1 {
-		sub := map[string]func([]string) error{
-			"setup":       runSetup,
-			"export":      runExport,
-			"fingerprint": runFingerprint,
-			"demo-fill":   runDemoFill,
-		}
-		if run, ok := sub[os.Args[1]]; ok {
-			if err := run(os.Args[2:]); err != nil {
-				fail(err)
-			}
-			return
-		}
-	}
-	if err := runGUI(os.Args[1:]); err != nil {
-		fail(err)
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "chorus:", err)
-	var p survey.Problems
-	if errors.As(err, &p) {
-		fmt.Fprintln(os.Stderr, "hint: fix the survey file; every problem above names its line")
-	}
-	if errors.Is(err, store.ErrLocked) {
-		fmt.Fprintln(os.Stderr, "hint: close the other Chorus window first, or use another --data folder")
-	}
-	os.Exit(1)
-}
-
-func runGUI(args []string) error {
+// runGUI opens Chorus's window: demo mode, or a real data folder (first
+// run: setup), locked in the kiosk with --kiosk. It returns when the window
+// closes. Start-up problems that do not stop Chorus (a bad translation
+// file) are written to stderr.
+func runGUI(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chorus", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "demo mode: built-in survey and the demo analyst key; not for real data")
 	data := fs.String("data", "", "data folder (demo default: ~/.local/share/chorus/demo)")
 	kiosk := fs.Bool("kiosk", false, "start locked in the full-screen kiosk")
@@ -103,7 +68,7 @@ func runGUI(args []string) error {
 	}
 	cat, problems := chorusapp.LoadCatalog(translations.FS())
 	for _, p := range problems {
-		fmt.Fprintln(os.Stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
+		fmt.Fprintln(stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
@@ -121,7 +86,7 @@ func runGUI(args []string) error {
 		}
 		go func() {
 			time.Sleep(quitGrace)
-			fmt.Fprintln(os.Stderr, "chorus: the window did not close in time; closing the data folder and exiting")
+			fmt.Fprintln(stderr, "chorus: the window did not close in time; closing the data folder and exiting")
 			closeStore()
 			os.Exit(0)
 		}()

@@ -15,13 +15,11 @@ import (
 // runFingerprint is `chorus fingerprint --data DIR`: one line for the
 // analyst's enrolment list, "FINGERPRINT  DEVICE-NAME", so that a
 // coordinator preparing many laptops can run
-// `chorus fingerprint --data DIR >> /media/usb/enrol.txt` on each.
-func runFingerprint(args []string) error { return fingerprint(os.Stdout, args) }
-
-// fingerprint is runFingerprint writing to w. It prints nothing but the
-// line, and nothing at all on an error.
-func fingerprint(w io.Writer, args []string) error {
+// `chorus fingerprint --data DIR >> /media/usb/enrol.txt` on each. It
+// prints nothing but the line on w, and nothing at all on an error.
+func runFingerprint(args []string, w, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chorus fingerprint", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	data := fs.String("data", "", "data folder of a laptop that is set up")
 	if err := fs.Parse(args); err != nil {
 		return err

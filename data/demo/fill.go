@@ -1,8 +1,11 @@
-package store
+// Package demo makes synthetic data for demo folders: varied, valid
+// responses sealed for real to the folder's recipients, declined
+// consents and withdrawals, for training and for tests and benchmarks
+// that need many responses. [Fill] refuses a folder that holds real data.
+package demo
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -11,26 +14,26 @@ import (
 	"time"
 
 	"chorus/data/seal"
+	"chorus/data/store"
 	"chorus/data/survey"
 
 	"github.com/google/uuid"
 )
 
-// ErrNotDemo is returned by [Store.DemoFill] for a folder holding real
-// data.
+// ErrNotDemo is returned by [Fill] for a folder holding real data.
 var ErrNotDemo = errors.New("this data folder holds real data; demo-fill only fills demo folders")
 
-// DemoFillResult counts what [Store.DemoFill] added.
-type DemoFillResult struct {
+// Result counts what [Fill] added.
+type Result struct {
 	Responses, Declined, WithdrawnHere, WithdrawnQueued int
 }
 
-// demoVenues are the demo sessions' venues.
-var demoVenues = []string{"Demo: Central Library", "Demo: Riverside Community Centre", "Demo: Castle Street Surgery"}
+// venues are the demo sessions' venues.
+var venues = []string{"Demo: Central Library", "Demo: Riverside Community Centre", "Demo: Castle Street Surgery"}
 
-// demoTexts are free-text answers per language. Some are awkward on
+// freeTexts are free-text answers per language. Some are awkward on
 // purpose: a formula, a line break, emoji, right-to-left text.
-var demoTexts = map[string][]string{
+var freeTexts = map[string][]string{
 	"en": {"The receptionist helped me book online.", "I can't get through on the phone in the morning.",
 		"=HYPERLINK(\"http://example.invalid\")", "My grandson sets things up for me.\nBut he lives far away now.",
 		"Video calls are fine 👍", "Fy meddyg teulu — my GP — is kind.", "نعم، أستخدم الهاتف"},
@@ -38,40 +41,40 @@ var demoTexts = map[string][]string{
 		"+44 dim signal yn y pentref", "Rwy'n defnyddio fy ffôn bob dydd."},
 }
 
-// DemoFill adds n synthetic responses to a demo folder, sealed for real
+// Fill adds n synthetic responses to the demo folder st, sealed for real
 // to the folder's recipients, in varied languages and modes, with about
 // one person in twelve declining and a few withdrawals: of new responses
 // (deleted here) and, when earlier ones were exported, of those (queued for
 // the next batch). sv (with its file body) is recorded as the survey.
 // seed makes the data repeatable. Responses are sealed on every CPU and
 // committed a thousand to a transaction.
-func (s *Store) DemoFill(ctx context.Context, sv *survey.Survey, body []byte, n int, seed uint64) (DemoFillResult, error) {
-	var res DemoFillResult
-	dev, err := s.Device()
-	if errors.Is(err, ErrNoDevice) {
-		dev, err = s.InitDevice("demo", true)
+func Fill(ctx context.Context, st *store.Store, sv *survey.Survey, body []byte, n int, seed uint64) (Result, error) {
+	var res Result
+	dev, err := st.Device()
+	if errors.Is(err, store.ErrNoDevice) {
+		dev, err = st.InitDevice("demo", true)
 	}
 	if err != nil {
 		return res, err
 	}
 	if !dev.Demo {
-		return res, fmt.Errorf("%s: %w", s.dir, ErrNotDemo)
+		return res, fmt.Errorf("%s: %w", st.Dir(), ErrNotDemo)
 	}
-	rs, err := s.Recipients()
+	rs, err := st.Recipients()
 	if err != nil {
 		return res, err
 	}
-	if err := s.AddSurvey(sv, body); err != nil {
+	if err := st.AddSurvey(sv, body); err != nil {
 		return res, err
 	}
-	sessions, err := s.demoSessions(ctx, sv)
+	sessions, err := putSessions(ctx, st, sv)
 	if err != nil {
 		return res, err
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(n)))
 
 	// Withdraw some responses that were exported earlier.
-	exported, err := s.exportedConsents(ctx, max(1, n/100), rng)
+	exported, err := exportedConsents(ctx, st, max(1, n/100), rng)
 	if err != nil {
 		return res, err
 	}
@@ -82,106 +85,61 @@ func (s *Store) DemoFill(ctx context.Context, sv *survey.Survey, body []byte, n 
 			return res, err
 		}
 		m := min(chunk, n-start)
-		subs := make([]Submission, 0, m)
-		var declines []demoDecline
+		subs := make([]store.Submission, 0, m)
+		bulk := store.Bulk{Staff: "Demo coordinator"}
 		for range m {
-			sub := demoSubmission(rng, sv, dev, sessions, s.clock())
+			sub := submission(rng, sv, dev, sessions, st.Now())
 			if rng.IntN(12) == 0 {
-				declines = append(declines, demoDecline{language: sub.Language, session: sub.SessionID})
+				bulk.Declined = append(bulk.Declined, store.Declined{Survey: sv, Language: sub.Language, SessionID: sub.SessionID})
 				continue
 			}
 			subs = append(subs, sub)
 		}
-		sealed, err := sealAll(rs, subs)
-		if err != nil {
+		if bulk.Responses, err = sealAll(rs, subs); err != nil {
 			return res, err
-		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return res, err
-		}
-		for i, sub := range subs {
-			if err := s.insertTx(ctx, tx, sealed[i].id, sub, sealed[i].sealed); err != nil {
-				tx.Rollback()
-				return res, err
-			}
-		}
-		for _, d := range declines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO declined (survey_id, survey_version, language, session_id, day)
-				VALUES (?, ?, ?, ?, ?)`, sv.ID, sv.Version, d.language, nullable(d.session), s.clock().Format(time.DateOnly)); err != nil {
-				tx.Rollback()
-				return res, err
-			}
 		}
 		// About one new response in two hundred is withdrawn again.
 		for _, sub := range subs {
 			if rng.IntN(200) == 0 {
-				if _, err := s.withdrawConsent(ctx, tx, sub.Consent.ID, sql.NullInt64{}, sub.Consent.ReceiptHash, "Demo coordinator"); err != nil {
-					tx.Rollback()
-					return res, err
-				}
+				bulk.Withdraw = append(bulk.Withdraw, store.Withdrawal{ConsentID: sub.Consent.ID, ReceiptHash: sub.Consent.ReceiptHash})
 				res.WithdrawnHere++
 			}
 		}
 		if start == 0 {
-			for _, c := range exported {
-				if _, err := s.withdrawConsent(ctx, tx, c.id, sql.NullInt64{Int64: c.batch, Valid: true}, c.receipt, "Demo coordinator"); err != nil {
-					tx.Rollback()
-					return res, err
-				}
-				res.WithdrawnQueued++
-			}
+			bulk.Withdraw = append(bulk.Withdraw, exported...)
+			res.WithdrawnQueued += len(exported)
 		}
-		if err := tx.Commit(); err != nil {
+		if err := st.AddBulk(ctx, bulk); err != nil {
 			return res, err
 		}
 		res.Responses += len(subs)
-		res.Declined += len(declines)
+		res.Declined += len(bulk.Declined)
 	}
 	res.Responses -= res.WithdrawnHere
 	if res.WithdrawnHere+res.WithdrawnQueued > 0 {
-		if err := s.Checkpoint(); err != nil {
+		if err := st.Checkpoint(); err != nil {
 			return res, err
 		}
 	}
-	return res, s.Audit(ctx, "demo-fill", "demo.filled", fmt.Sprintf("%d synthetic responses added", res.Responses))
-}
-
-type demoDecline struct{ language, session string }
-
-type exportedConsent struct {
-	id, receipt string
-	batch       int64
+	return res, st.Audit(ctx, "demo-fill", "demo.filled", fmt.Sprintf("%d synthetic responses added", res.Responses))
 }
 
 // exportedConsents picks up to n consent records that went out in a batch.
-func (s *Store) exportedConsents(ctx context.Context, n int, rng *rand.Rand) ([]exportedConsent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, receipt_hash, batch_seq FROM consents
-		WHERE batch_seq IS NOT NULL ORDER BY seq LIMIT ?`, n*10)
+func exportedConsents(ctx context.Context, st *store.Store, n int, rng *rand.Rand) ([]store.Withdrawal, error) {
+	all, err := st.ExportedConsents(ctx, n*10)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var all []exportedConsent
-	for rows.Next() {
-		var c exportedConsent
-		if err := rows.Scan(&c.id, &c.receipt, &c.batch); err != nil {
-			return nil, err
-		}
-		all = append(all, c)
-	}
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	return all[:min(n, len(all))], rows.Err()
+	return all[:min(n, len(all))], nil
 }
 
-// demoSessions opens (or finds) one demo session per demo venue.
-func (s *Store) demoSessions(ctx context.Context, sv *survey.Survey) ([]string, error) {
+// putSessions opens (or finds) one demo session per demo venue.
+func putSessions(ctx context.Context, st *store.Store, sv *survey.Survey) ([]string, error) {
 	var out []string
-	for i, venue := range demoVenues {
+	for i, venue := range venues {
 		id := fmt.Sprintf("demo-session-%d", i+1)
-		now := s.clock()
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id, venue, worker, survey_sha256, opened_at, opened_offset)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`, id, venue, "Demo worker", sv.SHA256, utc(now), offset(now)); err != nil {
+		if err := st.PutSession(ctx, id, venue, "Demo worker", sv); err != nil {
 			return nil, err
 		}
 		out = append(out, id)
@@ -189,8 +147,8 @@ func (s *Store) demoSessions(ctx context.Context, sv *survey.Survey) ([]string, 
 	return out, nil
 }
 
-// demoSubmission makes one varied, valid submission.
-func demoSubmission(rng *rand.Rand, sv *survey.Survey, dev Device, sessions []string, now time.Time) Submission {
+// submission makes one varied, valid submission.
+func submission(rng *rand.Rand, sv *survey.Survey, dev store.Device, sessions []string, now time.Time) store.Submission {
 	lang := sv.Languages[0]
 	if len(sv.Languages) > 1 && rng.IntN(3) == 0 {
 		lang = sv.Languages[1+rng.IntN(len(sv.Languages)-1)]
@@ -223,9 +181,9 @@ func demoSubmission(rng *rand.Rand, sv *survey.Survey, dev Device, sessions []st
 		if !q.Answerable() || (!q.Required && rng.IntN(8) == 0) {
 			continue
 		}
-		ans[q.ID] = demoAnswer(rng, q, lang)
+		ans[q.ID] = answer(rng, q, lang)
 	}
-	return Submission{
+	return store.Submission{
 		Survey: sv,
 		Consent: survey.ConsentRecord{
 			ID:            uuid.Must(uuid.NewV7()).String(),
@@ -253,7 +211,8 @@ func demoSubmission(rng *rand.Rand, sv *survey.Survey, dev Device, sessions []st
 	}
 }
 
-func demoAnswer(rng *rand.Rand, q *survey.Question, lang string) survey.Answer {
+// answer makes an answer to q in language lang.
+func answer(rng *rand.Rand, q *survey.Question, lang string) survey.Answer {
 	switch q.Type {
 	case survey.Multi:
 		a := survey.Answer{}
@@ -265,9 +224,9 @@ func demoAnswer(rng *rand.Rand, q *survey.Question, lang string) survey.Answer {
 		}
 		return a
 	case survey.Free:
-		texts := demoTexts[lang]
+		texts := freeTexts[lang]
 		if len(texts) == 0 {
-			texts = demoTexts["en"]
+			texts = freeTexts["en"]
 		}
 		t := []rune(texts[rng.IntN(len(texts))])
 		if q.Limit() < 20 {
@@ -282,21 +241,16 @@ func demoAnswer(rng *rand.Rand, q *survey.Question, lang string) survey.Answer {
 	}
 }
 
-type sealedSub struct {
-	id     string
-	sealed []byte
-}
-
 // sealAll checks and seals subs on every CPU, keeping their order.
-func sealAll(rs []seal.Recipient, subs []Submission) ([]sealedSub, error) {
-	out := make([]sealedSub, len(subs))
+func sealAll(rs []seal.Recipient, subs []store.Submission) ([]store.Sealed, error) {
+	out := make([]store.Sealed, len(subs))
 	errs := make([]error, len(subs))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				out[i].id, out[i].sealed, errs[i] = prepare(rs, subs[i])
+				out[i], errs[i] = store.Seal(rs, subs[i])
 			}
 		})
 	}

@@ -1,7 +1,7 @@
-// Package batchtest makes real batches for tests: a device is a real
+// Package storetest makes real batches for tests: a device is a real
 // store in a temporary folder, with a real device key, sealing to real age
 // keys, exporting through the same code as the coordinator's screen.
-package batchtest
+package storetest
 
 import (
 	"context"
