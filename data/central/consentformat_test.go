@@ -4,8 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"chorus/data/store/storetest"
 	"chorus/data/central"
+	"chorus/data/store/storetest"
 )
 
 // TestCSVConsentFormatAndListened: a consent read aloud at the kiosk
