@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -177,6 +178,11 @@ func (s *setupScreen) onFinish() {
 	if err != nil {
 		s.showProblem(l.problem(err))
 		return
+	}
+	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
+		if err := sh.installAudio(sv, p); err != nil {
+			slog.Warn("the survey's audio pack was not copied", "err", err)
+		}
 	}
 	sh.startKiosk()
 	sh.signedIn(user) // the coordinator goes on to add staff and open a session

@@ -61,7 +61,7 @@ func TestDemoStartsWhenTheBuiltInSurveyChangedWithoutANewVersion(t *testing.T) {
 
 // TestDemoMovesFromBuiltInSurveyVersion1: a demo folder set up by a build
 // whose built-in survey was version 1 starts with this build and uses
-// version 2 (a new version, so the change is allowed).
+// the current version, 3 (a new version, so the change is allowed).
 func TestDemoMovesFromBuiltInSurveyVersion1(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -87,14 +87,14 @@ func TestDemoMovesFromBuiltInSurveyVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := setUpDemo(st); err != nil {
-		t.Fatalf("demo start after the built-in survey's version 2 = %v, want it to start", err)
+		t.Fatalf("demo start after the built-in survey's version 3 = %v, want it to start", err)
 	}
 	_, body, err := st.ActiveSurvey(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sv, err := survey.Parse(assets.BuiltinSurvey, body)
-	if err != nil || sv.Version != 2 {
-		t.Errorf("the demo folder's survey is version %v (%v), want 2", sv, err)
+	if err != nil || sv.Version != 3 {
+		t.Errorf("the demo folder's survey is version %v (%v), want 3", sv, err)
 	}
 }

@@ -99,6 +99,9 @@ func runGUI(args []string, stderr io.Writer) error {
 		IdleAfter:      *idle,
 		StaffIdleAfter: *staffIdle,
 		Quit:           quit,
+		// A pack copied into DIR/audio/ comes before a built-in one.
+		LoadAudio: chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()),
+		Player:    chorusapp.SystemPlayer(),
 	})
 	a.Settings().SetTheme(shell.Theme())
 	if *kiosk {

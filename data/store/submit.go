@@ -124,7 +124,7 @@ func (s *Store) insertTx(ctx context.Context, tx *sql.Tx, id string, sub Submiss
 	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, receipt_hash, survey_id, survey_version, text_version,
 		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.Format,
+		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.StoredFormat(),
 		string(purposes), c.HowGiven, string(c.Mode), c.Staff, nullable(sub.SessionID), c.DeviceID,
 		utc(c.At), offset(c.At)); err != nil {
 		return fmt.Errorf("cannot save consent: %w", err)

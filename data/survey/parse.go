@@ -420,6 +420,60 @@ func (v *validator) validate() {
 	v.text("contact", s.Contact, false)
 	v.consent()
 	v.questions()
+	v.audio()
+}
+
+var (
+	hexSHA256   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	packPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,79}$`)
+	picPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,79}\.png$`)
+)
+
+// audio checks the audio pack reference: a plain folder name beside the
+// survey file and a manifest hash.
+func (v *validator) audio() {
+	a := v.s.Audio
+	if a == nil {
+		return
+	}
+	if !packPattern.MatchString(a.Pack) || strings.Contains(a.Pack, "..") {
+		v.add("audio.pack", "must be the name of a folder beside the survey file (lower-case letters, digits, . _ -), not %q", a.Pack)
+	}
+	if !hexSHA256.MatchString(a.SHA256) {
+		v.add("audio.sha256", "must be the SHA-256 of the pack's manifest.json, 64 lower-case hex digits, as \"chorus-central survey audio\" prints it")
+	}
+}
+
+// easyRead checks the easy-read consent: its text in every language and
+// one line for each purpose, each purpose once.
+func (v *validator) easyRead() {
+	e := v.s.Consent.EasyRead
+	if e == nil {
+		return
+	}
+	v.text("consent.easy_read.text", e.Text, true)
+	seen := map[string]bool{}
+	for i := range e.Purposes {
+		p := &e.Purposes[i]
+		field := fmt.Sprintf("consent.easy_read.purposes[%d]", i)
+		known := slices.ContainsFunc(v.s.Consent.Purposes, func(q Purpose) bool { return q.ID == p.ID })
+		switch {
+		case !known:
+			v.add(field+".id", "%q is not one of the consent's purposes", p.ID)
+		case seen[p.ID]:
+			v.add(field+".id", "purpose %q is listed twice", p.ID)
+		}
+		seen[p.ID] = true
+		v.text(field+".label", p.Label, true)
+		if p.Picture != "" && !picPattern.MatchString(p.Picture) {
+			v.add(field+".picture", "must be the name of a .png file beside the survey file, not %q", p.Picture)
+		}
+	}
+	for _, p := range v.s.Consent.Purposes {
+		if !seen[p.ID] {
+			v.add("consent.easy_read.purposes", "missing purpose %q; give every purpose an easy-read line", p.ID)
+		}
+	}
 }
 
 // languages checks the languages list; false when it is too long to check
@@ -503,6 +557,7 @@ func (v *validator) consent() {
 	if len(c.Purposes) > 0 && !anyRequired {
 		v.add("consent.purposes", "at least one purpose must be required (usually take_part)")
 	}
+	v.easyRead()
 }
 
 func (v *validator) questions() {
