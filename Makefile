@@ -13,7 +13,7 @@ run: deps-build build
 	./$(BIN) --demo
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -o $(BIN) ./cmd/chorus
 
 central:
 	$(GO) build -o bin/chorus-central ./cmd/chorus-central

@@ -28,8 +28,10 @@ func closePopUps(c fyne.Canvas) {
 }
 
 // endVisitTraces removes what a visit can leave outside the kiosk's
-// screens, which are rebuilt for each visit: the clipboard and pop-ups.
+// screens, which are rebuilt for each visit: the clipboard, pop-ups and
+// any sound still playing.
 func (k *Kiosk) endVisitTraces() {
+	k.stopAudio()
 	clearClipboard()
 	closePopUps(k.win.Canvas())
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/data/audio"
 	"context"
 	"errors"
 	"fmt"
@@ -376,6 +377,7 @@ func (c *coordinatorTabs) languages() fyne.CanvasObject {
 		warn.Wrapping = fyne.TextWrapWord
 		box.Add(warn)
 	}
+	sounds := c.audioStatus()
 	for _, lang := range sh.cfg.Catalog.Languages() {
 		status := l.T("staff.status_reviewed")
 		if lang.Status != "reviewed" {
@@ -385,9 +387,26 @@ func (c *coordinatorTabs) languages() fyne.CanvasObject {
 		if lang.RTL() {
 			dir = " · " + l.T("staff.rtl")
 		}
+		if s, ok := sounds[lang.Tag]; ok {
+			status += " · " + l.T("staff.audio."+string(s))
+		}
 		box.Add(widget.NewLabel(fmt.Sprintf("%s (%s)%s — %s", lang.EnglishName(), lang.Tag, dir, status)))
 	}
 	return box
+}
+
+// audioStatus is the audio status (complete, draft, missing) of each of
+// the kiosk's survey's languages, from the pack the kiosk plays.
+func (c *coordinatorTabs) audioStatus() map[string]audio.Status {
+	k := c.sh.kiosk
+	if k == nil || k.cfg.Survey == nil {
+		return nil
+	}
+	out := map[string]audio.Status{}
+	for _, s := range k.cfg.Audio.Statuses(k.cfg.Survey) {
+		out[s.Lang] = s.Status
+	}
+	return out
 }
 
 // onLoadSurvey validates a survey file and uses it; on any problem the
@@ -414,10 +433,15 @@ func (c *coordinatorTabs) onLoadSurvey() {
 		c.surveyMsg.SetText(l.problem(err))
 		return
 	}
+	msg := l.T("staff.survey_loaded", map[string]any{"ID": sv.ID, "Version": sv.Version})
+	if err := sh.installAudio(sv, path); err != nil {
+		msg += "\n" + l.T("staff.audio_not_copied", map[string]any{"Err": err.Error()})
+	}
 	if sh.kiosk != nil {
 		sh.kiosk.SetSurvey(sv)
+		sh.kiosk.SetAudio(sh.audioFor(sv))
 	}
-	c.surveyMsg.SetText(l.T("staff.survey_loaded", map[string]any{"ID": sv.ID, "Version": sv.Version}))
+	c.surveyMsg.SetText(msg)
 }
 
 func (c *coordinatorTabs) auditTab() fyne.CanvasObject {

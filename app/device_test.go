@@ -24,7 +24,7 @@ func TestSetupRefusesTheDemoKey(t *testing.T) {
 	test.Type(s.pin, "480215")
 	test.Type(s.pin2, "480215")
 	s.recipients.SetText(assets.DemoRecipient())
-	want := "this is the published demo key; anyone can read data sealed to it; use your analyst's key"
+	want := s.l.T("problem.demo_key") // in plain words: "That is the demo key, and anyone can read..."
 	if !strings.Contains(s.fingerprint.Text, want) {
 		t.Errorf("the key's line says %q, want %q", s.fingerprint.Text, want)
 	}

@@ -21,6 +21,9 @@ type Flow struct {
 	Purposes  map[string]bool
 	Answers   survey.Answers
 	Index     int // current question; -1 before the first
+	// EasyRead is true when the participant chose the easy-read consent,
+	// Listened when the consent screen was read aloud to them.
+	EasyRead, Listened bool
 }
 
 // NewFlow starts a visit in language lang.
@@ -38,7 +41,7 @@ func (f *Flow) Consent(sv *survey.Survey, optional map[string]bool, now time.Tim
 	f.ConsentAt = now
 	if f.ConsentID == "" {
 		f.ConsentID = uuid.Must(uuid.NewV7()).String()
-		f.Receipt = survey.NewReceipt()
+		f.Receipt = newReceipt()
 	}
 }
 
@@ -54,6 +57,10 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status s
 	if v.Verbal {
 		how = survey.GivenVerbal
 	}
+	format := survey.FormatStandard
+	if f.EasyRead && sv.Consent.EasyRead != nil {
+		format = survey.FormatEasyRead
+	}
 	return store.Submission{
 		Survey: sv,
 		Consent: survey.ConsentRecord{
@@ -64,7 +71,8 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status s
 			TextVersion:   sv.Consent.Version,
 			TextSHA256:    sv.ConsentSHA256(f.Lang),
 			Language:      f.Lang,
-			Format:        survey.FormatStandard,
+			Format:        format,
+			Listened:      f.Listened,
 			Purposes:      f.Purposes,
 			HowGiven:      how,
 			Mode:          mode,

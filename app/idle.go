@@ -101,6 +101,7 @@ func (k *Kiosk) showWarning(left time.Duration) {
 		k.warning = w
 		k.body.Add(w.root)
 		k.win.Canvas().Focus(w.moreTime)
+		k.screenShown() // the warning is heard too when every screen is
 	}
 	setText(l, k.warning.count, l.N("idle.countdown", secs))
 }
@@ -108,6 +109,7 @@ func (k *Kiosk) showWarning(left time.Duration) {
 func (k *Kiosk) hideWarning() {
 	k.body.Remove(k.warning.root)
 	k.warning = nil
+	k.stopAudio()
 }
 
 // idleReset ends an abandoned visit. Answers given after consent are kept
@@ -120,7 +122,7 @@ func (k *Kiosk) idleReset() {
 		st, rs := k.cfg.Store, k.cfg.Recipients
 		done := k.savedPartial
 		background(func() {
-			_, err := st.Submit(context.Background(), rs, sub)
+			_, err := submitFresh(context.Background(), st, rs, sub)
 			if err != nil {
 				slog.Error("cannot keep a partial response", "err", rootCause(err))
 			}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"chorus/data/audio"
 	"chorus/data/seal"
 	"chorus/data/store"
 	"chorus/data/survey"
@@ -17,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 )
 
 // Config is what a kiosk needs to run.
@@ -35,6 +37,10 @@ type Config struct {
 	StaffLang string
 	// IdleAfter and WarnFor override DefaultIdleAfter and DefaultWarnFor.
 	IdleAfter, WarnFor time.Duration
+	// Audio is the survey's audio pack, or nil; Player plays it (nil:
+	// silence). See listen.go.
+	Audio  *audio.Pack
+	Player Player
 }
 
 // Kiosk runs the participant's path in one window.
@@ -53,6 +59,20 @@ type Kiosk struct {
 
 	// OnStaff opens the staff PIN prompt (the hidden corner).
 	OnStaff func()
+
+	// Reading aloud (listen.go): the Listen controls on show, whether
+	// this visit hears every screen, and the generation of the last play,
+	// so that a play that ended after another started hides no cue.
+	listen        *listenButton
+	listenButtons []*listenButton
+	always        *Choice // "Always read aloud", on the welcome screen only
+	header        *fyne.Container
+	// The boxes that give Listen and "Always read aloud" their size;
+	// hidden with them so they take no room.
+	listenBox, alwaysBox *fyne.Container
+	alwaysRead           bool
+	audioGen             int
+	audioCue             bool
 
 	lastInput    time.Time
 	warning      *idleWarning
@@ -80,7 +100,17 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
 	k.body = container.NewStack()
 	k.display = newDisplayBar(k)
-	k.root = container.NewBorder(k.display.root, nil, nil, nil, k.body)
+	k.listen = newListenButton(k.guard(k.onListen))
+	k.listenButtons = []*listenButton{k.listen}
+	k.always = NewChoice("", true, false, nil)
+	k.always.Picture = theme.VolumeUpIcon()
+	k.always.OnTapped = k.guard(k.onAlways)
+	// The choice's words wrap to its width: give it room for a line.
+	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
+	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
+	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.alwaysBox, k.listenBox), k.display.root)
+	k.alwaysBox.Hide()
+	k.root = container.NewBorder(k.header, nil, nil, nil, k.body)
 	return k
 }
 
@@ -129,6 +159,9 @@ func (k *Kiosk) currentVisit() Visit {
 // SetSurvey changes the survey for the next visit.
 func (k *Kiosk) SetSurvey(sv *survey.Survey) { k.cfg.Survey = sv }
 
+// SetAudio changes the audio pack (nil for none) for the next visit.
+func (k *Kiosk) SetAudio(pack *audio.Pack) { k.cfg.Audio = pack }
+
 // finish ends a visit: back to the welcome screen, or to whoever started
 // an assisted visit.
 func (k *Kiosk) finish() {
@@ -159,6 +192,7 @@ func (k *Kiosk) Theme() *Theme { return k.theme }
 func (k *Kiosk) Start() {
 	k.flow = nil
 	k.warning = nil
+	k.alwaysRead = false
 	k.endVisitTraces()
 	k.display.reset()
 	k.useFonts("")
@@ -184,6 +218,7 @@ func (k *Kiosk) showWith(obj fyne.CanvasObject, primary *Button, status fyne.Can
 	k.shownAt = k.cfg.Clock()
 	k.lastInput = k.shownAt
 	k.warning = nil
+	k.screenShown()
 }
 
 // settleTime is how long after a screen appears its buttons ignore taps, so
@@ -332,10 +367,13 @@ func (k *Kiosk) onSubmit() {
 	r := k.review
 	r.setBusy(true)
 	background(func() {
-		_, err := k.cfg.Store.Submit(context.Background(), k.cfg.Recipients, sub)
+		code, err := submitFresh(context.Background(), k.cfg.Store, k.cfg.Recipients, sub)
 		fyne.Do(func() {
 			if k.flow != f {
 				return // the kiosk moved on meanwhile
+			}
+			if code != "" {
+				f.Receipt = code // the code saved, if the first was taken
 			}
 			if err != nil {
 				slog.Error("cannot save a response", "err", rootCause(err))
@@ -350,6 +388,27 @@ func (k *Kiosk) onSubmit() {
 			k.show(k.thanks.build(), k.thanks.finish)
 		})
 	})
+}
+
+// newReceipt draws a receipt code (a variable so tests can draw the same
+// code twice).
+var newReceipt = survey.NewReceipt
+
+// submitFresh saves sub. If its receipt code already names a response on
+// this laptop (two visits drew the same code: about 1 in 50,000 at 10,000
+// visits), it draws a new code and saves again, a few times at most, and
+// returns the code it saved with ("" if the first one was kept).
+func submitFresh(ctx context.Context, st *store.Store, rs []seal.Recipient, sub store.Submission) (string, error) {
+	code := ""
+	for range 5 {
+		_, err := st.Submit(ctx, rs, sub)
+		if !errors.Is(err, store.ErrReceiptTaken) {
+			return code, err
+		}
+		code = newReceipt()
+		sub.Consent.ReceiptHash = survey.HashReceipt(code)
+	}
+	return "", store.ErrReceiptTaken
 }
 
 // navBar lays out Back and Next: Back leading, Next trailing, mirrored for

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 
@@ -42,7 +43,7 @@ func TestEveryScreenFitsEveryWindow(t *testing.T) {
 	layouts, failed := 0, 0
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			n, f := walkLayouts(t, lang)
+			n, f := walkLayouts(t, lang, false)
 			layouts += n
 			failed += f
 		})
@@ -50,11 +51,35 @@ func TestEveryScreenFitsEveryWindow(t *testing.T) {
 	t.Logf("%d layouts, %d with a problem", layouts, failed)
 }
 
+// TestEveryScreenFitsWithReadAloud is TestEveryScreenFitsEveryWindow with
+// the built-in survey's recordings: the header's Listen and "Always read
+// aloud", and a speaker beside every option, in a left-to-right and both
+// right-to-left languages.
+func TestEveryScreenFitsWithReadAloud(t *testing.T) {
+	langs := []string{"en", "ar", "ur"}
+	if testing.Short() {
+		langs = []string{"en"}
+	}
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			n, f := walkLayouts(t, lang, true)
+			t.Logf("%d layouts, %d with a problem", n, f)
+		})
+	}
+}
+
 // walkLayouts goes through the survey in lang, checking every screen in
 // every size and scale; it returns the layouts checked and how many failed.
-func walkLayouts(t *testing.T, lang string) (layouts, failed int) {
+//
+// withAudio gives the kiosk the survey's audio pack, so the Listen and
+// "Always read aloud" controls and every option's speaker are laid out too.
+func walkLayouts(t *testing.T, lang string, withAudio bool) (layouts, failed int) {
 	r := newRig(t, "../assets/surveys/digital-inclusion.json")
 	k := r.k
+	if withAudio {
+		k.SetAudio(AudioLoader(os.DirFS("../assets/audio"))(r.sv))
+		k.Start()
+	}
 	clk := &manualClock{t: k.cfg.Clock()}
 	k.cfg.Clock = clk.now
 	reported := 0

@@ -101,5 +101,5 @@ func (s *loginScreen) problem(err error) string {
 	case errors.Is(err, store.ErrWrongPIN):
 		return s.l.T("staff.wrong_pin")
 	}
-	return err.Error()
+	return s.l.problem(err)
 }

@@ -33,6 +33,13 @@ var problems = []struct {
 	{store.ErrAlreadyWithdrawn, "withdraw.already"},
 }
 
+// fieldLabels are the words on screen beside each field a problem names.
+var fieldLabels = map[string]string{
+	store.FieldDeviceName:  "setup.device",
+	store.FieldCoordinator: "setup.coordinator",
+	store.FieldVenue:       "staff.venue",
+}
+
 // problem is the one way an error reaches a person: a plain message in
 // l's language. An error with no message of its own is logged by its
 // cause (never with answers: store errors do not carry them) and shown as
@@ -40,6 +47,12 @@ var problems = []struct {
 func (l *Localizer) problem(err error) string {
 	if err == nil {
 		return ""
+	}
+	var fe *store.FieldError
+	if errors.As(err, &fe) {
+		if key, ok := fieldLabels[fe.Field]; ok {
+			return l.T(key) + ": " + l.problem(fe.Err)
+		}
 	}
 	for _, p := range problems {
 		if errors.Is(err, p.err) {

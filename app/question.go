@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/data/audio"
 	"errors"
 	"slices"
 	"strconv"
@@ -114,7 +115,7 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 			c.OnSubmit = k.pressPrimary
 			c.Selected = ans.Choice == o.Code || slices.Contains(ans.Choices, o.Code)
 			s.choices = append(s.choices, c)
-			box.Add(c)
+			box.Add(k.withSpeaker(c, audio.OptionKey(q, o), rtl))
 		}
 		return box
 	case survey.Faces4, survey.Scale5:
@@ -151,7 +152,11 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 			c.OnSubmit = k.pressPrimary
 			c.Selected = ans.Choice == o.Code
 			s.choices = append(s.choices, c)
-			row.Add(c)
+			if tiles {
+				row.Add(k.speakerBelow(c, audio.OptionKey(q, o)))
+			} else {
+				row.Add(k.withSpeaker(c, audio.OptionKey(q, o), rtl))
+			}
 		}
 		return row
 	case survey.Free:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -109,7 +110,7 @@ func (s *setupScreen) showFingerprints() {
 	s.confirm.SetChecked(false)
 	rs, err := seal.ParseRecipients(s.keyText())
 	if err != nil {
-		s.fingerprint.SetText(err.Error())
+		s.fingerprint.SetText(s.l.T("setup.bad_key"))
 		return
 	}
 	var lines []string
@@ -117,7 +118,7 @@ func (s *setupScreen) showFingerprints() {
 		lines = append(lines, s.l.T("setup.fingerprint", map[string]any{"Fingerprint": r.Fingerprint(), "Kind": r.Kind()}))
 	}
 	if err := s.checkKeys(rs); err != nil {
-		lines = append(lines, err.Error())
+		lines = append(lines, s.l.problem(err))
 	}
 	s.fingerprint.SetText(strings.Join(lines, "\n"))
 }
@@ -154,13 +155,14 @@ func (s *setupScreen) onFinish() {
 		name = p
 		body, err = os.ReadFile(p)
 		if err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, l.T("staff.survey_bad")+"\n"+err.Error())
 		}
 	}
 	var sv *survey.Survey
 	if body != nil {
 		if sv, err = survey.Parse(name, body); err != nil {
-			problems = append(problems, err.Error())
+			// The parser names file, line and field: the words to fix it.
+			problems = append(problems, l.T("staff.survey_bad")+"\n"+err.Error())
 		}
 	}
 	if len(problems) > 0 {
@@ -174,8 +176,13 @@ func (s *setupScreen) onFinish() {
 	s.pin.SetText("")
 	s.pin2.SetText("")
 	if err != nil {
-		s.showProblem(err.Error())
+		s.showProblem(l.problem(err))
 		return
+	}
+	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
+		if err := sh.installAudio(sv, p); err != nil {
+			slog.Warn("the survey's audio pack was not copied", "err", err)
+		}
 	}
 	sh.startKiosk()
 	sh.signedIn(user) // the coordinator goes on to add staff and open a session
@@ -199,5 +206,5 @@ func (s *setupScreen) keyProblem(err error) string {
 	if _, perr := seal.ParseRecipients(s.keyText()); perr != nil {
 		return s.l.T("setup.bad_key")
 	}
-	return err.Error()
+	return s.l.problem(err)
 }

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"chorus/data/audio"
 	"context"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -41,6 +43,12 @@ type ShellConfig struct {
 	StaffIdleAfter time.Duration
 	// Quit ends the app (staff only); nil hides the Quit button.
 	Quit func()
+	// LoadAudio finds and checks the audio pack sv names; nil, or a nil
+	// result, means no reading aloud. Problems are logged by it, never
+	// shown to participants.
+	LoadAudio func(sv *survey.Survey) *audio.Pack
+	// Player plays the pack (SystemPlayer in the app); nil plays nothing.
+	Player Player
 }
 
 // Shell is the whole window: first-run setup, the participant kiosk, and
@@ -202,22 +210,23 @@ func (s *Shell) startKiosk() {
 	}
 	dev, err := s.cfg.Store.Device()
 	if err != nil {
-		s.showError(err.Error())
+		s.showError(s.l.problem(err))
 		return
 	}
 	rs, err := s.cfg.Store.Recipients()
 	if err != nil {
-		s.showError(err.Error())
+		s.showError(s.l.problem(err))
 		return
 	}
 	if s.kiosk == nil {
 		s.kiosk = NewKiosk(s.win, Config{Store: s.cfg.Store, Survey: sv, Recipients: rs, Device: dev,
 			Catalog: s.cfg.Catalog, Demo: s.cfg.Demo, Clock: s.cfg.Clock, StaffLang: s.cfg.StaffLang,
-			IdleAfter: s.cfg.IdleAfter})
+			IdleAfter: s.cfg.IdleAfter, Player: s.cfg.Player})
 		s.kiosk.OnStaff = s.ShowLogin
 		s.app.Settings().SetTheme(s.kiosk.Theme())
 	}
 	s.kiosk.SetSurvey(sv)
+	s.kiosk.SetAudio(s.audioFor(sv))
 	s.showKiosk(Visit{})
 	s.fontsFor = sv // checked on the first tick, once the window is up
 }
@@ -326,4 +335,23 @@ func (s *Shell) demoBanner() fyne.CanvasObject {
 	staff := widget.NewButton(s.l.T("staff.button"), s.ShowLogin)
 	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
 	return container.NewStack(bg, container.NewPadded(row))
+}
+
+// installAudio copies the audio pack sv names from beside the survey file
+// at path into the data folder's audio/ (see audio.Install), logging what
+// is wrong with its clips. A survey without audio installs nothing.
+func (s *Shell) installAudio(sv *survey.Survey, path string) error {
+	probs, err := audio.Install(sv, path, filepath.Join(s.cfg.Store.Dir(), "audio"))
+	for _, p := range probs {
+		slog.Warn("audio pack problem", "survey", sv.ID, "problem", p.Error())
+	}
+	return err
+}
+
+// audioFor is sv's audio pack, or nil.
+func (s *Shell) audioFor(sv *survey.Survey) *audio.Pack {
+	if s.cfg.LoadAudio == nil || sv == nil {
+		return nil
+	}
+	return s.cfg.LoadAudio(sv)
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 	"chorus/translations"
 
@@ -19,7 +19,7 @@ type shellRig struct {
 	sh  *Shell
 	st  *store.Store
 	dir string
-	key batchtest.Key // the analyst's, given at setup
+	key storetest.Key // the analyst's, given at setup
 }
 
 // newShellRig opens an empty real data folder behind a Shell on the test
@@ -52,7 +52,7 @@ func newShellRig(t *testing.T) *shellRig {
 		},
 	})
 	sh.Start()
-	return &shellRig{sh: sh, st: st, dir: dir, key: batchtest.NewKey(t, false)}
+	return &shellRig{sh: sh, st: st, dir: dir, key: storetest.NewKey(t, false)}
 }
 
 // setUp fills in and finishes first-run setup.

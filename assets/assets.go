@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed surveys/*.json demo/*.txt faces/*.svg icon.png
+//go:embed surveys/*.json demo/*.txt faces/*.svg icon.png audio
 var files embed.FS
 
 // BuiltinSurvey is the file name of the built-in survey.
@@ -15,6 +15,16 @@ const BuiltinSurvey = "digital-inclusion.json"
 
 // Survey returns the bytes of the built-in survey file name.
 func Survey(name string) ([]byte, error) { return fs.ReadFile(files, "surveys/"+name) }
+
+// Audio holds the built-in surveys' audio packs, one folder each (see
+// chorus/data/audio).
+func Audio() fs.FS {
+	sub, err := fs.Sub(files, "audio")
+	if err != nil {
+		panic("assets: audio is not embedded: " + err.Error()) // a build defect
+	}
+	return sub
+}
 
 // DemoRecipient is the demo analyst's public key file. Demo only.
 func DemoRecipient() string { return mustRead("demo/analyst-recipient.txt") }

@@ -37,8 +37,8 @@ func TestBuiltinSurveyParses(t *testing.T) {
 			t.Errorf("survey lacks language %q", tag)
 		}
 	}
-	if s.Consent.Version != "2026-11-1" {
-		t.Errorf("consent version = %q, want 2026-11-1", s.Consent.Version)
+	if s.Consent.Version != "2026-12-1" {
+		t.Errorf("consent version = %q, want 2026-12-1 (the easy-read consent came in)", s.Consent.Version)
 	}
 }
 
@@ -60,6 +60,7 @@ func TestBuiltinSurveyTexts(t *testing.T) {
 	check("title", s.Title, true)
 	check("intro", s.Intro, true)
 	check("consent.text", s.Consent.Text, true)
+	check("consent.easy_read.text", s.Consent.EasyRead.Text, true)
 	for _, p := range s.Consent.Purposes {
 		check(fmt.Sprintf("consent purpose %s: label", p.ID), p.Label, true)
 	}
@@ -77,8 +78,11 @@ func TestBuiltinSurveyTexts(t *testing.T) {
 
 func TestBuiltinSurveyShape(t *testing.T) {
 	s := builtin(t)
-	if s.Version != 2 {
-		t.Errorf("version = %d, want 2: the survey changed since version 1", s.Version)
+	if s.Version != 3 {
+		t.Errorf("version = %d, want 3: version 3 added the easy-read consent and the audio pack", s.Version)
+	}
+	if e := s.Consent.EasyRead; e == nil || len(e.Purposes) != len(s.Consent.Purposes) {
+		t.Errorf("easy-read consent = %+v, want one line per purpose", e)
 	}
 	types := map[survey.Type]int{}
 	for _, q := range s.Questions {

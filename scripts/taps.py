@@ -50,7 +50,7 @@ W, H = (int(v) for v in os.environ.get("TAPS_SIZE", "1280x800").split("x"))
 WORD = "kumquat"  # typed with the on-screen keys; must appear in no file
 POSTCODE = "CF10 1AB"  # typed whole; the survey keeps the outward code
 POSTCODE_KEPT = "CF10"
-DEMO_PIN = "246810"  # the demo coordinator's (cmd_setup.go)
+DEMO_PIN = "246810"  # the demo coordinator's (cmd/chorus/demo.go)
 REAL_PIN = "572049"  # set by `chorus setup` in the second session
 NUMBER = 43  # within the all-types survey's age range, 16 to 120
 

@@ -8,6 +8,7 @@
 //	chorus-central merge --db DB -i IDENTITY [--demo] FILE...
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
+//	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -42,6 +43,7 @@ const usage = `Usage:
     chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
                           [--min-count N] [--include-quotes] [--key-questions IDS]
+    chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -71,6 +73,12 @@ report   writes one self-contained HTML report to FILE, replaced only when
          --include-quotes, and only for people who agreed to be quoted.
          --lang cy writes the report's headings in Welsh.
          --key-questions defaults to confidence,barriers,preference.
+survey audio
+         makes the survey's audio pack in PACK: a draft voice (espeak-ng,
+         encoded with lame) for every text in every language, or a
+         person's recording where DIR/LANG/KEY.mp3 or .wav exists. Prints
+         each language's clips, what is missing and durations, and the
+         manifest's SHA-256 to put in the survey file.
 
 -i may be given more than once.
 `
@@ -118,6 +126,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"retire":  runRetire,
 		"csv":     runCSV,
 		"report":  runReport,
+		"survey":  runSurvey,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/seal"
+	"chorus/data/store/storetest"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -57,15 +57,15 @@ func makeFixtures(t *testing.T) fixtures {
 			t.Fatal(err)
 		}
 	}
-	key := batchtest.NewKey(t, false)
-	other := batchtest.NewKey(t, false)
-	pq := batchtest.NewKey(t, true)
+	key := storetest.NewKey(t, false)
+	other := storetest.NewKey(t, false)
+	pq := storetest.NewKey(t, true)
 	write("key.txt", key.Identity)
 	write("other-key.txt", other.Identity)
 	write("pq-key.txt", pq.Identity)
 
 	out := t.TempDir()
-	a := batchtest.NewDevice(t, key.Recipients, false)
+	a := storetest.NewDevice(t, key.Recipients, false)
 	r := a.Submit(6)
 	a.Decline(2)
 	move(a.Export(out), "a1.tar.age")
@@ -82,12 +82,12 @@ func makeFixtures(t *testing.T) fixtures {
 	a.Submit(2)
 	move(a.Export(out), "a3.tar.age")
 
-	c := batchtest.OpenDevice(t, conflictDir, key.Recipients, false)
+	c := storetest.OpenDevice(t, conflictDir, key.Recipients, false)
 	c.Submit(1)
 	move(c.Export(t.TempDir()), "a2-conflict.tar.age")
 
 	// A reinstalled device that kept its id but made a new key.
-	k := batchtest.OpenDevice(t, newKeyDir, key.Recipients, false)
+	k := storetest.OpenDevice(t, newKeyDir, key.Recipients, false)
 	newKey, err := seal.NewDeviceKey()
 	if err != nil {
 		t.Fatal(err)
@@ -101,11 +101,11 @@ func makeFixtures(t *testing.T) fixtures {
 	k.Submit(1)
 	move(k.Export(t.TempDir()), "a2-newkey.tar.age")
 
-	d := batchtest.NewDevice(t, key.Recipients, true)
+	d := storetest.NewDevice(t, key.Recipients, true)
 	d.Submit(2)
 	move(d.Export(out), "demo1.tar.age")
 
-	p := batchtest.NewDevice(t, pq.Recipients, false)
+	p := storetest.NewDevice(t, pq.Recipients, false)
 	p.Submit(2)
 	move(p.Export(out), "pq1.tar.age")
 
@@ -114,14 +114,14 @@ func makeFixtures(t *testing.T) fixtures {
 	if err := os.Mkdir(stick, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	twin1 := batchtest.NewDevice(t, key.Recipients, false)
-	twin2 := batchtest.NewDevice(t, key.Recipients, false)
+	twin1 := storetest.NewDevice(t, key.Recipients, false)
+	twin2 := storetest.NewDevice(t, key.Recipients, false)
 	twin1.Submit(1)
 	twin2.Submit(2)
 	twinFiles := []string{filepath.Base(twin1.Export(stick)), filepath.Base(twin2.Export(stick))}
 
 	// A laptop nobody enrolled.
-	s := batchtest.NewDevice(t, key.Recipients, false)
+	s := storetest.NewDevice(t, key.Recipients, false)
 	s.Submit(2)
 	move(s.Export(out), "stranger1.tar.age")
 
@@ -129,7 +129,7 @@ func makeFixtures(t *testing.T) fixtures {
 	// prints it.
 	var list strings.Builder
 	list.WriteString("# Library laptops, set up 24 November\n\n")
-	for _, d := range []*batchtest.Device{a, d, p, twin1, twin2} {
+	for _, d := range []*storetest.Device{a, d, p, twin1, twin2} {
 		fmt.Fprintf(&list, "%s  %s\n", d.Info.Key.Fingerprint(), d.Info.Name)
 	}
 	write("enrol.txt", list.String())

@@ -4,8 +4,9 @@
 // # The file
 //
 // A batch is one file named chorus-<device>-<seq>.tar.age ([FileName]):
-// the first 8 hex digits of the device id and the batch number, 6 digits,
-// counting 1, 2, ... per device. Nothing personal is in the name.
+// the last 12 hex digits of the device id ([DeviceShort]) and the batch
+// number, 6 digits, counting 1, 2, ... per device. Nothing personal is in
+// the name.
 //
 // The file is age-encrypted (binary, not armored) to the analyst's
 // recipients. Inside is a tar archive written the same way every time:

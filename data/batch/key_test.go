@@ -17,7 +17,7 @@ import (
 
 // testKey is an analyst key pair. The tests of this package make their
 // keys and batches themselves, so that they import nothing above package
-// batch (package batchtest uses the device's store).
+// batch (package storetest uses the device's store).
 type testKey struct {
 	Identities []age.Identity
 	Recipients []seal.Recipient

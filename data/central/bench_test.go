@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/demo"
+	"chorus/data/store/storetest"
 )
 
 // BenchmarkMerge1000x100 merges 1,000 demo batches of about 100 responses
@@ -20,16 +21,16 @@ import (
 // same files without a database (read-ns/op) and the ratio (x-read).
 func BenchmarkMerge1000x100(b *testing.B) {
 	const batches, per = 1000, 100
-	k := batchtest.NewKey(b, false)
-	dev := batchtest.NewDevice(b, k.Recipients, true)
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	k := storetest.NewKey(b, false)
+	dev := storetest.NewDevice(b, k.Recipients, true)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		b.Fatal(err)
 	}
 	out := b.TempDir()
 	var files []string
 	for i := range batches {
-		if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, per, uint64(i)); err != nil {
+		if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, per, uint64(i)); err != nil {
 			b.Fatal(err)
 		}
 		files = append(files, dev.Export(out))

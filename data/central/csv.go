@@ -50,7 +50,9 @@ var ErrNoData = errors.New("the database holds no responses")
 //   - responses_wide.csv: one row per response. Metadata columns
 //     (response_id, survey_id, survey_version, device_id, device_name,
 //     venue, session_id, language, mode, interpreter_language, status,
-//     started_at, created_at, created_offset), then consent_<purpose> for
+//     started_at, created_at, created_offset), consent_format (standard
+//     or easy-read) and consent_listened (yes if the consent screen was
+//     read aloud), then consent_<purpose> for
 //     each consent purpose (yes/no), then one column per question id.
 //     Multiple choices are joined with ";".
 //   - answers_long.csv: one row per answer (per chosen option for
@@ -101,7 +103,8 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	}
 
 	wideHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
-		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset"}
+		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset",
+		"consent_format", "consent_listened"}
 	for _, p := range purposes {
 		wideHead = append(wideHead, "consent_"+p)
 	}
@@ -230,7 +233,7 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 	}
 	rows, err := c.db.QueryContext(ctx, `SELECT r.id, r.survey_id, r.survey_version, r.device_id, coalesce(d.name, ''), r.venue,
 		r.session_id, r.language, r.mode, r.interpreter_language, r.status, r.started_at, r.created_at, r.created_offset,
-		coalesce(c.purposes, '{}'), r.answers
+		coalesce(c.format, ''), coalesce(c.purposes, '{}'), r.answers
 		FROM responses r LEFT JOIN consents c ON c.id = r.consent_id LEFT JOIN devices d ON d.device_id = r.device_id
 		WHERE r.survey_id = ? ORDER BY r.device_id, r.batch_seq, r.line`, surveyID)
 	if err != nil {
@@ -238,14 +241,16 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 	}
 	defer rows.Close()
 	for rows.Next() {
-		meta := make([]string, 14)
+		meta := make([]string, 16)
 		var version, off int
-		var purposesJSON, answersJSON string
+		var format, purposesJSON, answersJSON string
 		if err := rows.Scan(&meta[0], &meta[1], &version, &meta[3], &meta[4], &meta[5], &meta[6], &meta[7], &meta[8],
-			&meta[9], &meta[10], &meta[11], &meta[12], &off, &purposesJSON, &answersJSON); err != nil {
+			&meta[9], &meta[10], &meta[11], &meta[12], &off, &format, &purposesJSON, &answersJSON); err != nil {
 			return err
 		}
 		meta[2], meta[13] = strconv.Itoa(version), strconv.Itoa(off)
+		shown, listened := survey.SplitFormat(format)
+		meta[14], meta[15] = shown, yesNo(listened, format != "")
 		var agreed map[string]bool
 		if err := json.Unmarshal([]byte(purposesJSON), &agreed); err != nil {
 			return fmt.Errorf("response %s: consent purposes: %w", meta[0], err)

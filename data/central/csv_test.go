@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/store/storetest"
 )
 
 func readCSV(t *testing.T, path string) [][]string {
@@ -30,8 +30,8 @@ func readCSV(t *testing.T, path string) [][]string {
 func column(rows [][]string, name string) int { return slices.Index(rows[0], name) }
 
 func TestWriteCSV(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	receipts := dev.Submit(8)
 	dev.Withdraw(receipts[7].Code)
 	db := openDB(t)
@@ -49,7 +49,7 @@ func TestWriteCSV(t *testing.T) {
 	wide := readCSV(t, filepath.Join(out, central.WideCSV))
 	wantHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
 		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset",
-		"consent_take_part", "consent_quotes", "online", "devices", "confidence", "ease", "why_hard", "story", "age"}
+		"consent_format", "consent_listened", "consent_take_part", "consent_quotes", "online", "devices", "confidence", "ease", "why_hard", "story", "age"}
 	if !slices.Equal(wide[0], wantHead) {
 		t.Errorf("wide header = %v\nwant %v", wide[0], wantHead)
 	}
@@ -61,7 +61,7 @@ func TestWriteCSV(t *testing.T) {
 			t.Errorf("row %d is %s, want %s (saved order)", i+1, row[0], receipts[i].ResponseID)
 		}
 		story := row[column(wide, "story")]
-		want := batchtest.Stories[i%len(batchtest.Stories)]
+		want := storetest.Stories[i%len(storetest.Stories)]
 		if strings.HasPrefix(want, "=") {
 			want = "'" + want
 		}
@@ -140,8 +140,8 @@ func TestWriteCSVFailsCleanly(t *testing.T) {
 	if _, err := db.WriteCSV(ctx, out, central.CSVOptions{}); !errors.Is(err, central.ErrNoData) {
 		t.Errorf("empty database = %v, want ErrNoData", err)
 	}
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(1)
 	merge(t, db, dev.Export(t.TempDir()), k)
 	if _, err := db.WriteCSV(ctx, out, central.CSVOptions{Survey: "nope"}); !errors.Is(err, central.ErrNoData) {

@@ -16,10 +16,10 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 
 	"filippo.io/age"
 )
@@ -85,7 +85,7 @@ func count(t testing.TB, db *central.DB, query string, args ...any) int {
 }
 
 // merge enrols the batch's device, then merges the batch.
-func merge(t testing.TB, db *central.DB, path string, k batchtest.Key) central.MergeResult {
+func merge(t testing.TB, db *central.DB, path string, k storetest.Key) central.MergeResult {
 	t.Helper()
 	enrolFile(t, db, path, k)
 	res, err := db.Merge(ctx, path, k.Identities, central.MergeOptions{})
@@ -96,7 +96,7 @@ func merge(t testing.TB, db *central.DB, path string, k batchtest.Key) central.M
 }
 
 // enrolFile enrols the device key that signed the batch at path.
-func enrolFile(t testing.TB, db *central.DB, path string, k batchtest.Key) {
+func enrolFile(t testing.TB, db *central.DB, path string, k storetest.Key) {
 	t.Helper()
 	b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
 	if err != nil {
@@ -177,7 +177,7 @@ func forge(t testing.TB, m batch.Manifest, src memSource, key seal.DeviceKey, rs
 	return path
 }
 
-func read(t testing.TB, path string, k batchtest.Key) *batch.Batch {
+func read(t testing.TB, path string, k storetest.Key) *batch.Batch {
 	t.Helper()
 	b, err := batch.Read(path, k.Identities, batch.ReadOptions{})
 	if err != nil {
@@ -191,8 +191,8 @@ func read(t testing.TB, path string, k batchtest.Key) *batch.Batch {
 // duplicates change nothing, conflicts and key changes are refused, gaps
 // and chain breaks are reported, withdrawn responses never come back.
 func TestMergeRules(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	out := t.TempDir()
 	r1 := dev.Submit(3)
 	dev.Decline(2)
@@ -290,11 +290,11 @@ func TestMergeRules(t *testing.T) {
 }
 
 func TestDemoAndRealDoNotMix(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	demo := batchtest.NewDevice(t, k.Recipients, true)
+	k := storetest.NewKey(t, false)
+	demo := storetest.NewDevice(t, k.Recipients, true)
 	demo.Submit(1)
 	d1 := demo.Export(t.TempDir())
-	realDev := batchtest.NewDevice(t, k.Recipients, false)
+	realDev := storetest.NewDevice(t, k.Recipients, false)
 	realDev.Submit(1)
 	r1 := realDev.Export(t.TempDir())
 
@@ -331,7 +331,7 @@ func payloadStart(t *testing.T, data []byte) int {
 
 // retar decrypts a batch, lets edit change its members and encrypts it
 // again to k.
-func retar(t *testing.T, path string, k batchtest.Key, edit func(hs []*tar.Header, bodies [][]byte) ([]*tar.Header, [][]byte)) string {
+func retar(t *testing.T, path string, k storetest.Key, edit func(hs []*tar.Header, bodies [][]byte) ([]*tar.Header, [][]byte)) string {
 	t.Helper()
 	f, _ := os.Open(path)
 	defer f.Close()
@@ -389,9 +389,9 @@ func index(hs []*tar.Header, name string) int {
 // signed or wrong-key batch is refused with its own message and the
 // database does not change.
 func TestDamagedBatchesAreRejected(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	wrong := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	wrong := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(2)
 	b1 := dev.Export(t.TempDir())
 	dev.Submit(150) // more than two 64 KiB chunks
@@ -537,8 +537,8 @@ func decodeInto(t *testing.T, line []byte, v any) {
 }
 
 func TestMergeFilesCarriesOnPastABadFile(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	out := t.TempDir()
 	dev.Submit(2)
 	b1 := dev.Export(out)

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/store/storetest"
 )
 
 // TestMergeFilesOpensAhead: MergeFiles opens a batch's sealed answers
@@ -15,8 +15,8 @@ import (
 // the same message as Merge gives, nothing of that batch is merged, and
 // withdrawals in an earlier batch still keep responses out of a later one.
 func TestMergeFilesOpensAhead(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	out := t.TempDir()
 	r := dev.Submit(4)
 	b1 := dev.Export(out)

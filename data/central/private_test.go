@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/seal"
+	"chorus/data/store/storetest"
 )
 
 // The analyst database holds decrypted answers: it and its write-ahead log
@@ -25,8 +25,8 @@ func TestNewDatabaseIsPrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(2)
 	merge(t, db, dev.Export(t.TempDir()), k) // the write-ahead log in use
 	for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -78,8 +78,8 @@ func tempFiles(t *testing.T, dir string) []string {
 // the one a merge that is still running is reading.
 func TestOpenRemovesDecryptedBatchesOfKilledMerges(t *testing.T) {
 	dir := t.TempDir()
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(3)
 	file := dev.Export(t.TempDir())
 	idFile := filepath.Join(t.TempDir(), "analyst.key")

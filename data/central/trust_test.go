@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
 	"chorus/data/report"
 	"chorus/data/seal"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 
 	"github.com/google/uuid"
@@ -49,7 +49,7 @@ func (f *forger) fingerprint() string { return seal.Fingerprint(string(f.key.Pub
 
 // batch writes the forger's next batch with src's records and the given
 // survey definitions.
-func (f *forger) batch(t *testing.T, k batchtest.Key, src memSource, defs ...batch.SurveyDef) string {
+func (f *forger) batch(t *testing.T, k storetest.Key, src memSource, defs ...batch.SurveyDef) string {
 	t.Helper()
 	f.seq++
 	m := batch.Manifest{
@@ -89,7 +89,7 @@ func (f *forger) batch(t *testing.T, k batchtest.Key, src memSource, defs ...bat
 // surveyDef is the test survey with edit applied to its file's text.
 func surveyDef(t *testing.T, edit func(string) string) batch.SurveyDef {
 	t.Helper()
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,9 +110,9 @@ func mustEnrol(t *testing.T, db *central.DB, fp string) {
 }
 
 // realDevice is an enrolled device with n responses merged into db.
-func realDevice(t *testing.T, db *central.DB, k batchtest.Key, n int) (*batchtest.Device, []batchtest.Receipt) {
+func realDevice(t *testing.T, db *central.DB, k storetest.Key, n int) (*storetest.Device, []storetest.Receipt) {
 	t.Helper()
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	r := dev.Submit(n)
 	dev.Decline(1)
 	mustEnrol(t, db, dev.Info.Key.Fingerprint())
@@ -149,11 +149,11 @@ func writeReport(t *testing.T, db *central.DB, quotes bool) string {
 // Item 1: a batch signed by a key nobody enrolled is quarantined, even
 // when it copies a real device's name; after enrolment it merges.
 func TestUnenrolledDeviceIsQuarantined(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
 	real, _ := realDevice(t, db, k, 2)
 
-	stranger := batchtest.NewDevice(t, k.Recipients, false) // also "test kiosk"
+	stranger := storetest.NewDevice(t, k.Recipients, false) // also "test kiosk"
 	stranger.Submit(3)
 	path := stranger.Export(t.TempDir())
 	before := count(t, db, `SELECT count(*) FROM responses`)
@@ -199,9 +199,9 @@ func TestUnenrolledDeviceIsQuarantined(t *testing.T) {
 // quarantined and does not stop the real device; its key cannot be
 // enrolled for that id later.
 func TestDeviceIDSquattingFails(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(2)
 	realBatch := dev.Export(t.TempDir())
 	mustEnrol(t, db, dev.Info.Key.Fingerprint())
@@ -233,7 +233,7 @@ func TestDeviceIDSquattingFails(t *testing.T) {
 // Item 2: survey definitions carried by a batch change nothing that
 // other devices' answers are read with.
 func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
 	realDevice(t, db, k, 8)
 	beforeCSV := csvBytes(t, db)
@@ -278,7 +278,7 @@ func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
 	}
 	// A device that really gives version 4: its answers get version 4's
 	// labels, the others keep version 3's.
-	dev4 := batchtest.NewDevice(t, k.Recipients, false)
+	dev4 := storetest.NewDevice(t, k.Recipients, false)
 	sv4, err := survey.Parse("v4.json", newer.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -312,7 +312,7 @@ func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
 
 // Item 3: a withdrawal applies to its own device's responses only.
 func TestWithdrawalsOnlyTouchTheirDevice(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
 	real, r := realDevice(t, db, k, 3)
 	_ = real
@@ -344,7 +344,7 @@ func TestWithdrawalsOnlyTouchTheirDevice(t *testing.T) {
 	// Merged before the real device's batch, it does not keep that
 	// response out either.
 	db2 := openDB(t)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	r2 := dev.Submit(2)
 	path := dev.Export(t.TempDir())
 	var ids []string
@@ -367,7 +367,7 @@ func TestWithdrawalsOnlyTouchTheirDevice(t *testing.T) {
 // Item 6: a batch with numbers that would break csv or report is refused
 // whole.
 func TestOutOfRangeCountsAreRefused(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
 	realDevice(t, db, k, 2)
 	before := dbHash(t, db)
@@ -392,8 +392,8 @@ func TestOutOfRangeCountsAreRefused(t *testing.T) {
 
 // Item 7: a response without a consent record is refused.
 func TestResponseWithoutConsentIsRefused(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(2)
 	b := read(t, dev.Export(t.TempDir()), k)
 	src := contents(t, b)
@@ -415,7 +415,7 @@ func TestResponseWithoutConsentIsRefused(t *testing.T) {
 // Item 12 at central: consent text changed under the same text version
 // is refused.
 func TestChangedConsentTextNeedsANewVersion(t *testing.T) {
-	k := batchtest.NewKey(t, false)
+	k := storetest.NewKey(t, false)
 	db := openDB(t)
 	realDevice(t, db, k, 2)
 	changed := surveyDef(t, func(s string) string {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 
 	"golang.org/x/text/unicode/norm"
@@ -23,11 +23,11 @@ import (
 // that keeps a spreadsheet from running a formula. Texts the device must
 // refuse never get as far as a batch.
 func TestUnicodeRoundTripsFromDeviceToCSV(t *testing.T) {
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, false)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
 	// The test survey's story takes 500 characters; a later version of the
 	// same survey takes 100,000, as the built-in surveys may.
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,9 @@ import (
 	"testing"
 	"time"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/demo"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 	"chorus/translations"
 
@@ -589,16 +590,16 @@ func TestReportMatchesSQL(t *testing.T) {
 }
 
 // TestReportFromMergedBatches builds the database by merging real demo
-// batches (the digital inclusion survey filled by DemoFill, sealed and
+// batches (the digital inclusion survey filled by demo.Fill, sealed and
 // signed), one of them missing, and checks the report against SQL.
 func TestReportFromMergedBatches(t *testing.T) {
 	body, sv := repSurveyFile(t)
-	k := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, k.Recipients, true)
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, true)
 	out := t.TempDir()
 	var files []string
 	for i, n := range []int{150, 120, 60} {
-		if _, err := dev.Store.DemoFill(context.Background(), sv, body, n, uint64(i+1)); err != nil {
+		if _, err := demo.Fill(context.Background(), dev.Store, sv, body, n, uint64(i+1)); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, dev.Export(out))

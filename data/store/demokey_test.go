@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"chorus/assets"
-	"chorus/data/batch/batchtest"
 	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 )
 
@@ -22,8 +22,8 @@ func TestRealFolderRefusesTheDemoKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analyst := batchtest.NewKey(t, false)
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	analyst := storetest.NewKey(t, false)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}

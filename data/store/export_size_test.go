@@ -3,15 +3,15 @@ package store_test
 import (
 	"testing"
 
-	"chorus/data/batch/batchtest"
+	"chorus/data/store/storetest"
 )
 
 // TestExportSizesBrokenUTF8: records whose text is not valid UTF-8 (a
 // sequence broken across two fields, text JSON escapes) still export:
 // each member's size in its tar header is that of the bytes written.
 func TestExportSizesBrokenUTF8(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(3)
 	dev.Decline(2)
 	db := dev.Store.DB()

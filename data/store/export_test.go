@@ -23,10 +23,11 @@ import (
 
 	"chorus/assets"
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/central"
+	"chorus/data/demo"
 	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 
 	"filippo.io/age"
@@ -68,8 +69,8 @@ func decrypt(t testing.TB, path string, ids []age.Identity) []byte {
 }
 
 func TestExportWritesAVerifiableBatch(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	receipts := dev.Submit(5)
 	dev.Decline(3)
 	if err := dev.Store.Audit(ctx, "coordinator", "pin.changed", "staff PIN changed"); err != nil {
@@ -162,8 +163,8 @@ func TestExportWritesAVerifiableBatch(t *testing.T) {
 }
 
 func TestBatchesChainInOrder(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	out := t.TempDir()
 	prev := ""
 	for seq := int64(1); seq <= 3; seq++ {
@@ -181,8 +182,8 @@ func TestBatchesChainInOrder(t *testing.T) {
 }
 
 func TestReexportRebuildsTheSameTar(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(4)
 	dev.Decline(1)
 	first := dev.Export(t.TempDir())
@@ -217,8 +218,8 @@ func TestReexportRebuildsTheSameTar(t *testing.T) {
 }
 
 func TestReexportAfterWithdrawalRefuses(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	r := dev.Submit(3)
 	dev.Export(t.TempDir())
 	if got := dev.Withdraw(r[1].Code); got != store.WithdrawnAndQueued {
@@ -277,8 +278,8 @@ func failing(failAt int64, failSync bool, seen *int64) batch.CreateTemp {
 // the last byte, or a failing sync, leaves no file and marks nothing
 // exported; the next export writes the same batch.
 func TestFailedExportLeavesNothing(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(30)
 
 	// A first attempt that fails at sync tells the size of the file.
@@ -329,8 +330,8 @@ func TestFailedExportLeavesNothing(t *testing.T) {
 }
 
 func TestExportFolderErrors(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(1)
 	notDir := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(notDir, nil, 0o600)
@@ -366,8 +367,8 @@ func (r recordFile) Write(p []byte) (int, error) { r.buf.Write(p); return r.File
 func TestExportWritesNoPlaintext(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(3)
 	before := files(t, dev.Dir)
 	var written bytes.Buffer
@@ -396,10 +397,10 @@ func TestExportWritesNoPlaintext(t *testing.T) {
 }
 
 func TestExportProgress(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, true)
+	body, _ := os.ReadFile(storetest.SurveyFile)
+	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 1200, 1); err != nil { // > 2048 lines
 		t.Fatal(err)
 	}
 	var calls []store.ExportProgress
@@ -446,8 +447,8 @@ func sealedOf(t *testing.T, st *store.Store, id string) []byte {
 
 // TestWithdraw is P8 on the device.
 func TestWithdraw(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	rs := dev.Submit(4)
 
 	// Not yet exported: deleted, nothing sent.
@@ -514,83 +515,6 @@ func TestWithdraw(t *testing.T) {
 	_ = path
 }
 
-func TestDemoFill(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	real := batchtest.NewDevice(t, key.Recipients, false)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := real.Store.DemoFill(ctx, real.Survey, body, 10, 1); !errors.Is(err, store.ErrNotDemo) {
-		t.Fatalf("demo-fill of a real folder = %v, want ErrNotDemo", err)
-	}
-	if c, _ := real.Store.Counts(ctx); c.Responses != 0 {
-		t.Fatal("demo-fill wrote into a real folder")
-	}
-
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	res, err := dev.Store.DemoFill(ctx, dev.Survey, body, 600, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := dev.Store.Counts(ctx)
-	if c.Responses != res.Responses || res.Responses < 500 || res.Declined == 0 || res.WithdrawnHere == 0 {
-		t.Errorf("demo-fill result %+v, store counts %+v", res, c)
-	}
-	path := dev.Export(t.TempDir())
-	b, err := batch.Read(path, key.Identities, batch.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	seen := map[string]bool{}
-	err = b.Responses(func(r batch.Response) error {
-		seen["mode:"+r.Mode] = true
-		seen["lang:"+r.Language] = true
-		seen["status:"+r.Status] = true
-		seen["venue:"+r.Venue] = true
-		if r.InterpreterLanguage != "" {
-			seen["interpreter"] = true
-		}
-		if _, err := central.OpenResponse(key.Identities, &r, dev.Survey); err != nil {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Consents(func(c batch.Consent) error { seen["how:"+c.HowGiven] = true; return nil })
-	for _, want := range []string{"mode:self", "mode:assisted", "mode:worker", "lang:en", "lang:cy", "status:complete",
-		"status:partial", "interpreter", "how:tap", "how:verbal"} {
-		if !seen[want] {
-			t.Errorf("demo data has no %s (saw %v)", want, seen)
-		}
-	}
-	// Every question type is answered somewhere.
-	types := map[survey.Type]bool{}
-	b.Responses(func(r batch.Response) error {
-		ans, _ := central.OpenResponse(key.Identities, &r, dev.Survey)
-		for _, q := range dev.Survey.Questions {
-			if bytes.Contains(ans, []byte(`"`+q.ID+`":`)) {
-				types[q.Type] = true
-			}
-		}
-		return nil
-	})
-	for _, ty := range []survey.Type{survey.Single, survey.Multi, survey.Faces4, survey.Scale5, survey.YesNo, survey.Free, survey.Number} {
-		if !types[ty] {
-			t.Errorf("no %s question answered in demo data", ty)
-		}
-	}
-
-	// A second fill withdraws some exported responses: queued withdrawals.
-	res, err = dev.Store.DemoFill(ctx, dev.Survey, body, 200, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u, _ := dev.Store.Unexported(ctx); res.WithdrawnQueued == 0 || u.Withdrawals != int64(res.WithdrawnQueued) {
-		t.Errorf("second fill %+v, unexported %+v: want queued withdrawals", res, u)
-	}
-}
-
 // seedDemo makes a closed demo data folder holding n synthetic responses,
 // all allocated to batch 1, which is written once into a scratch folder.
 func seedDemo(b *testing.B, n int) string {
@@ -619,7 +543,7 @@ func seedDemo(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := st.DemoFill(ctx, sv, body, n, 1); err != nil {
+	if _, err := demo.Fill(ctx, st, sv, body, n, 1); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := st.Export(ctx, b.TempDir(), store.ExportOptions{AppVersion: "bench"}); err != nil {
@@ -800,8 +724,8 @@ func BenchmarkExportMemory(b *testing.B) {
 // TestExportLinesAreCanonical: every line of a batch is exactly what
 // batch.AppendLine gives for its record, awkward text included.
 func TestExportLinesAreCanonical(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(3)
 	dev.Decline(1)
 	awkward := "Caffi \"Cwtch\" <Café> & \\ back\tslash\x01 \u2028 نعم 👍 \x7f"
@@ -885,10 +809,10 @@ func TestExportLinesAreCanonical(t *testing.T) {
 // ASCII character, and some that are not, in a venue name, and the names
 // read back unchanged.
 func TestExportSizesEveryCharacter(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, true)
-	body, _ := os.ReadFile(batchtest.SurveyFile)
-	if _, err := dev.Store.DemoFill(ctx, dev.Survey, body, 400, 3); err != nil {
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, true)
+	body, _ := os.ReadFile(storetest.SurveyFile)
+	if _, err := demo.Fill(ctx, dev.Store, dev.Survey, body, 400, 3); err != nil {
 		t.Fatal(err)
 	}
 	var venues []string
@@ -925,9 +849,9 @@ func TestExportSizesEveryCharacter(t *testing.T) {
 // order, however many versions the device holds; one answered only in an
 // earlier batch, or never, stays out.
 func TestBatchSurveysAreThoseOfItsResponses(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -936,7 +860,7 @@ func TestBatchSurveysAreThoseOfItsResponses(t *testing.T) {
 		if bytes.Equal(b, body) {
 			t.Fatal(`the test survey has no "version": 3,`)
 		}
-		sv, err := survey.Parse(filepath.Base(batchtest.SurveyFile), b)
+		sv, err := survey.Parse(filepath.Base(storetest.SurveyFile), b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/migration"
 	"chorus/data/seal"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 )
 
@@ -30,14 +30,14 @@ const (
 
 // awkwardSubmissions saves n responses, in a session at an awkward venue
 // or none, with awkward staff and interpreter language.
-func awkwardSubmissions(t *testing.T, dev *batchtest.Device, n int) {
+func awkwardSubmissions(t *testing.T, dev *storetest.Device, n int) {
 	t.Helper()
 	ses, err := dev.Store.OpenSession(ctx, store.Staff{ID: "w1", Name: "Sam Worker"}, awkwardVenue, dev.Survey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {
-		sub, _ := dev.Submission(i, batchtest.Stories[i%len(batchtest.Stories)])
+		sub, _ := dev.Submission(i, storetest.Stories[i%len(storetest.Stories)])
 		if i%2 == 0 {
 			sub.SessionID = ses.ID
 		}
@@ -55,9 +55,9 @@ func awkwardSubmissions(t *testing.T, dev *batchtest.Device, n int) {
 // gets every migration since, re-exports its old batch byte for byte and
 // exports new records. It keeps the 4 KiB pages it was made with.
 func TestSchema3FolderAfterMigration(t *testing.T) {
-	key := batchtest.NewKey(t, false)
+	key := storetest.NewKey(t, false)
 	// The records, made by this schema in a folder of their own.
-	src := batchtest.NewDevice(t, key.Recipients, false)
+	src := storetest.NewDevice(t, key.Recipients, false)
 	awkwardSubmissions(t, src, 7)
 	src.Decline(2)
 	first := src.Export(t.TempDir())
@@ -112,7 +112,7 @@ func TestSchema3FolderAfterMigration(t *testing.T) {
 	}
 	db.Close()
 
-	dev := batchtest.OpenDevice(t, dir, key.Recipients, false)
+	dev := storetest.OpenDevice(t, dir, key.Recipients, false)
 	var version int
 	dev.Store.DB().QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&version)
 	if version != store.SchemaVersion() || version < 4 {

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 )
 
 // The child of TestExportRecoversFromACrashAfterTheRename exports the data
@@ -51,9 +51,9 @@ func TestRenameCrashChild(t *testing.T) {
 // and checksums were recorded before the rename), leaves it as it is and
 // marks the batch exported; the file verifies with the analyst's key.
 func TestExportRecoversFromACrashAfterTheRename(t *testing.T) {
-	key := batchtest.NewKey(t, false)
+	key := storetest.NewKey(t, false)
 	dir, out := t.TempDir(), t.TempDir()
-	dev := batchtest.OpenDevice(t, dir, key.Recipients, false)
+	dev := storetest.OpenDevice(t, dir, key.Recipients, false)
 	dev.Submit(6)
 	name := nextFileName(t, dev)
 	dev.Store.Close()

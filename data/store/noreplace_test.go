@@ -9,12 +9,12 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 )
 
 // nextFileName is the name the next batch of dev will get.
-func nextFileName(t *testing.T, dev *batchtest.Device) string {
+func nextFileName(t *testing.T, dev *storetest.Device) string {
 	t.Helper()
 	list, err := dev.Store.Batches(ctx)
 	if err != nil {
@@ -27,7 +27,7 @@ func nextFileName(t *testing.T, dev *batchtest.Device) string {
 // file of its batch's name: ErrExists naming the file and saying nothing
 // was replaced, the file's bytes as they were, no other file left behind,
 // and the batch still pending with its responses waiting.
-func checkNotReplaced(t *testing.T, dev *batchtest.Device, err error, path string, theirs []byte, responses int64) {
+func checkNotReplaced(t *testing.T, dev *storetest.Device, err error, path string, theirs []byte, responses int64) {
 	t.Helper()
 	if !errors.Is(err, batch.ErrExists) {
 		t.Fatalf("export over someone else's file = %v, want ErrExists", err)
@@ -59,8 +59,8 @@ func checkNotReplaced(t *testing.T, dev *batchtest.Device, err error, path strin
 // coordinator is told what to do. In another folder the batch then goes
 // out under the same number.
 func TestExportDoesNotReplaceAFileAlreadyThere(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(5)
 	out := t.TempDir()
 	path := filepath.Join(out, nextFileName(t, dev))
@@ -105,8 +105,8 @@ func (f *plantingFile) Close() error {
 // being written (another laptop exporting to the same stick at the same
 // moment) is not replaced by the rename.
 func TestExportDoesNotReplaceAFileThatAppearsMeanwhile(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(5)
 	out := t.TempDir()
 	path := filepath.Join(out, nextFileName(t, dev))
@@ -128,9 +128,9 @@ func TestExportDoesNotReplaceAFileThatAppearsMeanwhile(t *testing.T) {
 // there under different names, and each opens and verifies with the
 // analyst's key as its own device's batch.
 func TestTwoDevicesSetUpInTheSameSecondExportToOneFolder(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	a := batchtest.NewDevice(t, key.Recipients, false)
-	b := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	a := storetest.NewDevice(t, key.Recipients, false)
+	b := storetest.NewDevice(t, key.Recipients, false)
 	// A UUIDv7's first 48 bits are its time in milliseconds.
 	if a.Info.ID[:13] != b.Info.ID[:13] {
 		t.Fatalf("device ids %s and %s were not made at the same moment of the test clock", a.Info.ID, b.Info.ID)
@@ -147,7 +147,7 @@ func TestTwoDevicesSetUpInTheSameSecondExportToOneFolder(t *testing.T) {
 	}
 	for _, c := range []struct {
 		path string
-		dev  *batchtest.Device
+		dev  *storetest.Device
 		n    int64
 	}{{pa, a, 3}, {pb, b, 4}} {
 		bt, err := batch.Read(c.path, key.Identities, batch.ReadOptions{})

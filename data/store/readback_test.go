@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 )
 
 // corruptingFile is a stick that silently stores one byte wrong: every
@@ -36,8 +36,8 @@ func (f *corruptingFile) Write(p []byte) (int, error) {
 // batch stays pending and its records are still counted as waiting; the
 // next export writes it under the same number.
 func TestExportThatReadsBackWrongIsNotMarked(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(20)
 	out := t.TempDir()
 	for _, at := range []int64{0, 5000, 9000} {
@@ -79,8 +79,8 @@ func TestExportThatReadsBackWrongIsNotMarked(t *testing.T) {
 // the temporary one, not the named one), the batch stays pending and its
 // records still wait, and the next export writes it under the same number.
 func TestExportFailingAtRenameOrFolderSync(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(12)
 	out := t.TempDir()
 	eio := func(string, string) error { return &os.LinkError{Op: "rename", Err: syscall.EIO} }

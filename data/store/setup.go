@@ -37,7 +37,7 @@ func (s *Store) Setup(ctx context.Context, in SetupInput, demo bool) (Staff, err
 	}
 	name, err := CleanName(in.DeviceName)
 	if err != nil {
-		return Staff{}, fmt.Errorf("device name: %w", err)
+		return Staff{}, &FieldError{Field: FieldDeviceName, Err: err}
 	}
 	if len(in.Recipients) == 0 {
 		return Staff{}, errors.New("give the analyst's public key")
@@ -58,7 +58,7 @@ func (s *Store) Setup(ctx context.Context, in SetupInput, demo bool) (Staff, err
 	}
 	coord, err := s.AddStaff(ctx, "setup", in.CoordinatorName, Coordinator, in.PIN)
 	if err != nil {
-		return Staff{}, fmt.Errorf("coordinator: %w", err)
+		return Staff{}, &FieldError{Field: FieldCoordinator, Err: err}
 	}
 	if err := s.SetRecipients(in.Recipients); err != nil {
 		return Staff{}, err
@@ -124,7 +124,7 @@ type Session struct {
 func (s *Store) OpenSession(ctx context.Context, worker Staff, venue string, sv *survey.Survey) (Session, error) {
 	venue, err := CleanName(venue)
 	if err != nil {
-		return Session{}, fmt.Errorf("venue: %w", err)
+		return Session{}, &FieldError{Field: FieldVenue, Err: err}
 	}
 	now := s.clock()
 	ses := Session{ID: uuid.Must(uuid.NewV7()).String(), Venue: venue, WorkerID: worker.ID, Worker: worker.Name,

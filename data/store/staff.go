@@ -80,6 +80,24 @@ var (
 	ErrNameTooLong = errors.New("the name is longer than 80 characters")
 )
 
+// FieldError is a problem with one thing a person typed: which, and what.
+type FieldError struct {
+	Field string // FieldDeviceName, FieldCoordinator or FieldVenue
+	Err   error
+}
+
+// The fields a [FieldError] names.
+const (
+	FieldDeviceName  = "device name"
+	FieldCoordinator = "coordinator"
+	FieldVenue       = "venue"
+)
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+
+// Unwrap returns the problem itself, e.g. [ErrNameEmpty].
+func (e *FieldError) Unwrap() error { return e.Err }
+
 // CleanName checks and tidies a person's or a place's name.
 func CleanName(name string) (string, error) {
 	n, err := survey.CleanText(name)

@@ -32,6 +32,11 @@ type Saved struct {
 	ResponseID string
 }
 
+// ErrReceiptTaken is returned by [Store.Submit] when the submission's
+// receipt code already names another response on this device: draw a new
+// code and submit again. One code never names two responses.
+var ErrReceiptTaken = errors.New("that receipt code is already taken on this laptop")
+
 // ErrNoConsent is returned when a submission lacks a complete consent record.
 var ErrNoConsent = errors.New("response has no complete consent record")
 
@@ -105,11 +110,21 @@ func (s *Store) insertTx(ctx context.Context, tx *sql.Tx, id string, sub Submiss
 	if err != nil {
 		return err
 	}
+	// A code already given, to a saved response or to one withdrawn
+	// since, is not given again: a withdrawal by it must find one response.
+	var taken bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consents WHERE receipt_hash = ?1 AND id != ?2)
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE receipt_hash = ?1)`, c.ReceiptHash, c.ID).Scan(&taken); err != nil {
+		return err
+	}
+	if taken {
+		return ErrReceiptTaken
+	}
 	now := s.clock()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO consents (id, receipt_hash, survey_id, survey_version, text_version,
 		text_sha256, language, format, purposes, how_given, mode, staff, session_id, device_id, created_at, created_offset)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.Format,
+		c.ID, c.ReceiptHash, c.SurveyID, c.SurveyVersion, c.TextVersion, c.TextSHA256, c.Language, c.StoredFormat(),
 		string(purposes), c.HowGiven, string(c.Mode), c.Staff, nullable(sub.SessionID), c.DeviceID,
 		utc(c.At), offset(c.At)); err != nil {
 		return fmt.Errorf("cannot save consent: %w", err)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/data/survey"
 )
 
@@ -17,7 +17,7 @@ import (
 // new, parsed.
 func changedSurvey(t *testing.T, pairs ...string) (*survey.Survey, []byte) {
 	t.Helper()
-	body, err := os.ReadFile(batchtest.SurveyFile)
+	body, err := os.ReadFile(storetest.SurveyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func changedSurvey(t *testing.T, pairs ...string) (*survey.Survey, []byte) {
 		}
 		body = b
 	}
-	sv, err := survey.Parse(filepath.Base(batchtest.SurveyFile), body)
+	sv, err := survey.Parse(filepath.Base(storetest.SurveyFile), body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +41,9 @@ func changedSurvey(t *testing.T, pairs ...string) (*survey.Survey, []byte) {
 // a message naming it; the survey in use stays. The same file again, or
 // the change under a new version, is taken.
 func TestSurveyChangedUnderTheSameVersionIsRefused(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
-	if err := dev.Store.UseSurvey(ctx, "Asha", dev.Survey, mustRead(t, batchtest.SurveyFile)); err != nil {
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
+	if err := dev.Store.UseSurvey(ctx, "Asha", dev.Survey, mustRead(t, storetest.SurveyFile)); err != nil {
 		t.Fatalf("the same file again: %v", err)
 	}
 	sv, body := changedSurvey(t, `"Do you use the internet?"`, `"Do you use the internet at home?"`)
@@ -57,7 +57,7 @@ func TestSurveyChangedUnderTheSameVersionIsRefused(t *testing.T) {
 			t.Errorf("%s of a changed survey under the same version = %v, want %q", name, err, want)
 		}
 	}
-	if _, cur, _ := dev.Store.ActiveSurvey(ctx); !bytes.Equal(cur, mustRead(t, batchtest.SurveyFile)) {
+	if _, cur, _ := dev.Store.ActiveSurvey(ctx); !bytes.Equal(cur, mustRead(t, storetest.SurveyFile)) {
 		t.Error("the refused survey is in use")
 	}
 	var n int
@@ -77,8 +77,8 @@ func TestSurveyChangedUnderTheSameVersionIsRefused(t *testing.T) {
 // records name the text by its version. With a new consent version, or
 // with the consent text unchanged, the new survey version is taken.
 func TestConsentTextChangedUnderTheSameVersionIsRefused(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	want := "the consent text changed but its version (test-1) did not; give the consent text a new version"
 	for name, change := range map[string][]string{
 		"English text":  {`"We would like to ask you some questions."`, `"We would like to ask you a few questions."`},

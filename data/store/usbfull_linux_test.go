@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"chorus/data/batch"
-	"chorus/data/batch/batchtest"
 	"chorus/data/store"
+	"chorus/data/store/storetest"
 	"chorus/internal/tinyfs"
 )
 
@@ -23,8 +23,8 @@ import (
 // a new batch that failed stays pending and a stick with room then gets it
 // under the same number, and it verifies.
 func TestExportToAFullStick(t *testing.T) {
-	key := batchtest.NewKey(t, false)
-	dev := batchtest.NewDevice(t, key.Recipients, false)
+	key := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, key.Recipients, false)
 	dev.Submit(120)
 
 	roomy := tinyfs.New(t, 64<<20)

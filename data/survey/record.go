@@ -55,7 +55,8 @@ type ConsentRecord struct {
 	TextVersion   string
 	TextSHA256    string // of the exact text shown, see [Survey.ConsentSHA256]
 	Language      string
-	Format        string          // standard, easy-read, read-aloud
+	Format        string          // FormatStandard or FormatEasyRead: the version shown
+	Listened      bool            // the consent screen was read aloud to the participant
 	Purposes      map[string]bool // one yes/no per purpose id
 	HowGiven      string          // tap, verbal
 	Mode          Mode
@@ -67,9 +68,32 @@ type ConsentRecord struct {
 // Consent formats and ways of giving consent.
 const (
 	FormatStandard = "standard"
+	FormatEasyRead = "easy-read" // the survey's easy-read consent, see [EasyRead]
 	GivenTap       = "tap"
 	GivenVerbal    = "verbal"
 )
+
+// readAloud is added to a stored consent format when the consent screen
+// was read aloud, see [ConsentRecord.StoredFormat].
+const readAloud = "+read-aloud"
+
+// StoredFormat is the record's format as the device stores it and a batch
+// carries it: Format, with "+read-aloud" added when the participant
+// listened (e.g. "easy-read+read-aloud"). One field keeps the batch format
+// as it was, and records made before read-aloud read as not listened to.
+func (c *ConsentRecord) StoredFormat() string {
+	if c.Listened {
+		return c.Format + readAloud
+	}
+	return c.Format
+}
+
+// SplitFormat reads a stored format back into the format shown and
+// whether the consent was listened to.
+func SplitFormat(stored string) (format string, listened bool) {
+	format, listened = strings.CutSuffix(stored, readAloud)
+	return format, listened
+}
 
 // Complete reports whether the record names everything P9 asks for.
 func (c *ConsentRecord) Complete(s *Survey) error {
@@ -86,6 +110,8 @@ func (c *ConsentRecord) Complete(s *Survey) error {
 		return errors.New("consent record lacks mode or how it was given")
 	case c.At.IsZero():
 		return errors.New("consent record has no time")
+	case c.Format != FormatStandard && (c.Format != FormatEasyRead || s.Consent.EasyRead == nil):
+		return errors.New("consent record names a format the survey's consent lacks: " + c.Format)
 	}
 	for _, p := range s.Consent.Purposes {
 		yes, ok := c.Purposes[p.ID]

@@ -49,6 +49,8 @@ type Survey struct {
 	Contact   Text       `json:"contact,omitempty"`
 	Consent   Consent    `json:"consent"`
 	Questions []Question `json:"questions"`
+	// Audio names the survey's audio pack, if it has one. See [AudioRef].
+	Audio *AudioRef `json:"audio,omitempty"`
 	// KeepPartial says whether a response that is left unfinished at an idle
 	// kiosk, after consent, is kept (sealed, status partial) or discarded.
 	KeepPartial bool `json:"keep_partial,omitempty"`
@@ -68,6 +70,45 @@ type Consent struct {
 	Version  string    `json:"version"`
 	Text     Text      `json:"text"`
 	Purposes []Purpose `json:"purposes"`
+	// EasyRead is an easy-read version of the consent text a participant
+	// may choose instead: short sentences, one idea per line. Optional.
+	EasyRead *EasyRead `json:"easy_read,omitempty"`
+}
+
+// EasyRead is the easy-read version of a survey's consent: the text and
+// one line per purpose, each purpose with an optional picture.
+type EasyRead struct {
+	Text     Text          `json:"text"`
+	Purposes []EasyPurpose `json:"purposes"`
+}
+
+// EasyPurpose is the easy-read wording of one purpose, by its id.
+type EasyPurpose struct {
+	ID    string `json:"id"`
+	Label Text   `json:"label"`
+	// Picture is the file name of a PNG picture beside the survey file,
+	// carried in the survey's audio pack (see chorus/data/audio), or "".
+	Picture string `json:"picture,omitempty"`
+}
+
+// Purpose returns the easy-read wording of purpose id.
+func (e *EasyRead) Purpose(id string) (EasyPurpose, bool) {
+	for _, p := range e.Purposes {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return EasyPurpose{}, false
+}
+
+// AudioRef names a survey's audio pack: a folder beside the survey file
+// and the hex SHA-256 of the exact bytes of its manifest.json. Because the
+// survey file carries the manifest's hash and the manifest every clip's,
+// the survey's own SHA-256 (which every response records) names every
+// recording a participant could have heard.
+type AudioRef struct {
+	Pack   string `json:"pack"`
+	SHA256 string `json:"sha256"`
 }
 
 // Purpose is one thing a participant may agree to.
@@ -193,6 +234,9 @@ func (s *Survey) HasLanguage(tag string) bool { return slices.Contains(s.Languag
 
 // ConsentSHA256 is the hex SHA-256 of the exact consent text shown in tag,
 // purposes included, so a consent record names the words the participant saw.
+// Where the consent has an easy-read version, the hash covers both
+// versions (and the pictures' names); the record's format says which one
+// was shown.
 func (s *Survey) ConsentSHA256(tag string) string {
 	h := sha256.New()
 	h.Write([]byte(s.Consent.Version))
@@ -203,6 +247,20 @@ func (s *Survey) ConsentSHA256(tag string) string {
 		h.Write([]byte(p.ID))
 		h.Write([]byte{0})
 		h.Write([]byte(p.Label[tag]))
+	}
+	if e := s.Consent.EasyRead; e != nil {
+		// Only a survey with an easy-read version hashes it, so the
+		// hashes of surveys without one stay as they were.
+		h.Write([]byte{0, 'e'})
+		h.Write([]byte(e.Text[tag]))
+		for _, p := range e.Purposes {
+			h.Write([]byte{0})
+			h.Write([]byte(p.ID))
+			h.Write([]byte{0})
+			h.Write([]byte(p.Label[tag]))
+			h.Write([]byte{0})
+			h.Write([]byte(p.Picture))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

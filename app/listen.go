@@ -1,0 +1,340 @@
+package app
+
+import (
+	"io/fs"
+	"log/slog"
+
+	"chorus/data/audio"
+	"chorus/data/survey"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Reading aloud. Every participant screen has a Listen control (a speaker,
+// no words) that plays the screen's texts and then its options, in order,
+// from the survey's audio pack in the participant's language; an option's
+// own speaker plays just that option. Whatever plays stops when the screen
+// changes, when another play starts, and when the kiosk resets for the next
+// person (P21: nothing of one person's visit, sound included, reaches the
+// next). "Always read aloud", chosen on the welcome screen, plays each
+// screen as it appears, until the visit ends.
+
+// screenLang is the language the screen on show speaks: the participant's,
+// or on the welcome screen (before one is chosen) the survey's first.
+func (k *Kiosk) screenLang() string {
+	switch {
+	case k.flow != nil:
+		return k.flow.Lang
+	case k.thanks != nil:
+		return k.thanks.l.Lang.Tag
+	case k.declined != nil:
+		return k.declined.l.Lang.Tag
+	case k.cfg.Survey != nil && len(k.cfg.Survey.Languages) > 0:
+		return k.cfg.Survey.Languages[0]
+	}
+	return ""
+}
+
+// screenKeys lists the text keys of the screen on show, in reading order:
+// its texts, then its options, then its actions.
+func (k *Kiosk) screenKeys() []string {
+	sv := k.cfg.Survey
+	app := audio.App
+	if k.warning != nil {
+		return []string{app("idle.title"), app("idle.more_time")}
+	}
+	switch {
+	case k.welcome != nil:
+		return []string{app("welcome.title"), app("welcome.choose")}
+	case k.consent != nil:
+		return consentKeys(sv, k.flow != nil && k.flow.EasyRead)
+	case k.intro != nil:
+		return []string{audio.KeyIntro, app("intro.start")}
+	case k.question != nil:
+		q := k.question.q
+		keys := []string{audio.QuestionText(q.ID), audio.QuestionHelp(q.ID)}
+		switch {
+		case q.Type == survey.Multi:
+			keys = append(keys, app("question.choose_any"))
+		case q.Input == survey.PostcodeOutward:
+			keys = append(keys, app("question.postcode_help"))
+		}
+		for _, o := range q.Options {
+			keys = append(keys, audio.OptionKey(q, o))
+		}
+		return keys
+	case k.review != nil:
+		return []string{app("review.title"), app("review.intro"), app("review.send")}
+	case k.thanks != nil:
+		return []string{app("thanks.title"), app("thanks.saved"), app("thanks.receipt_intro"), app("thanks.receipt_use"),
+			app("thanks.next_steps"), audio.KeyNextSteps, app("thanks.contact"), audio.KeyContact, app("thanks.finish")}
+	case k.declined != nil:
+		return []string{app("declined.title"), app("declined.body")}
+	}
+	return nil
+}
+
+// consentKeys is the consent screen's reading order, standard or easy-read.
+func consentKeys(sv *survey.Survey, easy bool) []string {
+	app := audio.App
+	text, label := audio.KeyConsentText, audio.Purpose
+	if easy && sv.Consent.EasyRead != nil {
+		text, label = audio.KeyConsentEasy, audio.EasyPurpose
+	}
+	keys := []string{app("consent.title"), text, app("consent.agreeing_means")}
+	for _, p := range sv.Consent.Purposes {
+		if p.Required {
+			keys = append(keys, label(p.ID))
+		}
+	}
+	first := true
+	for _, p := range sv.Consent.Purposes {
+		if p.Required {
+			continue
+		}
+		if first {
+			keys = append(keys, app("consent.optional"))
+			first = false
+		}
+		keys = append(keys, label(p.ID))
+	}
+	return append(keys, app("consent.agree"), app("consent.decline"))
+}
+
+// clips turns keys into the pack's clips in lang, leaving out those the
+// pack lacks (a missing recording is silence, never an error on screen).
+func (k *Kiosk) clips(lang string, keys []string) []Clip {
+	var out []Clip
+	for _, key := range keys {
+		if !k.cfg.Audio.Has(lang, key) {
+			continue
+		}
+		b, err := k.cfg.Audio.Open(lang, key)
+		if err != nil {
+			slog.Warn("cannot read a recording", "lang", lang, "key", key, "err", err)
+			continue
+		}
+		out = append(out, Clip{Key: key, Data: b})
+	}
+	return out
+}
+
+// onListen plays the screen on show: its texts, then its options. Tapped
+// while playing, it stops.
+func (k *Kiosk) onListen() {
+	k.touch()
+	if k.player().Playing() {
+		k.stopAudio()
+		return
+	}
+	k.play(k.screenKeys())
+}
+
+// onListenOption plays one option's label.
+func (k *Kiosk) onListenOption(key string) {
+	k.touch()
+	k.play([]string{key})
+}
+
+// play stops whatever plays and plays keys in the screen's language,
+// showing the cue until they end.
+func (k *Kiosk) play(keys []string) {
+	clips := k.clips(k.screenLang(), keys)
+	if k.consent != nil && k.flow != nil {
+		k.flow.Listened = true // the consent record says it was heard
+	}
+	p := k.player()
+	k.audioGen++
+	gen := k.audioGen
+	p.Play(clips, func() {
+		fyne.Do(func() {
+			if k.audioGen == gen {
+				k.setCue(false)
+			}
+		})
+	})
+	k.setCue(len(clips) > 0)
+}
+
+// stopAudio stops whatever plays and hides the cue.
+func (k *Kiosk) stopAudio() {
+	k.audioGen++
+	k.player().Stop()
+	k.setCue(false)
+}
+
+// screenShown is called once a new screen is on show: it stops the last
+// screen's sound and, if the participant chose to always hear screens,
+// reads this one.
+func (k *Kiosk) screenShown() {
+	k.stopAudio()
+	k.showListen()
+	k.showAlways()
+	k.header.Refresh()
+	k.root.Refresh() // lay the header out again for what it shows now
+	if k.alwaysRead && k.welcome == nil {
+		k.play(k.screenKeys())
+	}
+}
+
+func (k *Kiosk) player() Player {
+	if k.cfg.Player == nil {
+		return NullPlayer{}
+	}
+	return k.cfg.Player
+}
+
+// onAlwaysRead turns "always read aloud" on or off for this visit.
+func (k *Kiosk) onAlwaysRead(on bool) {
+	k.touch()
+	k.alwaysRead = on
+	k.always.SetSelected(on)
+}
+
+// onAlways is the "Always read aloud" tick box, beside Listen on the
+// welcome screen.
+func (k *Kiosk) onAlways() { k.onAlwaysRead(!k.alwaysRead) }
+
+// showAlways shows "Always read aloud", in the survey's first language,
+// on the welcome screen of a survey with recordings, and hides it
+// elsewhere; the choice lasts until the visit ends.
+func (k *Kiosk) showAlways() {
+	if k.welcome == nil || !k.canListen() {
+		k.always.Hide()
+		k.alwaysBox.Hide()
+		return
+	}
+	l := k.cfg.Catalog.Localizer(k.screenLang())
+	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	k.always.RTL = l.Lang.RTL()
+	k.always.SetSelected(k.alwaysRead)
+	k.always.Show()
+	k.alwaysBox.Show()
+}
+
+// listenButton is the Listen control: a speaker, at least MinTarget
+// square, that shows the cue (a stop symbol, highlighted) while playing.
+type listenButton struct {
+	*Button
+}
+
+func newListenButton(tapped func()) *listenButton {
+	// The canvas draws the listenButton, so refreshes must reach it, not
+	// the Button inside: it is extended once, as itself (NewButton would
+	// extend the Button first, and the first extension stays).
+	b := &listenButton{&Button{}}
+	b.OnTapped = tapped
+	b.ExtendBaseWidget(b)
+	b.SetIcon(theme.VolumeUpIcon())
+	return b
+}
+
+// setPlaying shows or hides the cue.
+func (b *listenButton) setPlaying(on bool) {
+	if on {
+		b.SetIcon(theme.MediaStopIcon())
+		b.Importance = widget.HighImportance
+	} else {
+		b.SetIcon(theme.VolumeUpIcon())
+		b.Importance = widget.MediumImportance
+	}
+	b.Refresh()
+}
+
+// setCue shows on every Listen control whether sound is playing.
+func (k *Kiosk) setCue(on bool) {
+	k.audioCue = on
+	for _, b := range k.listenButtons {
+		b.setPlaying(on)
+	}
+}
+
+// AudioLoader returns a ShellConfig.LoadAudio that finds a survey's pack
+// in the first of places holding it, and logs what is wrong with it: one
+// line per problem, but missing clips counted per language. Nothing of it
+// reaches a participant; a language without clips is silent.
+func AudioLoader(places ...fs.FS) func(*survey.Survey) *audio.Pack {
+	return func(sv *survey.Survey) *audio.Pack {
+		p, probs, err := audio.Find(sv, places...)
+		if err != nil {
+			slog.Warn("no audio: screens will not be read aloud", "survey", sv.ID, "err", err)
+			return nil
+		}
+		missing := map[string]int{}
+		for _, pr := range probs {
+			if (pr.Msg == "missing" || pr.Msg == "no recordings") && sv.HasLanguage(pr.Lang) {
+				missing[pr.Lang]++
+				continue
+			}
+			slog.Warn("audio pack problem", "survey", sv.ID, "problem", pr.Error())
+		}
+		for _, lang := range sv.Languages {
+			if n := missing[lang]; n > 0 {
+				slog.Info("audio: some texts have no recording", "survey", sv.ID, "lang", lang, "status", statusOf(p, sv, lang))
+			}
+		}
+		return p
+	}
+}
+
+func statusOf(p *audio.Pack, sv *survey.Survey, lang string) audio.Status {
+	for _, s := range p.Statuses(sv) {
+		if s.Lang == lang {
+			return s.Status
+		}
+	}
+	return audio.Missing
+}
+
+// canListen reports whether the screen on show can be heard: the pack has
+// clips in its language.
+func (k *Kiosk) canListen() bool { return k.cfg.Audio.Speaks(k.screenLang()) }
+
+// showListen shows the Listen control only where there is something to
+// hear, so a survey without recordings shows no dead button.
+func (k *Kiosk) showListen() {
+	if k.canListen() {
+		k.listen.Show()
+		k.listenBox.Show()
+	} else {
+		k.listen.Hide()
+		k.listenBox.Hide()
+	}
+}
+
+// speaker is an option's own speaker button, MinTarget square, playing
+// the clip key; nil when the pack has no clip for it.
+func (k *Kiosk) speaker(key string) fyne.CanvasObject {
+	if !k.cfg.Audio.Has(k.screenLang(), key) {
+		return nil
+	}
+	b := NewButton("", k.guard(func() { k.onListenOption(key) }))
+	b.SetIcon(theme.VolumeUpIcon())
+	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b)
+}
+
+// withSpeaker puts option key's speaker at the trailing side of obj (the
+// leading side for right-to-left), or returns obj alone.
+func (k *Kiosk) withSpeaker(obj fyne.CanvasObject, key string, rtl bool) fyne.CanvasObject {
+	sp := k.speaker(key)
+	if sp == nil {
+		return obj
+	}
+	if rtl {
+		return container.NewBorder(nil, nil, sp, nil, obj)
+	}
+	return container.NewBorder(nil, nil, nil, sp, obj)
+}
+
+// speakerBelow puts option key's speaker under obj (a tile of a row of
+// faces or a scale), or returns obj alone.
+func (k *Kiosk) speakerBelow(obj fyne.CanvasObject, key string) fyne.CanvasObject {
+	sp := k.speaker(key)
+	if sp == nil {
+		return obj
+	}
+	return container.NewBorder(nil, container.NewCenter(sp), nil, nil, obj)
+}
