@@ -37,7 +37,7 @@ type CSVOptions struct {
 type CSVResult struct {
 	Files     []string
 	Responses int
-	Answers   int // rows of answers_long.csv
+	Answers   int // rows of answers_long.csv with status answered
 }
 
 // ErrNoData is returned by [DB.SurveyVersions], and so by [DB.WriteCSV]
@@ -57,11 +57,24 @@ var ErrNoData = errors.New("the database holds no responses")
 //     Multiple choices are joined with ";".
 //   - answers_long.csv: one row per answer (per chosen option for
 //     multiple choice): response_id, survey_id, survey_version, question,
-//     type, value, label.
+//     type, value, label, status.
 //   - codebook.csv: one row per option (per question for questions
 //     without options) of every version of the survey: survey_id,
 //     survey_version, position, question, section, type, required,
-//     shown_if, language, question_text, option_code, option_label.
+//     shown_if, language, question_text, option_code, option_label,
+//     score (1, 2, ... in the options' order for the ordinal scale5 and
+//     faces4 questions), ordinal (true for those), exclusive (true for an
+//     option such as "none" or "prefer not to say" that clears the other
+//     choices) and missing_codes (the three codes below).
+//
+// A question a response has no answer to has a missing-value code instead
+// of an empty cell, in responses_wide.csv as its value and in
+// answers_long.csv as a row with that value and a status: [NotAsked] (-97,
+// not_asked: skip logic routed past it, worked out from the show_if
+// conditions of the response's own survey version and its answers),
+// [NotAnswered] (-98, not_answered: shown but left blank) and [NotReached]
+// (-99, not_reached: after the last answer of a partial response).
+// Answered rows of answers_long.csv have status answered.
 //
 // Questions of all versions of the survey are columns, the newest
 // version's order first. Rows follow device, batch and line order. Cells
@@ -114,7 +127,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	if err := put(WideCSV, wideHead); err != nil {
 		return res, err
 	}
-	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label"}); err != nil {
+	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label", "status"}); err != nil {
 		return res, err
 	}
 	if err := c.writeRows(ctx, versions, cols, purposes, lang, put, &res); err != nil {
@@ -264,15 +277,20 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 			v, ok := agreed[p]
 			wide = append(wide, yesNo(v, ok))
 		}
+		sv := byVersion[version]
 		for _, q := range cols {
 			a, ok := ans[q.ID]
-			if !ok {
-				wide = append(wide, "")
+			if !ok || a.Empty() {
+				code := missingCode(sv, q.ID, ans, meta[10])
+				wide = append(wide, code)
+				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), code, "", statusOf[code]}); err != nil {
+					return err
+				}
 				continue
 			}
 			wide = append(wide, value(a))
 			own := q
-			if sv := byVersion[version]; sv != nil {
+			if sv != nil {
 				if oq, ok := sv.Question(q.ID); ok {
 					own = oq
 				}
@@ -282,7 +300,7 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 				if o, ok := own.Option(v); ok && own.Type != survey.Free && own.Type != survey.Number {
 					label = text(o.Label, lang)
 				}
-				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), v, label}); err != nil {
+				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), v, label, StatusAnswered}); err != nil {
 					return err
 				}
 				res.Answers++
@@ -348,7 +366,7 @@ func text(t survey.Text, lang string) string {
 
 func writeCodebook(versions []*survey.Survey, lang string, put func(string, []string) error) error {
 	if err := put(CodebookCSV, []string{"survey_id", "survey_version", "position", "question", "section", "type", "required",
-		"shown_if", "language", "question_text", "option_code", "option_label"}); err != nil {
+		"shown_if", "language", "question_text", "option_code", "option_label", "score", "ordinal", "exclusive", "missing_codes"}); err != nil {
 		return err
 	}
 	for i := len(versions) - 1; i >= 0; i-- {
@@ -366,18 +384,24 @@ func writeCodebook(versions []*survey.Survey, lang string, put func(string, []st
 			}
 			row := []string{sv.ID, strconv.Itoa(sv.Version), strconv.Itoa(pos + 1), q.ID, q.Section, string(q.Type),
 				strconv.FormatBool(q.Required), shownIf(q.ShowIf), l, text(q.Text, l)}
+			ordinal := strconv.FormatBool(q.Type == survey.Scale5 || q.Type == survey.Faces4)
 			if len(q.Options) == 0 {
-				if err := put(CodebookCSV, append(row, "", "")); err != nil {
+				if err := put(CodebookCSV, append(row, "", "", "", ordinal, "", missingCodes)); err != nil {
 					return err
 				}
 				continue
 			}
-			for _, o := range q.Options {
+			for k, o := range q.Options {
 				label := text(o.Label, l)
 				if q.Type == survey.YesNo && label == "" {
 					label = o.Code
 				}
-				if err := put(CodebookCSV, append(slices.Clone(row), o.Code, label)); err != nil {
+				score := ""
+				if ordinal == "true" {
+					score = strconv.Itoa(k + 1)
+				}
+				if err := put(CodebookCSV, append(slices.Clone(row), o.Code, label, score, ordinal,
+					strconv.FormatBool(o.Exclusive), missingCodes)); err != nil {
 					return err
 				}
 			}

@@ -1,0 +1,105 @@
+package central_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"chorus/data/central"
+	"chorus/data/store"
+	"chorus/data/store/storetest"
+	"chorus/data/survey"
+)
+
+// TestWriteCSVMissingCodes: not asked, not answered and not reached are
+// three different codes in the wide file and three statuses in the long
+// file (before, all three were an empty cell and no row).
+func TestWriteCSVMissingCodes(t *testing.T) {
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
+	save := func(sub store.Submission) string {
+		t.Helper()
+		saved, err := dev.Store.Submit(context.Background(), dev.Keys, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return saved.ResponseID
+	}
+	full, _ := dev.Submission(0, "fine")
+	skipped, _ := dev.Submission(1, "fine") // online = no: devices is not asked
+	delete(skipped.Answers, "story")        // shown, not answered
+	partial, _ := dev.Submission(0, "fine")
+	partial.Status = survey.Partial
+	delete(partial.Answers, "devices") // before the last answer: not answered
+	for _, q := range []string{"ease", "why_hard", "story", "age"} {
+		delete(partial.Answers, q) // after it: never reached
+	}
+	ids := []string{save(full), save(skipped), save(partial)}
+	db := openDB(t)
+	merge(t, db, dev.Export(t.TempDir()), k)
+	out := filepath.Join(t.TempDir(), "analysis")
+	if _, err := db.WriteCSV(ctx, out, central.CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wide := readCSV(t, filepath.Join(out, central.WideCSV))
+	want := map[string]map[string]string{
+		ids[0]: {"online": "yes", "devices": "phone", "story": "fine", "age": "16"},
+		ids[1]: {"online": "no", "devices": central.NotAsked, "story": central.NotAnswered},
+		ids[2]: {"online": "yes", "devices": central.NotAnswered, "confidence": "very_unhappy",
+			"ease": central.NotReached, "why_hard": central.NotReached, "story": central.NotReached, "age": central.NotReached},
+	}
+	for _, row := range wide[1:] {
+		for q, w := range want[row[0]] {
+			if got := row[column(wide, q)]; got != w {
+				t.Errorf("response %s %s = %q, want %q", row[0], q, got, w)
+			}
+		}
+	}
+	long := readCSV(t, filepath.Join(out, central.LongCSV))
+	status := map[string]string{}
+	for _, r := range long[1:] {
+		status[r[0]+" "+r[3]] = r[column(long, "status")] + " " + r[column(long, "value")]
+	}
+	for id, qs := range want {
+		for q, w := range qs {
+			st := map[string]string{central.NotAsked: "not_asked", central.NotAnswered: "not_answered", central.NotReached: "not_reached"}[w]
+			if st == "" {
+				continue
+			}
+			if got := status[id+" "+q]; got != st+" "+w {
+				t.Errorf("long %s %s = %q, want %q", id, q, got, st+" "+w)
+			}
+		}
+	}
+}
+
+// TestCodebookScores: scales and faces have numeric scores and are ordinal,
+// exclusive options are flagged, and every question lists the missing codes.
+func TestCodebookScores(t *testing.T) {
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
+	dev.Submit(1)
+	db := openDB(t)
+	merge(t, db, dev.Export(t.TempDir()), k)
+	out := t.TempDir()
+	if _, err := db.WriteCSV(ctx, out, central.CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	book := readCSV(t, filepath.Join(out, central.CodebookCSV))
+	got := map[string]string{}
+	for _, r := range book[1:] {
+		got[r[column(book, "question")]+"="+r[column(book, "option_code")]] = r[column(book, "score")] + " " +
+			r[column(book, "ordinal")] + " " + r[column(book, "exclusive")]
+		if mc := r[column(book, "missing_codes")]; mc != "not_asked=-97|not_answered=-98|not_reached=-99" {
+			t.Errorf("%s missing_codes = %q", r[3], mc)
+		}
+	}
+	for key, want := range map[string]string{
+		"confidence=very_unhappy": "1 true false", "confidence=very_happy": "4 true false", "ease=1": "1 true false",
+		"ease=5": "5 true false", "devices=phone": " false false", "devices=prefer_not": " false true", "age=": " false ",
+	} {
+		if got[key] != want {
+			t.Errorf("codebook %s: score, ordinal, exclusive = %q, want %q", key, got[key], want)
+		}
+	}
+}
