@@ -54,7 +54,10 @@ var ErrNoData = errors.New("the database holds no responses")
 //     or easy-read) and consent_listened (yes if the consent screen was
 //     read aloud), then consent_<purpose> for
 //     each consent purpose (yes/no), then one column per question id.
-//     Multiple choices are joined with ";".
+//     Multiple choices are joined with ";", and each option of a
+//     multiple-choice question has a column of its own after it,
+//     question__option, 1 when chosen and 0 when not (or the question's
+//     missing-value code).
 //   - answers_long.csv: one row per answer (per chosen option for
 //     multiple choice): response_id, survey_id, survey_version, question,
 //     type, value, label, status.
@@ -88,6 +91,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	}
 	lang := opts.Language
 	cols, purposes := columns(versions)
+	opt := optionColumns(versions)
 
 	if err := os.MkdirAll(outDir, 0o700); err != nil {
 		return res, err
@@ -123,6 +127,9 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	}
 	for _, q := range cols {
 		wideHead = append(wideHead, q.ID)
+		for _, code := range opt[q.ID] {
+			wideHead = append(wideHead, q.ID+"__"+code)
+		}
 	}
 	if err := put(WideCSV, wideHead); err != nil {
 		return res, err
@@ -130,7 +137,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label", "status"}); err != nil {
 		return res, err
 	}
-	if err := c.writeRows(ctx, versions, cols, purposes, lang, put, &res); err != nil {
+	if err := c.writeRows(ctx, versions, cols, opt, purposes, lang, put, &res); err != nil {
 		return res, err
 	}
 	if err := writeCodebook(versions, lang, put); err != nil {
@@ -234,10 +241,31 @@ func columns(versions []*survey.Survey) ([]*survey.Question, []string) {
 	return qs, purposes
 }
 
+// optionColumns lists, by multiple-choice question id, the option codes
+// of all versions, newest first, each once: responses_wide.csv has a 0/1
+// column question__option for each.
+func optionColumns(versions []*survey.Survey) map[string][]string {
+	out := map[string][]string{}
+	for _, sv := range versions {
+		for _, q := range sv.Questions {
+			if q.Type != survey.Multi {
+				continue
+			}
+			for _, o := range q.Options {
+				if !slices.Contains(out[q.ID], o.Code) {
+					out[q.ID] = append(out[q.ID], o.Code)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // writeRows writes a row (and its answers' lines) for each response to
 // the survey of versions. An answer's label comes from the version the
 // response was given to.
-func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*survey.Question, purposes []string, lang string,
+func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*survey.Question, opt map[string][]string,
+	purposes []string, lang string,
 	put func(string, []string) error, res *CSVResult) error {
 	surveyID := versions[0].ID
 	byVersion := map[int]*survey.Survey{}
@@ -283,12 +311,18 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 			if !ok || a.Empty() {
 				code := missingCode(sv, q.ID, ans, meta[10])
 				wide = append(wide, code)
+				for range opt[q.ID] {
+					wide = append(wide, code)
+				}
 				if err := put(LongCSV, []string{meta[0], meta[1], meta[2], q.ID, string(q.Type), code, "", statusOf[code]}); err != nil {
 					return err
 				}
 				continue
 			}
 			wide = append(wide, value(a))
+			for _, code := range opt[q.ID] {
+				wide = append(wide, oneZero(slices.Contains(a.Choices, code)))
+			}
 			own := q
 			if sv != nil {
 				if oq, ok := sv.Question(q.ID); ok {
@@ -322,6 +356,13 @@ func yesNo(v, ok bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func oneZero(v bool) string {
+	if v {
+		return "1"
+	}
+	return "0"
 }
 
 // value is an answer in one cell.

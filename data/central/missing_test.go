@@ -3,6 +3,7 @@ package central_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"chorus/data/central"
@@ -43,10 +44,17 @@ func TestWriteCSVMissingCodes(t *testing.T) {
 	}
 	wide := readCSV(t, filepath.Join(out, central.WideCSV))
 	want := map[string]map[string]string{
-		ids[0]: {"online": "yes", "devices": "phone", "story": "fine", "age": "16"},
-		ids[1]: {"online": "no", "devices": central.NotAsked, "story": central.NotAnswered},
-		ids[2]: {"online": "yes", "devices": central.NotAnswered, "confidence": "very_unhappy",
+		ids[0]: {"online": "yes", "devices": "phone", "story": "fine", "age": "16",
+			"devices__phone": "1", "devices__laptop": "0", "devices__prefer_not": "0"},
+		ids[1]: {"online": "no", "devices": central.NotAsked, "story": central.NotAnswered, "devices__phone": central.NotAsked,
+			"devices__laptop": central.NotAsked, "devices__prefer_not": central.NotAsked},
+		ids[2]: {"online": "yes", "devices": central.NotAnswered, "devices__laptop": central.NotAnswered, "confidence": "very_unhappy",
 			"ease": central.NotReached, "why_hard": central.NotReached, "story": central.NotReached, "age": central.NotReached},
+	}
+	for _, q := range []string{"devices__phone", "devices__laptop", "devices__prefer_not"} {
+		if column(wide, q) < 0 {
+			t.Fatalf("no column %s in %v", q, wide[0])
+		}
 	}
 	for _, row := range wide[1:] {
 		for q, w := range want[row[0]] {
@@ -63,7 +71,7 @@ func TestWriteCSVMissingCodes(t *testing.T) {
 	for id, qs := range want {
 		for q, w := range qs {
 			st := map[string]string{central.NotAsked: "not_asked", central.NotAnswered: "not_answered", central.NotReached: "not_reached"}[w]
-			if st == "" {
+			if st == "" || strings.Contains(q, "__") {
 				continue
 			}
 			if got := status[id+" "+q]; got != st+" "+w {
