@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"chorus/data/survey"
 )
@@ -40,6 +41,11 @@ type CSVResult struct {
 	Answers   int // rows of answers_long.csv with status answered
 }
 
+// TimeFormat is how the CSVs write times: ISO 8601 in UTC, whole seconds
+// (cut, not rounded), one fixed width, e.g. 2026-12-02T17:06:44Z, which
+// R's as.POSIXct, readr and pandas read without a format.
+const TimeFormat = "2006-01-02T15:04:05Z"
+
 // ErrNoData is returned by [DB.SurveyVersions], and so by [DB.WriteCSV]
 // and the report, for a database without responses to the survey.
 var ErrNoData = errors.New("the database holds no responses")
@@ -50,7 +56,9 @@ var ErrNoData = errors.New("the database holds no responses")
 //   - responses_wide.csv: one row per response. Metadata columns
 //     (response_id, survey_id, survey_version, device_id, device_name,
 //     venue, session_id, language, mode, interpreter_language, status,
-//     started_at, created_at, created_offset), consent_format (standard
+//     started_at, created_at in [TimeFormat], created_offset in minutes,
+//     created_local_date: the date where it was given, from created_at
+//     and the offset), consent_format (standard
 //     or easy-read) and consent_listened (yes if the consent screen was
 //     read aloud), then consent_<purpose> for
 //     each consent purpose (yes/no), then one column per question id.
@@ -120,7 +128,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	}
 
 	wideHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
-		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset",
+		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset", "created_local_date",
 		"consent_format", "consent_listened"}
 	for _, p := range purposes {
 		wideHead = append(wideHead, "consent_"+p)
@@ -290,6 +298,17 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 			return err
 		}
 		meta[2], meta[13] = strconv.Itoa(version), strconv.Itoa(off)
+		local := ""
+		for _, i := range []int{11, 12} {
+			at, err := time.Parse(time.RFC3339Nano, meta[i])
+			if err != nil {
+				return fmt.Errorf("response %s: its time %q is not RFC 3339: %w", meta[0], meta[i], err)
+			}
+			meta[i] = at.UTC().Truncate(time.Second).Format(TimeFormat)
+			if i == 12 { // created_at's date where it was given
+				local = at.In(time.FixedZone("", off*60)).Format(time.DateOnly)
+			}
+		}
 		shown, listened := survey.SplitFormat(format)
 		meta[14], meta[15] = shown, yesNo(listened, format != "")
 		var agreed map[string]bool
@@ -300,7 +319,8 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 		if err := json.Unmarshal([]byte(answersJSON), &ans); err != nil {
 			return fmt.Errorf("response %s: answers: %w", meta[0], err)
 		}
-		wide := meta
+		wide := append(slices.Clone(meta[:14]), local)
+		wide = append(wide, meta[14:]...)
 		for _, p := range purposes {
 			v, ok := agreed[p]
 			wide = append(wide, yesNo(v, ok))

@@ -48,7 +48,7 @@ func TestWriteCSV(t *testing.T) {
 
 	wide := readCSV(t, filepath.Join(out, central.WideCSV))
 	wantHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
-		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset",
+		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset", "created_local_date",
 		"consent_format", "consent_listened", "consent_take_part", "consent_quotes", "online", "devices", "devices__phone", "devices__laptop", "devices__prefer_not", "confidence", "ease", "why_hard", "story", "age"}
 	if !slices.Equal(wide[0], wantHead) {
 		t.Errorf("wide header = %v\nwant %v", wide[0], wantHead)

@@ -2,9 +2,13 @@ package central_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"chorus/data/central"
 	"chorus/data/store"
@@ -109,5 +113,77 @@ func TestCodebookScores(t *testing.T) {
 		if got[key] != want {
 			t.Errorf("codebook %s: score, ordinal, exclusive = %q, want %q", key, got[key], want)
 		}
+	}
+}
+
+// TestWriteCSVTimes: times are whole seconds in one fixed ISO 8601 UTC
+// form, which R's as.POSIXct reads without a format, and the local date
+// comes from the stored offset (before: a fraction of varying width).
+func TestWriteCSVTimes(t *testing.T) {
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
+	for i := range 3 {
+		sub, _ := dev.Submission(i, "fine")
+		sub.StartedAt = sub.StartedAt.Add(782686883 * time.Nanosecond) // as a real clock has it
+		if _, err := dev.Store.Submit(context.Background(), dev.Keys, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := openDB(t)
+	merge(t, db, dev.Export(t.TempDir()), k)
+	// Given at 00:30 on the 25th in UTC+1: the 24th in UTC.
+	if _, err := db.SQL().Exec(`UPDATE responses SET created_at = '2026-11-24T23:30:00.25Z', created_offset = 60
+		WHERE rowid = (SELECT min(rowid) FROM responses)`); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := db.WriteCSV(ctx, out, central.CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wide := readCSV(t, filepath.Join(out, central.WideCSV))
+	if got := wide[1][column(wide, "created_at")] + " " + wide[1][column(wide, "created_local_date")]; got != "2026-11-24T23:30:00Z 2026-11-25" {
+		t.Errorf("created_at and local date = %q, want 2026-11-24T23:30:00Z 2026-11-25", got)
+	}
+	if column(wide, "created_local_date") < 0 {
+		t.Errorf("no created_local_date column in %v", wide[0])
+	}
+	form := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+	for _, row := range wide[1:] {
+		for _, c := range []string{"started_at", "created_at"} {
+			if got := row[column(wide, c)]; !form.MatchString(got) {
+				t.Errorf("%s = %q, want 2006-01-02T15:04:05Z", c, got)
+			}
+		}
+		at, _ := time.Parse(time.RFC3339, row[column(wide, "created_at")])
+		off, _ := strconv.Atoi(row[column(wide, "created_offset")])
+		want := at.In(time.FixedZone("", off*60)).Format(time.DateOnly)
+		if i := column(wide, "created_local_date"); i < 0 || row[i] != want {
+			got := ""
+			if i >= 0 {
+				got = row[i]
+			}
+			t.Errorf("created_local_date = %q, want %q (offset %d min)", got, want, off)
+		}
+	}
+}
+
+// TestWriteCSVBadTime: a stored time that is not RFC 3339 is an error
+// naming the response, and no file is written.
+func TestWriteCSVBadTime(t *testing.T) {
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
+	got := dev.Submit(1)
+	db := openDB(t)
+	merge(t, db, dev.Export(t.TempDir()), k)
+	if _, err := db.SQL().Exec(`UPDATE responses SET started_at = 'yesterday'`); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	_, err := db.WriteCSV(ctx, out, central.CSVOptions{})
+	if err == nil || !strings.Contains(err.Error(), "response "+got[0].ResponseID) {
+		t.Errorf("WriteCSV = %v, want an error naming response %s", err, got[0].ResponseID)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("a failed run left %d files", len(ents))
 	}
 }
