@@ -16,7 +16,7 @@ func runCSV(c *cli, args []string) error {
 	dbPath := fset.String("db", "", "analyst database")
 	out := fset.String("out", "", "folder for the CSV files")
 	surveyID := fset.String("survey", "", "survey id, when the database holds several")
-	lang := fset.String("lang", "", "language of codebook texts (default English)")
+	lang := fset.String("lang", "", "language of codebook texts and answer labels, one of the survey's (default English)")
 	rest, err := flags(fset, args)
 	if err != nil {
 		return err
@@ -35,6 +35,9 @@ func runCSV(c *cli, args []string) error {
 	res, err := db.WriteCSV(context.Background(), *out, central.CSVOptions{Survey: *surveyID, Language: *lang})
 	if errors.Is(err, central.ErrNoData) {
 		return withHint(err, "merge batches first, or check --survey")
+	}
+	if errors.Is(err, central.ErrNoLanguage) {
+		return withHint(err, "chorus-central csv --db "+*dbPath+" --out "+*out+" --lang cy")
 	}
 	if err != nil {
 		return err

@@ -63,8 +63,9 @@ merge    verifies each batch and merges it into the analyst database DB
          quarantined, not merged. The same batch twice changes nothing.
          Withdrawals are applied for good. Missing batches are reported.
          --demo merges demo batches, into a database kept for demo data.
-csv      writes responses_wide.csv, answers_long.csv and codebook.csv
-         into DIR, replacing older ones only when all three are complete.
+csv      writes responses_wide.csv, answers_long.csv, codebook.csv and
+         declined.csv into DIR, replacing older ones only when all four
+         are complete. --lang must be one of the survey's languages.
 report   writes one self-contained HTML report to FILE, replaced only when
          complete: overview, who took part, every question as a chart and
          a table, key questions by mode and by language. Counts below

@@ -22,7 +22,11 @@ const (
 	WideCSV     = "responses_wide.csv"
 	LongCSV     = "answers_long.csv"
 	CodebookCSV = "codebook.csv"
+	DeclinedCSV = "declined.csv"
 )
+
+// csvFiles are the files [DB.WriteCSV] writes, in its result's order.
+var csvFiles = []string{WideCSV, LongCSV, CodebookCSV, DeclinedCSV}
 
 // CSVOptions tune [DB.WriteCSV].
 type CSVOptions struct {
@@ -50,8 +54,8 @@ const TimeFormat = "2006-01-02T15:04:05Z"
 // and the report, for a database without responses to the survey.
 var ErrNoData = errors.New("the database holds no responses")
 
-// WriteCSV writes three CSV files into outDir (made if needed), replacing
-// earlier ones only when all three are complete:
+// WriteCSV writes four CSV files into outDir (made if needed), replacing
+// earlier ones only when all four are complete:
 //
 //   - responses_wide.csv: one row per response. Metadata columns
 //     (response_id, survey_id, survey_version, device_id, device_name,
@@ -77,6 +81,11 @@ var ErrNoData = errors.New("the database holds no responses")
 //     faces4 questions), ordinal (true for those), exclusive (true for an
 //     option such as "none" or "prefer not to say" that clears the other
 //     choices) and missing_codes (the three codes below).
+//   - declined.csv: survey_id, day, venue, language, declined (people who
+//     said no thanks), responses (given that created_local_date), one row
+//     per day, venue and language, so refusal rates can be worked out.
+//
+// opts.Language must be one of the survey's languages.
 //
 // A question a response has no answer to has a missing-value code instead
 // of an empty cell, in responses_wide.csv as its value and in
@@ -98,6 +107,9 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 		return res, err
 	}
 	lang := opts.Language
+	if lang != "" && !slices.ContainsFunc(versions, func(sv *survey.Survey) bool { return sv.HasLanguage(lang) }) {
+		return res, fmt.Errorf("%w: survey %s has no language %q (it has %s)", ErrNoLanguage, versions[0].ID, lang, strings.Join(versions[0].Languages, ", "))
+	}
 	cols, purposes := columns(versions)
 	opt := optionColumns(versions)
 
@@ -112,7 +124,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 		}
 	}()
 	writers := map[string]*csv.Writer{}
-	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+	for _, name := range csvFiles {
 		f, err := os.CreateTemp(outDir, "."+name+"-*.tmp")
 		if err != nil {
 			return res, err
@@ -145,13 +157,17 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	if err := put(LongCSV, []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label", "status"}); err != nil {
 		return res, err
 	}
-	if err := c.writeRows(ctx, versions, cols, opt, purposes, lang, put, &res); err != nil {
+	days := tally{}
+	if err := c.writeRows(ctx, versions, cols, opt, purposes, lang, put, days, &res); err != nil {
+		return res, err
+	}
+	if err := c.writeDeclined(ctx, versions[0].ID, days, put); err != nil {
 		return res, err
 	}
 	if err := writeCodebook(versions, lang, put); err != nil {
 		return res, err
 	}
-	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+	for _, name := range csvFiles {
 		w, f := writers[name], files[name]
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -164,7 +180,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 			return res, err
 		}
 	}
-	for _, name := range []string{WideCSV, LongCSV, CodebookCSV} {
+	for _, name := range csvFiles {
 		final := filepath.Join(outDir, name)
 		if err := os.Rename(files[name].Name(), final); err != nil {
 			return res, err
@@ -174,6 +190,10 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	}
 	return res, nil
 }
+
+// ErrNoLanguage is returned by [DB.WriteCSV] for a language the survey
+// does not have.
+var ErrNoLanguage = errors.New("unknown language")
 
 // SurveyVersions returns every version of survey id that responses were
 // given to, newest first; id may be "" when the database holds responses
@@ -273,8 +293,7 @@ func optionColumns(versions []*survey.Survey) map[string][]string {
 // the survey of versions. An answer's label comes from the version the
 // response was given to.
 func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*survey.Question, opt map[string][]string,
-	purposes []string, lang string,
-	put func(string, []string) error, res *CSVResult) error {
+	purposes []string, lang string, put func(string, []string) error, days tally, res *CSVResult) error {
 	surveyID := versions[0].ID
 	byVersion := map[int]*survey.Survey{}
 	for _, sv := range versions {
@@ -319,6 +338,7 @@ func (c *DB) writeRows(ctx context.Context, versions []*survey.Survey, cols []*s
 		if err := json.Unmarshal([]byte(answersJSON), &ans); err != nil {
 			return fmt.Errorf("response %s: answers: %w", meta[0], err)
 		}
+		days.add(dayKey{local, meta[5], meta[7]}, 1, 1)
 		wide := append(slices.Clone(meta[:14]), local)
 		wide = append(wide, meta[14:]...)
 		for _, p := range purposes {

@@ -42,7 +42,7 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Responses != 7 || len(res.Files) != 3 {
+	if res.Responses != 7 || len(res.Files) != 4 {
 		t.Errorf("result = %+v", res)
 	}
 
@@ -128,15 +128,15 @@ func TestWriteCSV(t *testing.T) {
 	if !slices.Equal(ease, []string{"1=Very hard", "2=Hard", "3=Neither", "4=Easy", "5=Very easy"}) {
 		t.Errorf("codebook ease = %v", ease)
 	}
-	if res, err := db.WriteCSV(ctx, out, central.CSVOptions{Language: "cy"}); err != nil || len(res.Files) != 3 {
+	if res, err := db.WriteCSV(ctx, out, central.CSVOptions{Language: "cy"}); err != nil || len(res.Files) != 4 {
 		t.Fatal(err)
 	}
 	if book := readCSV(t, filepath.Join(out, central.CodebookCSV)); book[1][9] != "Ydych chi'n defnyddio'r rhyngrwyd?" {
 		t.Errorf("Welsh codebook text = %q", book[1][9])
 	}
 	ents, _ := os.ReadDir(out)
-	if len(ents) != 3 {
-		t.Errorf("out holds %d files, want the 3 CSVs", len(ents))
+	if len(ents) != 4 {
+		t.Errorf("out holds %d files, want the 4 CSVs", len(ents))
 	}
 }
 
