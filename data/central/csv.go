@@ -36,6 +36,12 @@ type CSVOptions struct {
 	// Language of the codebook's texts and labels; "" for English, or the
 	// survey's first language when it has no English.
 	Language string
+	// Workbook also writes analysis.xlsx ([WorkbookFile]): one sheet per
+	// CSV file with the cells unguarded, see [DB.WriteCSV].
+	Workbook bool
+	// BOM starts each CSV file with a UTF-8 byte-order mark, so that a
+	// spreadsheet opened by double-clicking reads it as UTF-8.
+	BOM bool
 }
 
 // CSVResult says what [DB.WriteCSV] wrote.
@@ -99,7 +105,10 @@ var ErrNoData = errors.New("the database holds no responses")
 // Questions of all versions of the survey are columns, the newest
 // version's order first. Rows follow device, batch and line order. Cells
 // go through [SafeCell], so spreadsheets do not run them as formulas
-// whatever list separator they split on.
+// whatever list separator they split on. With opts.Workbook,
+// analysis.xlsx has the same rows, a sheet per file, unguarded: text cells
+// are typed as text (never a formula), whole numbers as numbers except in
+// free-text and id columns, and the header row is frozen.
 func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVResult, error) {
 	var res CSVResult
 	versions, err := c.SurveyVersions(ctx, opts.Survey)
@@ -124,15 +133,36 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 		}
 	}()
 	writers := map[string]*csv.Writer{}
-	for _, name := range csvFiles {
+	names := csvFiles
+	var wb *workbook
+	if opts.Workbook {
+		names = append(slices.Clone(csvFiles), WorkbookFile)
+		if wb, err = newWorkbook(); err != nil {
+			return res, err
+		}
+	}
+	for _, name := range names {
 		f, err := os.CreateTemp(outDir, "."+name+"-*.tmp")
 		if err != nil {
 			return res, err
 		}
 		files[name] = f
+		if name == WorkbookFile {
+			continue
+		}
+		if opts.BOM {
+			if _, err := f.WriteString("\uFEFF"); err != nil {
+				return res, err
+			}
+		}
 		writers[name] = csv.NewWriter(f)
 	}
 	put := func(name string, cells []string) error {
+		if wb != nil {
+			if err := wb.add(name, cells); err != nil {
+				return err
+			}
+		}
 		for i, s := range cells {
 			cells[i] = SafeCell(s)
 		}
@@ -151,6 +181,18 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 			wideHead = append(wideHead, q.ID+"__"+code)
 		}
 	}
+	if wb != nil {
+		for i := range 11 { // ids, names and codes stay text; survey_version is a number
+			if i != 2 {
+				wb.textColumn(WideCSV, i)
+			}
+		}
+		for _, q := range cols {
+			if q.Type == survey.Free {
+				wb.textColumn(WideCSV, slices.Index(wideHead, q.ID))
+			}
+		}
+	}
 	if err := put(WideCSV, wideHead); err != nil {
 		return res, err
 	}
@@ -167,11 +209,18 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 	if err := writeCodebook(versions, lang, put); err != nil {
 		return res, err
 	}
-	for _, name := range csvFiles {
-		w, f := writers[name], files[name]
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return res, err
+	for _, name := range names {
+		f := files[name]
+		if name == WorkbookFile {
+			if err := wb.save(f); err != nil {
+				return res, fmt.Errorf("%s: %w", WorkbookFile, err)
+			}
+		} else {
+			w := writers[name]
+			w.Flush()
+			if err := w.Error(); err != nil {
+				return res, err
+			}
 		}
 		if err := f.Sync(); err != nil {
 			return res, err
@@ -180,7 +229,7 @@ func (c *DB) WriteCSV(ctx context.Context, outDir string, opts CSVOptions) (CSVR
 			return res, err
 		}
 	}
-	for _, name := range csvFiles {
+	for _, name := range names {
 		final := filepath.Join(outDir, name)
 		if err := os.Rename(files[name].Name(), final); err != nil {
 			return res, err
