@@ -295,7 +295,7 @@ func (s *questionScreen) onNext() {
 		return
 	}
 	s.set(n)
-	k.goTo(k.cfg.Survey.Next(k.flow.Index, k.flow.Answers))
+	k.goTo(k.flow.NextAfter(k.cfg.Survey, k.flow.Index))
 }
 
 // problem turns an answer error into words for the participant.
