@@ -10,6 +10,7 @@
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
+//	chorus-central backup --db DB --to DIR
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -46,6 +47,7 @@ const usage = `Usage:
                           [--min-count N] [--include-quotes] [--key-questions IDS]
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
+    chorus-central backup --db DB --to DIR
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -91,6 +93,8 @@ withdraw withdraws, for good, the response of a participant who gives
          code). --staff names who records it. If the code matches
          responses from two devices, nothing is withdrawn and they are
          listed: ask the participant where and when, then give --device.
+backup   writes a consistent copy of DB into DIR as central-TIME.db,
+         readable by you only; restore by copying it in DB's place.
 
 -i may be given more than once.
 `
@@ -140,6 +144,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"report":   runReport,
 		"survey":   runSurvey,
 		"withdraw": runWithdraw,
+		"backup":   runBackup,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
