@@ -9,6 +9,8 @@
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+//	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
+//	chorus-central backup --db DB --to DIR
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -44,6 +46,8 @@ const usage = `Usage:
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
                           [--min-count N] [--include-quotes] [--key-questions IDS]
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+    chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
+    chorus-central backup --db DB --to DIR
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -82,6 +86,15 @@ survey audio
          person's recording where DIR/LANG/KEY.mp3 or .wav exists. Prints
          each language's clips, what is missing and durations, and the
          manifest's SHA-256 to put in the survey file.
+withdraw withdraws, for good, the response of a participant who gives
+         their receipt code (as they read it: case, spaces and dashes do
+         not matter): its answers and consent record are deleted, no batch
+         can bring them back, and the withdrawal is audited (without the
+         code). --staff names who records it. If the code matches
+         responses from two devices, nothing is withdrawn and they are
+         listed: ask the participant where and when, then give --device.
+backup   writes a consistent copy of DB into DIR as central-TIME.db,
+         readable by you only; restore by copying it in DB's place.
 
 -i may be given more than once.
 `
@@ -121,15 +134,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cmds := map[string]func(*cli, []string) error{
-		"keygen":  runKeygen,
-		"verify":  runVerify,
-		"merge":   runMerge,
-		"enrol":   runEnrol,
-		"devices": runDevices,
-		"retire":  runRetire,
-		"csv":     runCSV,
-		"report":  runReport,
-		"survey":  runSurvey,
+		"keygen":   runKeygen,
+		"verify":   runVerify,
+		"merge":    runMerge,
+		"enrol":    runEnrol,
+		"devices":  runDevices,
+		"retire":   runRetire,
+		"csv":      runCSV,
+		"report":   runReport,
+		"survey":   runSurvey,
+		"withdraw": runWithdraw,
+		"backup":   runBackup,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

@@ -137,6 +137,8 @@ func makeFixtures(t *testing.T) fixtures {
 	return fixtures{dir: dir, vars: []string{
 		"WITHDRAWN_ID=" + r[2].ResponseID,
 		"KEPT_ID=" + r[1].ResponseID,
+		"CODE0=" + r[0].Code,
+		"CODE0_ID=" + r[0].ResponseID,
 		"RECIPIENT=" + key.Recipient,
 		"A_FP=" + a.Info.Key.Fingerprint(),
 		"NEWKEY_FP=" + k.Info.Key.Fingerprint(),

@@ -7,6 +7,7 @@
 //	chorus export --data DIR --to DIR       write a batch for the analyst
 //	chorus fingerprint --data DIR           this laptop's line for the analyst's enrolment list
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
+//	chorus backup --data DIR --to DIR       a consistent copy of the database
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -39,6 +40,7 @@ var commands = map[string]command{
 	"export":      runExport,
 	"fingerprint": runFingerprint,
 	"demo-fill":   runDemoFill,
+	"backup":      runBackup,
 }
 
 // run runs chorus with args (without the program's name) and returns its

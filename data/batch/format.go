@@ -106,7 +106,9 @@ type Response struct {
 }
 
 // Consent is one line of consents.jsonl. The participant's receipt code
-// stays on the device; central does not need it.
+// stays on the device; its hash (survey.HashReceipt) travels here so that
+// central can withdraw a participant who phones with the code. Batches
+// from before the hash travelled have none.
 type Consent struct {
 	ID            string          `json:"id"`
 	SurveyID      string          `json:"survey_id"`
@@ -124,6 +126,7 @@ type Consent struct {
 	DeviceID      string          `json:"device_id"`
 	CreatedAt     string          `json:"created_at"`
 	CreatedOffset int             `json:"created_offset"`
+	ReceiptHash   string          `json:"receipt_hash,omitempty"`
 }
 
 // Declined is one line of declined.jsonl: how many people said no thanks

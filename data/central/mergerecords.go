@@ -47,7 +47,11 @@ func (c *DB) mergeWithdrawals(ctx context.Context, tx *sql.Tx, b *batch.Batch, r
 func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.Identity, surveys map[string]*survey.Survey,
 	opened []*openJob, res *MergeResult) error {
 	m := &b.Manifest
-	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE device_id = ? AND response_id = ?)`)
+	// A response is kept out by its own withdrawal, or by one of its
+	// consent record (a withdrawal at central of a consent record that
+	// merged without its response).
+	withdrawn, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM withdrawals WHERE device_id = ?1 AND response_id = ?2)
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE device_id = ?1 AND consent_id = ?3)`)
 	if err != nil {
 		return err
 	}
@@ -76,7 +80,7 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 			return err
 		}
 		var gone, ok bool
-		if err := withdrawn.QueryRowContext(ctx, m.DeviceID, r.ID).Scan(&gone); err != nil {
+		if err := withdrawn.QueryRowContext(ctx, m.DeviceID, r.ID, r.ConsentID).Scan(&gone); err != nil {
 			return err
 		}
 		if gone {
@@ -161,7 +165,7 @@ func mergeConsents(ctx context.Context, tx *sql.Tx, b *batch.Batch, surveys map[
 	defer withdrawn.Close()
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO consents (id, device_id, batch_seq, line, survey_id, survey_version,
 		text_version, text_sha256, language, format, purposes, how_given, mode, staff, session_id, venue, created_at,
-		created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		created_offset, receipt_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -193,7 +197,8 @@ func mergeConsents(ctx context.Context, tx *sql.Tx, b *batch.Batch, surveys map[
 		}
 		if _, err := insert.ExecContext(ctx,
 			cr.ID, m.DeviceID, m.Seq, line, cr.SurveyID, cr.SurveyVersion, cr.TextVersion, cr.TextSHA256, cr.Language,
-			cr.Format, string(purposes), cr.HowGiven, cr.Mode, cr.Staff, cr.SessionID, cr.Venue, cr.CreatedAt, cr.CreatedOffset); err != nil {
+			cr.Format, string(purposes), cr.HowGiven, cr.Mode, cr.Staff, cr.SessionID, cr.Venue, cr.CreatedAt, cr.CreatedOffset,
+			cr.ReceiptHash); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("%w: consent record %s was already merged from another batch", ErrConflict, cr.ID)
 			}

@@ -37,7 +37,9 @@ const (
 		AND +r.batch_seq = ?1 ORDER BY r.seq`
 	consentsQuery = `SELECT c.id, c.survey_id, c.survey_version, c.text_version, c.text_sha256, c.language,
 		c.format, c.purposes, c.how_given, c.mode, c.staff, coalesce(c.session_id, ''), coalesce(s.venue, ''),
-		c.device_id, c.created_at, c.created_offset
+		c.device_id, c.created_at, c.created_offset,
+		CASE WHEN ?1 >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'receipt_hash_from_batch'), 1)
+			THEN c.receipt_hash ELSE '' END
 		FROM consents c LEFT JOIN sessions s ON s.id = c.session_id
 		WHERE c.batch_seq = ?1 ORDER BY c.seq`
 	declinedQuery = `SELECT d.survey_id, d.survey_version, d.language, coalesce(d.session_id, ''),
@@ -68,7 +70,7 @@ func (e *exportSource) WriteMember(ctx context.Context, name string, w io.Writer
 		var c batch.Consent
 		err = e.writeLines(ctx, bw, consentsQuery, &c, &c.ID, &c.SurveyID, &c.SurveyVersion, &c.TextVersion,
 			&c.TextSHA256, &c.Language, &c.Format, purposesColumn{&c.Purposes, map[string]map[string]bool{}}, &c.HowGiven, &c.Mode, &c.Staff,
-			&c.SessionID, &c.Venue, &c.DeviceID, &c.CreatedAt, &c.CreatedOffset)
+			&c.SessionID, &c.Venue, &c.DeviceID, &c.CreatedAt, &c.CreatedOffset, &c.ReceiptHash)
 	case batch.DeclinedMember:
 		var d batch.Declined
 		err = e.writeLines(ctx, bw, declinedQuery, &d, &d.SurveyID, &d.SurveyVersion, &d.Language, &d.SessionID,

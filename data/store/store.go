@@ -207,13 +207,25 @@ func (s *Store) SetSetting(key, value string) error {
 	return err
 }
 
-// Backup writes a consistent copy of the database to path (VACUUM INTO).
+// Backup writes a consistent copy of the database to path (VACUUM INTO),
+// which must not exist. The copy holds the device's signing key, so it is
+// made readable by its owner only (0600) before anything is written.
 func (s *Store) Backup(path string) error {
-	if _, err := os.Stat(path); err == nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists", path)
 	}
-	_, err := s.db.Exec(`VACUUM INTO ?`, path)
-	return err
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if _, err := s.db.Exec(`VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
 }
 
 // Checkpoint copies the WAL into the database and truncates it, so deleted
