@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench bench-start e2e a11y screenshots reliability deps-build deps-test deps-e2e deps-a11y clean central
+.PHONY: run test build vet bench bench-start e2e a11y analysis screenshots reliability deps-build deps-test deps-e2e deps-a11y deps-analysis clean central
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -72,6 +72,12 @@ e2e: deps-build deps-e2e build
 a11y: deps-build deps-a11y build central
 	scripts/a11y/check-report
 
+## analysis: the analysis files of a 300-visit demo read with Debian's
+## pandas and R (readr), asserting dates, scores, option columns and
+## missing codes
+analysis: deps-build deps-analysis build central
+	scripts/analysis/check-outputs
+
 ## screenshots: every participant screen in LANG_TAG (default en) to shots/
 screenshots: deps-build deps-e2e build
 	python3 scripts/walk.py --lang $${LANG_TAG:-en} --out shots/$${LANG_TAG:-en}
@@ -84,6 +90,8 @@ deps-e2e:
 	@scripts/install-deps e2e
 deps-a11y:
 	@scripts/install-deps a11y
+deps-analysis:
+	@scripts/install-deps analysis
 
 clean:
 	rm -rf bin

@@ -10,13 +10,15 @@ import (
 	"chorus/data/central"
 )
 
-// runCSV is `chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]`.
+// runCSV is `chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]`:
+// the CSV files and analysis.xlsx.
 func runCSV(c *cli, args []string) error {
 	fset := flag.NewFlagSet("csv", flag.ContinueOnError)
 	dbPath := fset.String("db", "", "analyst database")
 	out := fset.String("out", "", "folder for the CSV files")
 	surveyID := fset.String("survey", "", "survey id, when the database holds several")
-	lang := fset.String("lang", "", "language of codebook texts (default English)")
+	lang := fset.String("lang", "", "language of codebook texts and answer labels, one of the survey's (default English)")
+	excel := fset.Bool("excel", false, "start the CSVs with a UTF-8 byte-order mark, for spreadsheets opened by double-clicking")
 	rest, err := flags(fset, args)
 	if err != nil {
 		return err
@@ -32,9 +34,12 @@ func runCSV(c *cli, args []string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := db.WriteCSV(context.Background(), *out, central.CSVOptions{Survey: *surveyID, Language: *lang})
+	res, err := db.WriteCSV(context.Background(), *out, central.CSVOptions{Survey: *surveyID, Language: *lang, Workbook: true, BOM: *excel})
 	if errors.Is(err, central.ErrNoData) {
 		return withHint(err, "merge batches first, or check --survey")
+	}
+	if errors.Is(err, central.ErrNoLanguage) {
+		return withHint(err, "chorus-central csv --db "+*dbPath+" --out "+*out+" --lang cy")
 	}
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@
 //	chorus-central devices --db DB
 //	chorus-central retire --db DB FINGERPRINT...
 //	chorus-central merge --db DB -i IDENTITY [--demo] FILE...
-//	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+//	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 //
@@ -40,7 +40,7 @@ const usage = `Usage:
     chorus-central devices --db DB
     chorus-central retire --db DB FINGERPRINT...
     chorus-central merge --db DB -i IDENTITY [--demo] FILE...
-    chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG]
+    chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
                           [--min-count N] [--include-quotes] [--key-questions IDS]
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
@@ -63,8 +63,11 @@ merge    verifies each batch and merges it into the analyst database DB
          quarantined, not merged. The same batch twice changes nothing.
          Withdrawals are applied for good. Missing batches are reported.
          --demo merges demo batches, into a database kept for demo data.
-csv      writes responses_wide.csv, answers_long.csv and codebook.csv
-         into DIR, replacing older ones only when all three are complete.
+csv      writes responses_wide.csv, answers_long.csv, codebook.csv,
+         declined.csv and analysis.xlsx (a sheet each) into DIR, replacing
+         older ones only when all five are complete. --lang must be one of
+         the survey's languages; --excel starts the CSVs with a UTF-8
+         byte-order mark.
 report   writes one self-contained HTML report to FILE, replaced only when
          complete: overview, who took part, every question as a chart and
          a table, key questions by mode and by language. Counts below

@@ -42,14 +42,14 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Responses != 7 || len(res.Files) != 3 {
+	if res.Responses != 7 || len(res.Files) != 4 {
 		t.Errorf("result = %+v", res)
 	}
 
 	wide := readCSV(t, filepath.Join(out, central.WideCSV))
 	wantHead := []string{"response_id", "survey_id", "survey_version", "device_id", "device_name", "venue", "session_id",
-		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset",
-		"consent_format", "consent_listened", "consent_take_part", "consent_quotes", "online", "devices", "confidence", "ease", "why_hard", "story", "age"}
+		"language", "mode", "interpreter_language", "status", "started_at", "created_at", "created_offset", "created_local_date",
+		"consent_format", "consent_listened", "consent_take_part", "consent_quotes", "online", "devices", "devices__phone", "devices__laptop", "devices__prefer_not", "confidence", "ease", "why_hard", "story", "age"}
 	if !slices.Equal(wide[0], wantHead) {
 		t.Errorf("wide header = %v\nwant %v", wide[0], wantHead)
 	}
@@ -90,11 +90,17 @@ func TestWriteCSV(t *testing.T) {
 	}
 
 	long := readCSV(t, filepath.Join(out, central.LongCSV))
-	if !slices.Equal(long[0], []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label"}) {
+	if !slices.Equal(long[0], []string{"response_id", "survey_id", "survey_version", "question", "type", "value", "label", "status"}) {
 		t.Errorf("long header = %v", long[0])
 	}
-	if len(long)-1 != res.Answers {
-		t.Errorf("long has %d rows, result says %d", len(long)-1, res.Answers)
+	answered := 0
+	for _, r := range long[1:] {
+		if r[7] == central.StatusAnswered {
+			answered++
+		}
+	}
+	if answered != res.Answers {
+		t.Errorf("long has %d answered rows, result says %d", answered, res.Answers)
 	}
 	var labels []string
 	for _, r := range long[1:] {
@@ -122,15 +128,15 @@ func TestWriteCSV(t *testing.T) {
 	if !slices.Equal(ease, []string{"1=Very hard", "2=Hard", "3=Neither", "4=Easy", "5=Very easy"}) {
 		t.Errorf("codebook ease = %v", ease)
 	}
-	if res, err := db.WriteCSV(ctx, out, central.CSVOptions{Language: "cy"}); err != nil || len(res.Files) != 3 {
+	if res, err := db.WriteCSV(ctx, out, central.CSVOptions{Language: "cy"}); err != nil || len(res.Files) != 4 {
 		t.Fatal(err)
 	}
 	if book := readCSV(t, filepath.Join(out, central.CodebookCSV)); book[1][9] != "Ydych chi'n defnyddio'r rhyngrwyd?" {
 		t.Errorf("Welsh codebook text = %q", book[1][9])
 	}
 	ents, _ := os.ReadDir(out)
-	if len(ents) != 3 {
-		t.Errorf("out holds %d files, want the 3 CSVs", len(ents))
+	if len(ents) != 4 {
+		t.Errorf("out holds %d files, want the 4 CSVs", len(ents))
 	}
 }
 

@@ -295,7 +295,7 @@ func TestSurveyDefinitionsBelongToTheirBatch(t *testing.T) {
 			continue
 		}
 		v3 := strings.Contains(l, "all_types,3,")
-		if v3 != strings.HasSuffix(strings.TrimSpace(l), ",Very unhappy") {
+		if v3 != strings.HasSuffix(strings.TrimSpace(l), ",Very unhappy,answered") {
 			t.Errorf("answers_long.csv line %q: a version %s answer has the other version's label", l, map[bool]string{true: "3", false: "4"}[v3])
 		}
 	}
