@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: run test build vet bench bench-start e2e a11y analysis screenshots reliability deps-build deps-test deps-e2e deps-a11y deps-analysis deps-cross clean central cross
+.PHONY: run test build vet bench bench-start e2e a11y analysis screenshots screenshots-a11y reliability deps-build deps-test deps-e2e deps-a11y deps-analysis deps-cross clean central cross
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -81,6 +81,14 @@ analysis: deps-build deps-analysis build central
 ## screenshots: every participant screen in LANG_TAG (default en) to shots/
 screenshots: deps-build deps-e2e build
 	python3 scripts/walk.py --lang $${LANG_TAG:-en} --out shots/$${LANG_TAG:-en}
+
+## screenshots-a11y: every participant screen at 1024x768 and A++ in the
+## seven languages of issue 15, to shots/a11y-1024x768-app/<lang>/
+A11Y_LANGS ?= en cy ar ur pa zh-Hans so
+screenshots-a11y: deps-build deps-e2e build
+	for l in $(A11Y_LANGS); do \
+	  python3 scripts/walk.py --lang $$l --out shots/a11y-1024x768-app/$$l --size 1024x768 --scale 2 || exit 1; \
+	done
 
 ## cross: chorus.exe and chorus-central.exe for windows/amd64 in bin/windows
 ## (cgo with Debian's mingw-w64), then vet of the data packages for Windows

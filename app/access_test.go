@@ -33,9 +33,13 @@ func rigWithClock(t *testing.T) (*rig, *manualClock) {
 	return r, clk
 }
 
-// tap taps after the screen has settled.
+// tap taps after the screen has settled (and the receipt has been
+// read, for Finish).
 func (r *rig) tap(clk *manualClock, o fyne.Tappable) {
 	clk.add(settleTime)
+	if r.k.thanks != nil && o == fyne.Tappable(r.k.thanks.finish) {
+		clk.add(receiptHold) // a person reads the receipt before Finish
+	}
 	if c, ok := o.(*Choice); ok {
 		c.lastTap = time.Time{}
 	}

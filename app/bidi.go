@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -184,4 +185,40 @@ func wrapRTL(text string, size float32, style fyne.TextStyle, width float32) str
 		out = append(out, visualLine(line))
 	}
 	return strings.Join(out, "\n")
+}
+
+// Bidirectional controls: U+2068 FIRST STRONG ISOLATE and U+2069 POP
+// DIRECTIONAL ISOLATE fence a value (a number, perhaps with a minus sign)
+// so that the words around it cannot pull it out of place.
+const (
+	fsi = "\u2068"
+	pdi = "\u2069"
+)
+
+// numberHint is the number question's hint ("a number from 1 to 20") in the
+// participant's language, in the order Fyne must draw it. Each number is an
+// isolate, so in Arabic "رقم من 1 إلى 20" reads from 1 to 20, right to left,
+// rather than "20 إلى 1رقم من" (fyne-io/fyne#90).
+func numberHint(l *Localizer, lo, hi int) string {
+	s := l.T("question.number_hint", map[string]any{
+		"Min": fsi + strconv.Itoa(lo) + pdi,
+		"Max": fsi + strconv.Itoa(hi) + pdi,
+	})
+	if !l.Lang.RTL() {
+		return stripControls(s)
+	}
+	return stripControls(bidiVisual(s))
+}
+
+// stripControls removes the invisible bidirectional isolates and embeddings
+// once the order is settled: Fyne has no glyph for them. The left-to-right
+// mark rtlRun uses stays.
+func stripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0x2066 && r <= 0x2069, r >= 0x202a && r <= 0x202e, r == 0x200f:
+			return -1
+		}
+		return r
+	}, s)
 }

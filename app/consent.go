@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // consentScreen shows the survey's consent text in the participant's
@@ -26,6 +27,8 @@ type consentScreen struct {
 	// easy and standard switch between the easy-read consent and the
 	// full text, where the survey has an easy-read version.
 	easy, standard *Button
+	// readThis tells a worker recording answers to read consent aloud.
+	readThis *widget.Label
 }
 
 func (s *consentScreen) build() fyne.CanvasObject {
@@ -49,6 +52,15 @@ func (s *consentScreen) build() fyne.CanvasObject {
 		return p.Label.In(lang)
 	}
 	body := container.NewVBox(heading(l, l.T("consent.title")))
+	// A worker recording someone's answers reads consent to them: the
+	// words for the worker are in the staff language, the consent text in
+	// the participant's.
+	worker := k.cfg.Mode == survey.ModeWorker
+	staff := k.cfg.Catalog.Localizer(k.cfg.StaffLang)
+	if worker {
+		s.readThis = para(staff, staff.T("consent.worker_intro"), theme.SizeNameText, true)
+		body.Add(s.readThis)
+	}
 	if er != nil {
 		s.easy = k.button(l, l.T("consent.easy_read"), easy, func() { s.onEasyRead(true) })
 		s.standard = k.button(l, l.T("consent.standard"), !easy, func() { s.onEasyRead(false) })
@@ -123,8 +135,13 @@ func (s *consentScreen) build() fyne.CanvasObject {
 		}
 		body.Add(k.withSpeaker(c, key, l.Lang.RTL()))
 	}
-	s.agree = k.button(l, l.T("consent.agree"), true, s.onAgree)
-	s.decline = k.button(l, l.T("consent.decline"), false, k.onDecline)
+	agree, decline := l.T("consent.agree"), l.T("consent.decline")
+	bl := l // the buttons' language
+	if worker {
+		agree, decline, bl = staff.T("consent.worker_agree"), staff.T("consent.worker_decline"), staff
+	}
+	s.agree = k.button(bl, agree, true, s.onAgree)
+	s.decline = k.button(bl, decline, false, k.onDecline)
 	s.root = k.newPage(l, body, s.decline, s.agree).root
 	return s.root
 }

@@ -21,6 +21,10 @@ type displayBar struct {
 	sizes    []*Button
 	contrast *Button
 	corner   *hiddenCorner
+	// controls holds the size buttons and the contrast switch; rtl is
+	// whether they are mirrored for a right-to-left language.
+	controls *fyne.Container
+	rtl      bool
 	// status holds the question screen's progress, beside the buttons
 	// rather than on a row of its own, so that at 200% text the answers
 	// keep as much of the screen as can be given them.
@@ -35,6 +39,7 @@ func newDisplayBar(k *Kiosk) *displayBar {
 		}
 	})
 	controls := container.NewHBox()
+	d.controls = controls
 	for i, sc := range TextScales {
 		b := NewButton([]string{"A", "A+", "A++"}[i], func() { d.setScale(sc) })
 		d.sizes = append(d.sizes, b)
@@ -47,6 +52,31 @@ func newDisplayBar(k *Kiosk) *displayBar {
 	d.root = container.NewBorder(nil, nil, d.corner, controls, d.status)
 	d.mark()
 	return d
+}
+
+// mirror lays the bar out for a right-to-left language (rtl) or a
+// left-to-right one: in right-to-left the buttons sit at the left, read from
+// the right (A, A+, A++ from right to left, contrast last at the far left),
+// and a screen's progress at the right. The hidden staff corner stays where
+// staff know it, whatever the language.
+func (d *displayBar) mirror(rtl bool) {
+	if rtl == d.rtl {
+		return
+	}
+	d.rtl = rtl
+	objs := d.controls.Objects
+	for a, b := 0, len(objs)-1; a < b; a, b = a+1, b-1 {
+		objs[a], objs[b] = objs[b], objs[a]
+	}
+	var root *fyne.Container
+	if rtl {
+		root = container.NewBorder(nil, nil, container.NewHBox(d.corner, d.controls), nil, d.status)
+	} else {
+		root = container.NewBorder(nil, nil, d.corner, d.controls, d.status)
+	}
+	bar := d.root.(*fyne.Container)
+	bar.Objects, bar.Layout = root.Objects, root.Layout
+	bar.Refresh()
 }
 
 // setStatus shows obj (a screen's progress) beside the buttons, or nothing.

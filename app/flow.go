@@ -21,6 +21,13 @@ type Flow struct {
 	Purposes  map[string]bool
 	Answers   survey.Answers
 	Index     int // current question; -1 before the first
+	// ConsentLang is the language consent was given in; Lang may change
+	// afterwards (the language switch), and is the response's language.
+	ConsentLang string
+	// changing holds the questions that were on the path when "Change"
+	// on check answers was tapped: Next passes over them back to check
+	// answers, stopping only at questions the change newly opens.
+	changing map[int]bool
 	// EasyRead is true when the participant chose the easy-read consent,
 	// Listened when the consent screen was read aloud to them.
 	EasyRead, Listened bool
@@ -39,6 +46,7 @@ func (f *Flow) Consent(sv *survey.Survey, optional map[string]bool, now time.Tim
 		f.Purposes[p.ID] = p.Required || optional[p.ID]
 	}
 	f.ConsentAt = now
+	f.ConsentLang = f.Lang
 	if f.ConsentID == "" {
 		f.ConsentID = uuid.Must(uuid.NewV7()).String()
 		f.Receipt = newReceipt()
@@ -61,6 +69,10 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status s
 	if f.EasyRead && sv.Consent.EasyRead != nil {
 		format = survey.FormatEasyRead
 	}
+	consentLang := f.ConsentLang
+	if consentLang == "" {
+		consentLang = f.Lang
+	}
 	return store.Submission{
 		Survey: sv,
 		Consent: survey.ConsentRecord{
@@ -69,8 +81,8 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status s
 			SurveyID:      sv.ID,
 			SurveyVersion: sv.Version,
 			TextVersion:   sv.Consent.Version,
-			TextSHA256:    sv.ConsentSHA256(f.Lang),
-			Language:      f.Lang,
+			TextSHA256:    sv.ConsentSHA256(consentLang),
+			Language:      consentLang,
 			Format:        format,
 			Listened:      f.Listened,
 			Purposes:      f.Purposes,
@@ -88,4 +100,24 @@ func (f *Flow) Submission(sv *survey.Survey, dev store.Device, v Visit, status s
 		Status:              status,
 		StartedAt:           f.Started,
 	}
+}
+
+// StartChange remembers the questions on the path now, before question i
+// is changed from check answers.
+func (f *Flow) StartChange(sv *survey.Survey) {
+	f.changing = map[int]bool{}
+	for _, i := range sv.Path(f.Answers) {
+		f.changing[i] = true
+	}
+}
+
+// NextAfter is the question to show after question i: the survey's next
+// one, or while changing an answer from check answers, the next one the
+// change newly opened; -1 means check answers.
+func (f *Flow) NextAfter(sv *survey.Survey, i int) int {
+	n := sv.Next(i, f.Answers)
+	for f.changing != nil && n >= 0 && f.changing[n] {
+		n = sv.Next(n, f.Answers)
+	}
+	return n
 }

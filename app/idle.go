@@ -1,11 +1,7 @@
 package app
 
 import (
-	"context"
-	"log/slog"
 	"time"
-
-	"chorus/data/survey"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -116,21 +112,7 @@ func (k *Kiosk) hideWarning() {
 // sealed as a partial response when the survey says so; otherwise they are
 // dropped. Either way nothing of the person stays on screen.
 func (k *Kiosk) idleReset() {
-	f := k.flow
-	if f != nil && f.ConsentID != "" && k.cfg.Survey.KeepPartial && len(f.Answers) > 0 {
-		sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.currentVisit(), survey.Partial)
-		st, rs := k.cfg.Store, k.cfg.Recipients
-		done := k.savedPartial
-		background(func() {
-			_, err := submitFresh(context.Background(), st, rs, sub)
-			if err != nil {
-				slog.Error("cannot keep a partial response", "err", rootCause(err))
-			}
-			if done != nil {
-				done(err)
-			}
-		})
-	}
+	k.keepPartial()
 	k.warning = nil
 	if k.visit.Done != nil {
 		k.endHelpedVisit()

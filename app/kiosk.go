@@ -56,6 +56,7 @@ type Kiosk struct {
 	root    fyne.CanvasObject
 	display *displayBar
 	page    *screenPage // the frame of the screen on show
+	journey *journeyBar // language switch, Stop and the worker banner
 
 	// OnStaff opens the staff PIN prompt (the hidden corner).
 	OnStaff func()
@@ -108,9 +109,10 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	// The choice's words wrap to its width: give it room for a line.
 	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
 	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
-	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.alwaysBox, k.listenBox), k.display.root)
+	k.journey = newJourneyBar(k)
+	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.journey.controls(), k.alwaysBox, k.listenBox), k.display.root)
 	k.alwaysBox.Hide()
-	k.root = container.NewBorder(k.header, nil, nil, nil, k.body)
+	k.root = container.NewBorder(container.NewVBox(k.journey.bannerBg, k.header), nil, nil, nil, k.body)
 	return k
 }
 
@@ -218,6 +220,7 @@ func (k *Kiosk) showWith(obj fyne.CanvasObject, primary *Button, status fyne.Can
 	k.shownAt = k.cfg.Clock()
 	k.lastInput = k.shownAt
 	k.warning = nil
+	k.journey.update()
 	k.screenShown()
 }
 
@@ -270,7 +273,7 @@ func (k *Kiosk) redraw() {
 	case k.thanks != nil:
 		t := k.thanks
 		k.clear()
-		k.thanks = &thanksScreen{k: k, l: t.l, receipt: t.receipt}
+		k.thanks = &thanksScreen{k: k, l: t.l, receipt: t.receipt, shown: t.shown}
 		k.show(k.thanks.build(), k.thanks.finish)
 	case k.declined != nil:
 		l := k.declined.l
@@ -354,6 +357,7 @@ func (k *Kiosk) goTo(i int) {
 
 func (k *Kiosk) showReview() {
 	k.flow.Index = -1
+	k.flow.changing = nil
 	k.clear()
 	k.review = &reviewScreen{k: k, l: k.loc()}
 	k.show(k.review.build(), k.review.submit)
@@ -363,6 +367,9 @@ func (k *Kiosk) showReview() {
 // stay in memory until the store says they are saved.
 func (k *Kiosk) onSubmit() {
 	f := k.flow
+	if f == nil || k.review == nil || k.review.submit.Disabled() {
+		return // a second tap: the first is saving, or has saved
+	}
 	sub := f.Submission(k.cfg.Survey, k.cfg.Device, k.currentVisit(), survey.Complete)
 	r := k.review
 	r.setBusy(true)
@@ -382,7 +389,7 @@ func (k *Kiosk) onSubmit() {
 				return
 			}
 			k.clear()
-			k.thanks = &thanksScreen{k: k, l: k.loc(), receipt: f.Receipt}
+			k.thanks = &thanksScreen{k: k, l: k.loc(), receipt: f.Receipt, shown: k.cfg.Clock()}
 			k.flow = nil
 			k.endVisitTraces() // the answers are saved: the visit is over
 			k.show(k.thanks.build(), k.thanks.finish)

@@ -213,12 +213,8 @@ func TestWholePathSealsExactlyTheAnswersGiven(t *testing.T) {
 	test.Tap(k.question.next)
 	r.choose(t, "why_hard", "cost")
 	test.Tap(k.question.next)
-	r.onQuestion(t, "story")
-	if got := k.question.entry.Text; got != story {
-		t.Errorf("coming back, the story box holds %q", got)
-	}
-	test.Tap(k.question.next)
-	test.Tap(k.question.next)
+	// Next after the changed answer and the question it opened returns
+	// to check answers, passing over the questions answered already.
 	if k.review == nil {
 		t.Fatal("no review after changing an answer")
 	}

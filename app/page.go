@@ -35,6 +35,7 @@ type screenPage struct {
 func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *Button, skip ...*Button) *screenPage {
 	p := &screenPage{k: k}
 	k.page = p
+	k.display.mirror(l.Lang.RTL())
 	p.more = NewButton(l.T("page.more"), p.onMore)
 	p.more.Wrap, p.more.rtl = true, l.Lang.RTL()
 	p.more.SetIcon(theme.MoveDownIcon())

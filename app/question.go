@@ -189,7 +189,7 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		if ans.Number != nil {
 			s.entry.SetText(strconv.Itoa(*ans.Number))
 		}
-		s.entry.SetPlaceHolder(l.T("question.number_hint", map[string]any{"Min": *q.Min, "Max": *q.Max}))
+		s.entry.SetPlaceHolder(numberHint(l, *q.Min, *q.Max))
 		s.entry.OnChanged = s.onTyped
 		s.entry.OnSubmitted = func(string) { k.pressPrimary() }
 		s.focus = s.entry
@@ -295,7 +295,7 @@ func (s *questionScreen) onNext() {
 		return
 	}
 	s.set(n)
-	k.goTo(k.cfg.Survey.Next(k.flow.Index, k.flow.Answers))
+	k.goTo(k.flow.NextAfter(k.cfg.Survey, k.flow.Index))
 }
 
 // problem turns an answer error into words for the participant.

@@ -36,7 +36,7 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 			continue
 		}
 		text := answerText(l, q, k.flow.Answers[q.ID], lang)
-		b := k.button(l, l.T("review.change"), false, func() { k.goTo(i) })
+		b := k.button(l, l.T("review.change"), false, func() { s.onChange(i) })
 		b.Wrap = true
 		s.change[q.ID] = b
 		qt, at := para(l, "", theme.SizeNameText, true), para(l, "", theme.SizeNameText, false)
@@ -59,8 +59,19 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 	list.Add(s.message)
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.submit = k.button(l, l.T("review.send"), true, k.onSubmit)
+	// Send looks unlike Next (colour and icon): it is the one step that
+	// cannot be taken back.
+	s.submit.Importance = widget.SuccessImportance
+	s.submit.SetIcon(theme.MailSendIcon())
 	s.root = k.newPage(l, list, s.back, s.submit).root
 	return s.root
+}
+
+// onChange shows question i; Next from it comes back here, by way of any
+// questions the new answer opens.
+func (s *reviewScreen) onChange(i int) {
+	s.k.flow.StartChange(s.k.cfg.Survey)
+	s.k.goTo(i)
 }
 
 func (s *reviewScreen) onBack() {

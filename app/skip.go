@@ -23,5 +23,5 @@ func withSkip(rtl bool, skip, next *Button) fyne.CanvasObject {
 func (s *questionScreen) onSkip() {
 	k := s.k
 	delete(k.flow.Answers, s.q.ID)
-	k.goTo(k.cfg.Survey.Next(k.flow.Index, k.flow.Answers))
+	k.goTo(k.flow.NextAfter(k.cfg.Survey, k.flow.Index))
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -14,6 +16,7 @@ type thanksScreen struct {
 	k       *Kiosk
 	l       *Localizer
 	receipt string
+	shown   time.Time // when the receipt first showed
 	root    fyne.CanvasObject
 	code    *widget.RichText
 	finish  *Button
@@ -26,7 +29,7 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 		Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, SizeName: sizeNameReceipt,
 			TextStyle: fyne.TextStyle{Bold: true, Monospace: true}},
 	})
-	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.k.finish)
+	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.onFinish)
 	body := container.NewVBox(
 		heading(l, l.T("thanks.title")),
 		para(l, l.T("thanks.saved"), theme.SizeNameText, false),
@@ -46,6 +49,15 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 	}
 	s.root = s.k.newPage(l, body, nil, s.finish).root
 	return s.root
+}
+
+// onFinish ends the visit, unless the receipt showed less than
+// receiptHold ago: taps meant for Send must not take it away unread.
+func (s *thanksScreen) onFinish() {
+	if s.k.cfg.Clock().Sub(s.shown) < receiptHold {
+		return
+	}
+	s.k.finish()
 }
 
 // declinedScreen thanks someone who said no; nothing of theirs is kept.

@@ -14,7 +14,12 @@ type welcomeScreen struct {
 	root   fyne.CanvasObject
 	langs  map[string]*Button
 	invite []*widget.Label // the invitation: the first language, then two that take turns
-	turn   int
+	// fonts holds each invitation line, with the font its language needs
+	// (see scriptFonts): the welcome screen shows several scripts at once,
+	// so the kiosk's theme cannot carry one script's font.
+	fonts []*container.ThemeOverride
+	box   *fyne.Container // holds the invitation lines
+	turn  int
 }
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
@@ -28,6 +33,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		lines = 1
 	}
 	invite := container.NewVBox()
+	s.box = invite
 	for i, tag := range k.cfg.Survey.Languages {
 		if i == lines {
 			break
@@ -39,8 +45,10 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		}
 		lb := para(l, l.T("welcome.title"), size, i == 0)
 		lb.Alignment = fyne.TextAlignCenter
-		invite.Add(lb)
+		f := container.NewThemeOverride(lb, s.fontFor(tag))
+		invite.Add(f)
 		s.invite = append(s.invite, lb)
+		s.fonts = append(s.fonts, f)
 	}
 	grid := container.New(&flowGrid{cols: columnsFor(len(k.cfg.Survey.Languages))})
 	for _, tag := range k.cfg.Survey.Languages {
@@ -81,10 +89,48 @@ func (s *welcomeScreen) rotate() {
 		return
 	}
 	s.turn++
-	for i, lb := range s.invite[1:] {
+	for i := range s.invite[1:] {
 		tag := tags[1+(s.turn*2+i)%(len(tags)-1)]
 		l := s.k.cfg.Catalog.Localizer(tag)
+		// A new label in a new holder: a label measured with one font and
+		// drawn with another is cut at the bottom.
+		lb := para(l, "", theme.SizeNameSubHeadingText, false)
 		lb.Alignment = fyne.TextAlignCenter
+		f := container.NewThemeOverride(lb, s.fontFor(tag))
 		setTextWidth(l, lb, l.T("welcome.title"), rtlWidth)
+		s.invite[1+i], s.fonts[1+i] = lb, f
+		if s.box != nil {
+			s.box.Objects[1+i] = f
+		}
 	}
+	if s.box != nil {
+		s.box.Refresh()
+	}
+}
+
+// fontFor is the kiosk's theme with the font language tag needs. Without
+// it Fyne takes Urdu's basic letters from one font and ے and ہ from another,
+// and draws the pieces left to right: "کے" came apart and the words out of
+// order.
+func (s *welcomeScreen) fontFor(tag string) fyne.Theme {
+	lang, _ := s.k.cfg.Catalog.Language(tag)
+	reg, bold := scriptFonts(lang)
+	if reg == nil {
+		return s.k.theme
+	}
+	return &scriptTheme{Theme: s.k.theme, regular: reg, bold: bold}
+}
+
+// scriptTheme is the kiosk's theme with one script's font.
+type scriptTheme struct {
+	*Theme
+	regular, bold fyne.Resource
+}
+
+// Font implements fyne.Theme with the script's font.
+func (t *scriptTheme) Font(st fyne.TextStyle) fyne.Resource {
+	if st.Bold && t.bold != nil {
+		return t.bold
+	}
+	return t.regular
 }

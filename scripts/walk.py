@@ -56,8 +56,9 @@ class Walk:
         if self.a.keyboard:
             self.key("Return")  # the kiosk maps Enter to its primary action
         else:
-            x = 112 if self.rtl else 1168
-            sh("xdotool", "mousemove", str(x), "756", "click", "1")
+            w, h = getattr(self.a, "width", 1280), getattr(self.a, "height", 800)
+            x = 112 if self.rtl else w - 112
+            sh("xdotool", "mousemove", str(x), str(h - 44), "click", "1")
         time.sleep(SETTLE)
 
     def visible(self, q, answers):
@@ -132,12 +133,13 @@ class Walk:
         self.shot("welcome-after")
 
 
-def start_display():
-    """Starts Xvfb on :99 unless DISPLAY is set; returns the processes."""
+def start_display(size="1280x800", display=":99"):
+    """Starts Xvfb (size WxH) on display unless DISPLAY is set; returns the
+    processes."""
     procs = []
     if not os.environ.get("DISPLAY"):
-        os.environ["DISPLAY"] = ":99"
-        procs.append(subprocess.Popen(["Xvfb", ":99", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        os.environ["DISPLAY"] = display
+        procs.append(subprocess.Popen(["Xvfb", display, "-screen", "0", size + "x24", "-nolisten", "tcp"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for _ in range(100):
             if subprocess.run(["xdpyinfo"], capture_output=True).returncode == 0:
@@ -156,16 +158,26 @@ def main():
     p.add_argument("--keep", action="store_true", help="leave the app running")
     p.add_argument("--scale", type=float, default=1.0, help="text size: 1, 1.5 or 2")
     p.add_argument("--contrast", action="store_true", help="switch high contrast on")
+    p.add_argument("--size", default="1280x800", help="screen size WxH (Xvfb's, so the kiosk's window)")
+    p.add_argument("--display", default=":99", help="X display for Xvfb when DISPLAY is not set")
     a = p.parse_args()
+    a.width, a.height = (int(v) for v in a.size.split("x"))
 
-    procs = start_display()
+    procs = start_display(a.size, a.display)
     home = tempfile.mkdtemp(prefix="chorus-walk-")
     data = os.path.join(home, "data")
     env = dict(os.environ, HOME=home, LANG="en_GB.UTF-8")
     app = subprocess.Popen([a.bin, "--demo", "--data", data], env=env,
                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "w"))
     try:
-        sh("xdotool", "search", "--sync", "--name", "Chorus")
+        wid = sh("xdotool", "search", "--sync", "--name", "Chorus").split()[0]
+        if a.size != "1280x800":
+            # No window manager here: fit the window to the screen ourselves,
+            # as the kiosk session's full screen does.
+            # Twice: a window not yet mapped takes its own size back.
+            for _ in range(2):
+                sh("xdotool", "windowmove", wid, "0", "0", "windowsize", wid, str(a.width), str(a.height))
+                time.sleep(0.75)
         time.sleep(1.5)
         Walk(a).run()
         print(data)
