@@ -198,22 +198,10 @@ func CheckFolder(dir string) error {
 }
 
 // SyncDir makes what was renamed or created in dir durable: an fsync of
-// the folder, where the file system can do one.
+// the folder, where the file system can do one. Windows cannot sync a
+// folder, and there it does nothing: [RenameNoReplace] writes the move
+// through to the disk instead.
 func SyncDir(dir string) error { return syncDir(dir) }
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	// Some file systems cannot sync a folder; the rename is as safe as
-	// they allow then.
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
-		return err
-	}
-	return nil
-}
 
 // castagnoli is the CRC-32C table; Go computes it with the processor's
 // CRC32 instruction where there is one.
@@ -374,9 +362,9 @@ func fileError(dir string, err error) error {
 	}
 	var kind error
 	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG), diskFull(err):
 		kind = ErrDiskFull
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS), readOnly(err):
 		kind = ErrNotWritable
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 		kind = ErrNoFolder

@@ -11,9 +11,10 @@ import (
 // error wrapping [fs.ErrExist] if something of that name is already
 // there, which it never replaces. It tries, in turn:
 //
-//   - an atomic rename that refuses to replace (on Linux renameat2 with
+//   - an atomic rename that refuses to replace: on Linux renameat2 with
 //     RENAME_NOREPLACE, which ext4, btrfs, xfs, tmpfs, vfat and exfat
-//     take);
+//     take; on Windows MoveFileEx without MOVEFILE_REPLACE_EXISTING; on
+//     macOS renamex_np with RENAME_EXCL;
 //   - where the file system does not offer that (an older kernel, some
 //     FUSE file systems such as ntfs-3g): a hard link to the new name,
 //     which is just as atomic and never replaces, then removing the old
@@ -23,7 +24,7 @@ import (
 //     rename. Only then is there a moment, between the check and the
 //     rename, in which a file that appears could be replaced.
 //
-// On systems other than Linux the first step is left out.
+// On other systems the first step is left out.
 func RenameNoReplace(from, to string) error {
 	err := renameExclusive(from, to)
 	if err == nil || !unsupported(err) {

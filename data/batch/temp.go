@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // TempPattern names the decrypted temporary files [Read] makes, as
@@ -13,16 +12,16 @@ import (
 const TempPattern = ".chorus-batch-*.tar"
 
 // createTemp makes the private (0600) temporary file for the decrypted
-// tar and locks it (flock) for as long as it is open, which tells
-// [RemoveStale] it is in use. The system drops the lock when the process
-// ends, however it ends.
+// tar and locks it (flock, on Windows LockFileEx) for as long as it is
+// open, which tells [RemoveStale] it is in use. The system drops the lock
+// when the process ends, however it ends.
 func createTemp(dir string) (*os.File, error) {
 	for {
 		f, err := os.CreateTemp(dir, TempPattern)
 		if err != nil {
 			return nil, err
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		if err := lockTemp(f); err != nil {
 			f.Close()
 			os.Remove(f.Name())
 			return nil, err
@@ -70,19 +69,18 @@ func removeUnlocked(name string) (bool, error) {
 	if st, err := os.Lstat(name); err != nil || !st.Mode().IsRegular() {
 		return false, nil // gone meanwhile, or not one of Read's files
 	}
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	f, err := openTemp(name)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
+		if errors.Is(err, fs.ErrNotExist) || isLink(err) {
 			return false, nil
 		}
 		return false, err
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return false, nil // a batch being read
-		}
+	if held, err := tryLockTemp(f); err != nil {
 		return false, &os.PathError{Op: "lock", Path: name, Err: err}
+	} else if held {
+		return false, nil // a batch being read
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -91,8 +89,5 @@ func removeUnlocked(name string) (bool, error) {
 	if now, err := os.Lstat(name); err != nil || !os.SameFile(st, now) || !st.Mode().IsRegular() {
 		return false, nil
 	}
-	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return false, err
-	}
-	return true, nil
+	return removeLocked(f, name)
 }

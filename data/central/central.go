@@ -43,12 +43,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"time"
 
 	"chorus/data/batch"
 	"chorus/data/migration"
+	"chorus/data/sqliteuri"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -84,8 +84,7 @@ func Open(path string, clock func() time.Time) (*DB, error) {
 	if _, err := batch.RemoveStale(filepath.Dir(abs)); err != nil {
 		return nil, fmt.Errorf("%s: cannot remove a decrypted batch that a stopped merge left behind: %w", path, err)
 	}
-	u := url.URL{Scheme: "file", Path: abs}
-	db, err := sql.Open("sqlite3", u.String()+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1")
+	db, err := sql.Open("sqlite3", sqliteuri.File(abs)+"?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1")
 	if err != nil {
 		return nil, err
 	}

@@ -598,7 +598,7 @@ func benchmarkExportAgainstAge(b *testing.B, n int) {
 	// setup, not of an export, and one that age, in a process of its own,
 	// never paid.
 	debug.FreeOSMemory()
-	syscall.Sync() // no earlier writes still on their way to the disk
+	syncDisks() // no earlier writes still on their way to the disk
 	b.ResetTimer()
 	for b.Loop() {
 		out := filepath.Join(scratch, fmt.Sprint(i))
@@ -608,7 +608,7 @@ func benchmarkExportAgainstAge(b *testing.B, n int) {
 		}
 		b.StopTimer()
 		os.RemoveAll(out)
-		syscall.Sync()
+		syncDisks()
 		start := time.Now()
 		in, _ := os.Open(plain)
 		cmd := exec.Command(agePath, "-r", recipient, "-o", filepath.Join(scratch, "age.out"))
@@ -622,7 +622,7 @@ func benchmarkExportAgainstAge(b *testing.B, n int) {
 		f.Close()
 		ageTotal += time.Since(start)
 		os.Remove(filepath.Join(scratch, "age.out"))
-		syscall.Sync()
+		syncDisks()
 		i++
 		b.StartTimer()
 	}

@@ -14,13 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"chorus/data/migration"
+	"chorus/data/sqliteuri"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -52,17 +51,9 @@ func DSN(dir string) string {
 	return fileURI(dir) + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_txlock=immediate&_secure_delete=1"
 }
 
-// fileURI is the SQLite URI of the database in dir. The path is made
-// absolute first: a relative one ("--data demo") would otherwise read as
-// a URI authority ("file://demo/chorus.db") and SQLite would refuse it.
-func fileURI(dir string) string {
-	path := filepath.Join(dir, DBName)
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	u := url.URL{Scheme: "file", Path: path}
-	return u.String()
-}
+// fileURI is the SQLite URI of the database in dir, from a relative
+// ("--data demo") or a Windows path as well (see package sqliteuri).
+func fileURI(dir string) string { return sqliteuri.File(filepath.Join(dir, DBName)) }
 
 // Open opens (creating if needed) the data folder dir. clock may be nil for
 // the system clock.
@@ -77,9 +68,9 @@ func Open(dir string, clock Clock) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open lock file: %w", err)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if held, err := lockFolder(lock); err != nil || held {
 		lock.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if held {
 			return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
 		}
 		return nil, fmt.Errorf("cannot lock data folder: %w", err)
@@ -149,7 +140,7 @@ func (s *Store) Close() error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if s.lock != nil {
-		s.lock.Close() // closing the file releases the flock
+		s.lock.Close() // closing the file releases the lock
 	}
 	return err
 }
