@@ -26,6 +26,7 @@ type screenPage struct {
 	more    *Button
 	summary *fyne.Container // the error summary, hidden until needed
 	links   *fyne.Container // the summary's links
+	errMsg  string          // the summary's message while it shows (listen.go reads it)
 }
 
 // newPage frames content with the actions lead (Back, No) and main (Next,
@@ -88,6 +89,7 @@ func (p *screenPage) showError(l *Localizer, msg string, target fyne.Focusable, 
 	link.Wrap, link.rtl = true, l.Lang.RTL()
 	link.Importance = widget.DangerImportance
 	p.links.Objects = []fyne.CanvasObject{link}
+	p.errMsg = msg
 	p.summary.Show()
 	p.root.Refresh()
 	// As on GOV.UK, the focus goes to the summary: Enter on its link
@@ -98,6 +100,7 @@ func (p *screenPage) showError(l *Localizer, msg string, target fyne.Focusable, 
 		p.reveal(inline)
 	}
 	p.showMore()
+	p.k.errorShown() // read aloud (listen.go)
 }
 
 // hideError hides the error summary.
@@ -105,6 +108,7 @@ func (p *screenPage) hideError() {
 	if !p.summary.Visible() {
 		return
 	}
+	p.errMsg = ""
 	p.summary.Hide()
 	p.root.Refresh()
 }
