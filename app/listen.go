@@ -67,7 +67,9 @@ func (k *Kiosk) screenKeys() []string {
 		if q.Required {
 			keys = append(keys, app("question.required_mark"))
 		}
-		keys = append(keys, audio.QuestionHelp(q.ID))
+		if q.Help.In(k.flow.Lang) != "" {
+			keys = append(keys, audio.QuestionHelp(q.ID))
+		}
 		switch {
 		case q.Type == survey.Multi:
 			keys = append(keys, app("question.choose_any"))
@@ -158,7 +160,7 @@ func (k *Kiosk) errorKeys(l *Localizer, q *survey.Question, msg string) []string
 		l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max}) == msg {
 		return []string{audio.NumberRange(q.ID)}
 	}
-	if q.Type == survey.Free && l.N("question.too_long", q.Limit()) == msg {
+	if q.Type == survey.Free && q.Input != survey.PostcodeOutward && l.N("question.too_long", q.Limit()) == msg {
 		return []string{audio.TooLong(q.ID)}
 	}
 	slog.Warn("an error message has no recording", "question", q.ID)
