@@ -74,6 +74,7 @@ type Kiosk struct {
 	// controls are the journey's header buttons; audioRTL says the
 	// header has Listen on the left, mirrored (listen.go placeAudio).
 	controls   fyne.CanvasObject
+	alwaysFont *container.ThemeOverride // "Always read aloud" in its language's font
 	audioRTL   bool
 	alwaysRead bool
 	audioGen   int
@@ -111,8 +112,9 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.always.Picture = theme.VolumeUpIcon()
 	k.always.OnTapped = k.guard(k.onAlways)
 	// The choice's words wrap to its width: give it room for a line.
-	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
-	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
+	k.alwaysFont = container.NewThemeOverride(k.always, k.theme)
+	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.alwaysFont)
+	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.theme, k.listen))
 	k.journey = newJourneyBar(k)
 	k.controls = k.journey.controls()
 	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.controls, k.alwaysBox, k.listenBox), k.display.root)

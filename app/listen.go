@@ -49,7 +49,7 @@ func (k *Kiosk) screenKeys() []string {
 	}
 	switch {
 	case k.welcome != nil:
-		return []string{app("welcome.title"), app("welcome.choose")}
+		return []string{app("welcome.title"), app("welcome.choose"), app("audio.always")}
 	case k.consent != nil:
 		return consentKeys(sv, k.flow != nil && k.flow.EasyRead)
 	case k.intro != nil:
@@ -338,17 +338,29 @@ func (k *Kiosk) showAlways() {
 	}
 	l := k.cfg.Catalog.Localizer(k.alwaysLang())
 	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	box := k.alwaysBox.Layout.(*minSize)
+	box.min.Width = 280
+	if k.theme.Scale >= 2 {
+		// At the largest text the header has no room for the words (they
+		// took three lines and hid the screen's text at 1024×768): the
+		// speaker and the tick alone, as the header's other buttons show
+		// their icons alone. Listen reads the words.
+		k.always.Label = ""
+		box.min.Width = MinTarget
+	}
 	k.always.RTL = l.Lang.RTL()
 	k.always.SetSelected(k.alwaysRead)
-	// The label in its language's own font, in a new holder each time (a
-	// label measured with one font and drawn with another is cut).
+	// The label in its language's own font. The holder stays (a new one
+	// would take the tick box out of the window's focus chain, and a
+	// keyboard user's Space would go nowhere); its theme changes.
 	var th fyne.Theme = k.theme
 	if k.welcome != nil {
 		th = k.welcome.fontFor(l.Lang.Tag)
 	}
-	k.alwaysBox.Objects = []fyne.CanvasObject{container.NewThemeOverride(k.always, th)}
+	k.alwaysFont.Theme = th
 	k.always.Show()
 	k.alwaysBox.Show()
+	k.alwaysFont.Refresh()
 	k.alwaysBox.Refresh()
 }
 
@@ -472,7 +484,32 @@ func (k *Kiosk) speaker(key string) fyne.CanvasObject {
 	}
 	b := NewButton("", k.guard(func() { k.onListenOption(key) }))
 	b.SetIcon(theme.VolumeUpIcon())
-	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b)
+	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.theme, b))
+}
+
+// bigIcons shows obj with icons half as large again as the theme's, in a
+// button no larger: the Listen control and the option speakers are a
+// symbol alone, for people who may not read, and at the theme's size the
+// speaker was a small mark in a large button (seen in the 1024×768
+// screenshots). The padding inside gives up what the icon gains, so the
+// header, which has no width to spare at 200% text, is no wider.
+func bigIcons(th fyne.Theme, obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(obj, bigIconTheme{th})
+}
+
+type bigIconTheme struct{ fyne.Theme }
+
+// Size implements fyne.Theme: the inline icon half as large again, the
+// inner padding less by as much as the icon grew.
+func (t bigIconTheme) Size(n fyne.ThemeSizeName) float32 {
+	icon := t.Theme.Size(theme.SizeNameInlineIcon)
+	switch n {
+	case theme.SizeNameInlineIcon:
+		return icon * 1.5
+	case theme.SizeNameInnerPadding:
+		return max(t.Theme.Size(n)-icon/4, 2)
+	}
+	return t.Theme.Size(n)
 }
 
 // withSpeaker puts option key's speaker at the trailing side of obj (the

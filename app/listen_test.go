@@ -103,7 +103,7 @@ func TestListenPlaysTheScreenInOrderAndStopsOnNext(t *testing.T) {
 	k := r.k
 
 	r.tap(clk, k.listen)
-	if got, want := lastPlay(fake.take()), "app.welcome.title app.welcome.choose"; got != want {
+	if got, want := lastPlay(fake.take()), "app.welcome.title app.welcome.choose app.audio.always"; got != want {
 		t.Errorf("welcome: played %q, want %q", got, want)
 	}
 	if !k.audioCue || k.listen.Importance != widget.HighImportance || k.listen.Icon != theme.MediaStopIcon() {
