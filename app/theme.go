@@ -45,6 +45,8 @@ var (
 	black     = color.NRGBA{0x00, 0x00, 0x00, 0xff}
 	yellow    = color.NRGBA{0xff, 0xea, 0x00, 0xff}
 	cyan      = color.NRGBA{0x00, 0xe5, 0xff, 0xff}
+	nhsGreen  = color.NRGBA{0x00, 0x7f, 0x3b, 0xff} // Send: unlike Next's blue
+	brightGrn = color.NRGBA{0x66, 0xff, 0x66, 0xff}
 )
 
 // Color implements fyne.Theme. The variant is ignored: a kiosk looks the same
@@ -76,6 +78,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 			return color.NRGBA{0x55, 0x55, 0x55, 0xff}
 		case theme.ColorNameError, theme.ColorNameForegroundOnError:
 			return cyan
+		case theme.ColorNameSuccess:
+			return brightGrn
+		case theme.ColorNameForegroundOnSuccess:
+			return black
 		case theme.ColorNameShadow:
 			return color.Transparent
 		}
@@ -112,6 +118,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	case theme.ColorNameError:
 		return red
 	case theme.ColorNameForegroundOnError:
+		return white
+	case theme.ColorNameSuccess:
+		return nhsGreen
+	case theme.ColorNameForegroundOnSuccess:
 		return white
 	case theme.ColorNameSeparator:
 		return color.NRGBA{0xd8, 0xdd, 0xe0, 0xff}
@@ -184,6 +194,7 @@ func (t *Theme) textPairs() map[string][2]color.Color {
 		"text on input":          {c(theme.ColorNameForeground), c(theme.ColorNameInputBackground)},
 		"placeholder on input":   {c(theme.ColorNamePlaceHolder), c(theme.ColorNameInputBackground)},
 		"text on primary":        {c(theme.ColorNameForegroundOnPrimary), c(theme.ColorNamePrimary)},
+		"text on success (Send)": {c(theme.ColorNameForegroundOnSuccess), c(theme.ColorNameSuccess)},
 		"text on selected":       {c(theme.ColorNameForeground), c(theme.ColorNameSelection)},
 		"error text":             {c(theme.ColorNameError), c(theme.ColorNameBackground)},
 		"primary text":           {c(theme.ColorNamePrimary), c(theme.ColorNameBackground)},
