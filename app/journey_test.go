@@ -75,7 +75,7 @@ func TestTapCountToThanks(t *testing.T) {
 
 // answerToReview answers every question on the way to check answers as
 // tapsToThanks does.
-func (c *tapCounter) answerToReview(t *testing.T) {
+func (c *tapCounter) answerToReview(t testing.TB) {
 	t.Helper()
 	k := c.r.k
 	for steps := 0; k.question != nil; steps++ {
@@ -380,7 +380,7 @@ func TestWorkerBannerOnEveryScreen(t *testing.T) {
 }
 
 // answerStep answers the question on show and moves on.
-func (c *tapCounter) answerStep(t *testing.T) {
+func (c *tapCounter) answerStep(t testing.TB) {
 	t.Helper()
 	k := c.r.k
 	q := k.question
