@@ -191,6 +191,17 @@ func (p *screenPage) reveal(o fyne.CanvasObject) {
 		off = pos.Y
 	case pos.Y+o.Size().Height > off+view:
 		off = min(pos.Y, pos.Y+o.Size().Height-view)
+		// Nothing is left cut in two at the top (half a line of the
+		// question): what the new top would cut goes out of view whole,
+		// as long as o stays wholly in view.
+		for moved := true; moved; {
+			moved = false
+			leaves(s.Content, fyne.Position{}, func(c fyne.CanvasObject, at fyne.Position) {
+				if bottom := at.Y + c.Size().Height; at.Y < off && bottom > off && bottom <= pos.Y {
+					off, moved = bottom, true
+				}
+			})
+		}
 	default:
 		return
 	}

@@ -185,6 +185,32 @@ func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
 	return theme.DefaultTheme().Size(n)
 }
 
+// cappedTheme is a participant theme whose sizes stop growing at max: the
+// header's controls (text size, contrast, language, Stop, Listen) are
+// symbols that stay big enough to see and tap at 150%, and growing them
+// further at 200% would take the screen's height from the question.
+type cappedTheme struct {
+	t   *Theme
+	max float32
+}
+
+// controlsMaxScale is the largest scale the header's controls take.
+const controlsMaxScale = 1.5
+
+func (c *cappedTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return c.t.Color(n, v)
+}
+
+func (c *cappedTheme) Font(s fyne.TextStyle) fyne.Resource { return c.t.Font(s) }
+
+func (c *cappedTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return c.t.Icon(n) }
+
+func (c *cappedTheme) Size(n fyne.ThemeSizeName) float32 {
+	t := *c.t
+	t.Scale = min(max(t.Scale, 1), c.max)
+	return t.Size(n)
+}
+
 // Palette pairs: every text colour on every background it is drawn on.
 func (t *Theme) textPairs() map[string][2]color.Color {
 	c := func(n fyne.ThemeColorName) color.Color { return t.Color(n, theme.VariantLight) }
