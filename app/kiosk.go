@@ -112,12 +112,12 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.always.Picture = theme.VolumeUpIcon()
 	k.always.OnTapped = k.guard(k.onAlways)
 	// The choice's words wrap to its width: give it room for a line.
-	k.alwaysFont = container.NewThemeOverride(k.always, k.theme)
+	k.alwaysFont = container.NewThemeOverride(k.always, k.headerTheme())
 	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.alwaysFont)
-	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.theme, k.listen))
+	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.headerTheme(), k.listen))
 	k.journey = newJourneyBar(k)
 	k.controls = k.journey.controls()
-	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.controls, k.alwaysBox, k.listenBox), k.display.root)
+	k.header = container.NewBorder(nil, nil, nil, k.capped(container.NewHBox(k.controls, k.alwaysBox, k.listenBox)), k.display.root)
 	k.alwaysBox.Hide()
 	k.root = container.NewBorder(container.NewVBox(k.journey.bannerBg, k.header), nil, nil, nil, k.body)
 	return k

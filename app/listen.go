@@ -338,24 +338,22 @@ func (k *Kiosk) showAlways() {
 	}
 	l := k.cfg.Catalog.Localizer(k.alwaysLang())
 	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	// At large text the header's controls stop growing at 150%, and the
+	// room that leaves goes to the words, so they take fewer lines and the
+	// header hides less of the screen.
 	box := k.alwaysBox.Layout.(*minSize)
 	box.min.Width = 280
-	if k.theme.Scale >= 2 {
-		// At the largest text the header has no room for the words (they
-		// took three lines and hid the screen's text at 1024×768): the
-		// speaker and the tick alone, as the header's other buttons show
-		// their icons alone. Listen reads the words.
-		k.always.Label = ""
-		box.min.Width = MinTarget
+	if k.theme.Scale >= controlsMaxScale {
+		box.min.Width = 380
 	}
 	k.always.RTL = l.Lang.RTL()
 	k.always.SetSelected(k.alwaysRead)
 	// The label in its language's own font. The holder stays (a new one
 	// would take the tick box out of the window's focus chain, and a
 	// keyboard user's Space would go nowhere); its theme changes.
-	var th fyne.Theme = k.theme
+	var th fyne.Theme = k.headerTheme()
 	if k.welcome != nil {
-		th = k.welcome.fontFor(l.Lang.Tag)
+		th = &fontOf{Theme: th, font: k.welcome.fontFor(l.Lang.Tag)}
 	}
 	k.alwaysFont.Theme = th
 	k.always.Show()
@@ -376,15 +374,34 @@ func (k *Kiosk) placeAudio() {
 	}
 	k.audioRTL = rtl
 	if rtl {
-		left := container.NewHBox(k.listenBox, k.alwaysBox)
-		k.header.Objects = []fyne.CanvasObject{k.display.root, left, k.controls}
-		k.header.Layout = layout.NewBorderLayout(nil, nil, left, k.controls)
+		left, right := k.capped(container.NewHBox(k.listenBox, k.alwaysBox)), k.capped(k.controls)
+		k.header.Objects = []fyne.CanvasObject{k.display.root, left, right}
+		k.header.Layout = layout.NewBorderLayout(nil, nil, left, right)
 		return
 	}
-	right := container.NewHBox(k.controls, k.alwaysBox, k.listenBox)
+	right := k.capped(container.NewHBox(k.controls, k.alwaysBox, k.listenBox))
 	k.header.Objects = []fyne.CanvasObject{k.display.root, right}
 	k.header.Layout = layout.NewBorderLayout(nil, nil, nil, right)
 }
+
+// headerTheme is the theme of the header's controls: the kiosk's, growing
+// no larger than controlsMaxScale.
+func (k *Kiosk) headerTheme() fyne.Theme { return &cappedTheme{t: k.theme, max: controlsMaxScale} }
+
+// capped shows obj in the header's theme.
+func (k *Kiosk) capped(obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(obj, k.headerTheme())
+}
+
+// fontOf is a theme with another theme's fonts: "Always read aloud" on
+// the welcome screen, sized as the header, drawn in its language's font.
+type fontOf struct {
+	fyne.Theme
+	font fyne.Theme
+}
+
+// Font implements fyne.Theme with the other theme's fonts.
+func (t *fontOf) Font(s fyne.TextStyle) fyne.Resource { return t.font.Font(s) }
 
 // listenButton is the Listen control: a speaker, at least MinTarget
 // square, that shows the cue (a stop symbol, highlighted) while playing.

@@ -57,6 +57,10 @@ def shoot(a, lang, scale):
                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "app.log"), "w"))
     try:
         walk.sh("xdotool", "search", "--sync", "--name", "Chorus")
+        # Full screen, the welcome screen is built again at its first turn
+        # (4 s in) for the screen's size, and after that Space on a focused
+        # language button did nothing under Xvfb (main too, 3 Dec 2026):
+        # choose the language before it.
         time.sleep(1.5)
         width, height = (int(v) for v in walk.sh("xdotool", "getdisplaygeometry").split())
         w = walk.Walk(argparse.Namespace(lang=lang, out=a.out, keyboard=True, scale=scale, contrast=False,
@@ -70,9 +74,10 @@ def shoot(a, lang, scale):
         shot(w, a.out, tag + "-1-welcome")
         # A click on the invitation takes the focus off A++, so Tab starts
         # from the first language again.
-        walk.sh("xdotool", "mousemove", str(width // 2), "222", "click", "1")
+        walk.sh("xdotool", "mousemove", str(width // 2), "222" if scale == 1.0 else "330", "click", "1")
         time.sleep(0.3)
-        w.key(*(["Tab"] * (tags.index(lang) + 1)), "space")
+        # In one quick burst, before the welcome's first turn.
+        walk.sh("xdotool", "key", "--delay", "40", *(["Tab"] * (tags.index(lang) + 1)), "space")
         time.sleep(walk.SETTLE)
         listen = listen_position(scale, w.rtl, width)
         walk.sh("xdotool", "mousemove", str(listen[0]), str(listen[1]), "click", "1")
