@@ -334,7 +334,9 @@ func (s *Shell) demoBanner() fyne.CanvasObject {
 	text.TextSize = 18
 	staff := widget.NewButton(s.l.T("staff.button"), s.ShowLogin)
 	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
-	return container.NewStack(bg, container.NewPadded(row))
+	// Staff's words: they keep their size whatever text size the
+	// participant chooses, and leave the room to the question.
+	return container.NewThemeOverride(container.NewStack(bg, container.NewPadded(row)), th)
 }
 
 // installAudio copies the audio pack sv names from beside the survey file
