@@ -97,6 +97,26 @@ class Walk:
             sh("xdotool", "mousemove", str(x), str(h - 44), "click", "1")
         self.settled(before)
 
+    def send(self):
+        """Presses Send on check answers: Enter with the keyboard, else a
+        click on the green button in the footer's middle (not in Next's
+        place), and waits for the receipt."""
+        if self.a.keyboard:
+            self.next()
+            return
+        w, h = getattr(self.a, "width", 1280), getattr(self.a, "height", 800)
+        ppm = subprocess.run(["import", "-window", "root", "-depth", "8", "ppm:-"],
+                             check=True, capture_output=True).stdout
+        head = ppm.split(b"\n", 3)
+        sw = int(head[1].split()[0])
+        data, y = head[3], h - 44
+        xs = [x for x in range(0, w, 2) if tuple(data[(y * sw + x) * 3:(y * sw + x) * 3 + 3]) == (0x00, 0x7F, 0x3B)]
+        if not xs:
+            sys.exit("check answers: no Send button (green) in the footer")
+        before = self.screen()
+        sh("xdotool", "mousemove", str((xs[0] + xs[-1]) // 2), str(y), "click", "1")
+        self.settled(before)
+
     def visible(self, q, answers):
         """Whether q is shown given answers (option codes by question id),
         as the kiosk's skip logic decides: its condition holds and the
@@ -159,7 +179,7 @@ class Walk:
             self.shot(q["id"])
             self.next()
         self.shot("review")
-        self.next()
+        self.send()
         time.sleep(1.5)
         self.shot("thanks")
         self.next()
