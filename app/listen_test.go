@@ -19,6 +19,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -455,6 +456,8 @@ func TestOptionSpeakers(t *testing.T) {
 			for _, ch := range w.Objects {
 				walkTree(ch)
 			}
+		case *container.ThemeOverride: // the speaker's larger icon
+			walkTree(w.Content)
 		case *dragScroll:
 			walkTree(w.Content)
 		}
