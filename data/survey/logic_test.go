@@ -33,7 +33,6 @@ const logic = `{
   ]
 }`
 
-
 func TestLogic(t *testing.T) {
 	s, err := Parse("logic.json", []byte(logic))
 	if err != nil {
