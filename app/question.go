@@ -189,11 +189,15 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		if ans.Number != nil {
 			s.entry.SetText(strconv.Itoa(*ans.Number))
 		}
-		s.entry.SetPlaceHolder(numberHint(l, *q.Min, *q.Max))
+		if q.Min != nil && q.Max != nil {
+			s.entry.SetPlaceHolder(numberHint(l, *q.Min, *q.Max))
+		}
 		s.entry.OnChanged = s.onTyped
 		s.entry.OnSubmitted = func(string) { k.pressPrimary() }
 		s.focus = s.entry
 		return container.New(&minSize{min: fyne.NewSize(320, MinTarget)}, s.entry)
+	case survey.Date, survey.Decimal:
+		return s.valueArea() // question_date.go
 	}
 	return container.NewVBox()
 }
@@ -295,6 +299,10 @@ func (s *questionScreen) onNext() {
 		return
 	}
 	s.set(n)
+	if msg := s.constraintProblem(); msg != "" {
+		s.warn(msg)
+		return
+	}
 	k.goTo(k.flow.NextAfter(k.cfg.Survey, k.flow.Index))
 }
 
@@ -302,7 +310,9 @@ func (s *questionScreen) onNext() {
 func (s *questionScreen) problem(err error) string {
 	l, q := s.l, s.q
 	switch {
-	case q.Type == survey.Number:
+	case errors.Is(err, survey.ErrOutOfRange) && q.ConstraintMessage.In(s.k.flow.Lang) != "":
+		return q.ConstraintMessage.In(s.k.flow.Lang) // an imported form's own words
+	case q.Type == survey.Number && q.Min != nil && q.Max != nil:
 		return l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max})
 	case errors.Is(err, survey.ErrPostcode):
 		return l.T("question.postcode_bad")
