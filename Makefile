@@ -33,6 +33,7 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 	$(GO) test -tags ci -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
+	$(GO) test -tags ci -run '^$$' -bench 'TapToScreen' -benchtime 5x ./app
 	$(MAKE) bench-start
 
 ## bench-start: time to the welcome screen and memory, against a minimal

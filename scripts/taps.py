@@ -59,6 +59,7 @@ TRAY = (0xC9, 0xD3, 0xD9)
 ANSWER = (0xF0, 0xF4, 0xF5)  # a choice or button not chosen
 CHOSEN = (0xD6, 0xE6, 0xF5)  # a chosen answer
 PRIMARY = (0x00, 0x5E, 0xB8)  # language buttons, primary buttons
+SEND = (0x00, 0x7F, 0x3B)  # Send my answers, in the footer's middle
 BANNER = (0xFF, 0xEB, 0x3B)  # the demo banner
 
 results = []
@@ -154,6 +155,13 @@ def shot(name, n=[0]):
 def primary():
     """Taps the screen's primary button (bottom right), then waits."""
     tap(W - 112, H - 44, SETTLE)
+
+
+def send_button():
+    """The x range of Send on the footer's row, or None when it is not there."""
+    sc = Screen()
+    xs = [x for x in range(0, W, 2) if sc.px(x, H - 44) == SEND]
+    return (xs[0], xs[-1]) if xs else None
 
 
 def keyboard(what):
@@ -261,7 +269,11 @@ def walk_path(survey, tag, number=None):
         shot(q["id"])
         primary()
     shot(tag + "-review")
-    primary()  # Send my answers
+    primary()  # a second tap meant for the last Next, where Send is not
+    check(f"{tag}: a tap in Next's place on check answers sends nothing", send_button() is not None)
+    xs = send_button()
+    if check(f"{tag}: Send is on check answers, not in Next's place", xs is not None and xs[1] < W - 112):
+        tap((xs[0] + xs[1]) // 2, H - 44, SETTLE)  # Send my answers
     time.sleep(2)
     shot(tag + "-thanks")
     primary()  # Finish
