@@ -154,3 +154,24 @@ func TestLogicProblems(t *testing.T) {
 		}
 	}
 }
+
+// A show_if of the wrong shape is named by its question and line, as
+// before show_if could be a string.
+func TestShowIfWrongShape(t *testing.T) {
+	for si, want := range map[string]string{
+		`5`:                             `t.json:15: questions[1].show_if: must be an object {...} or an expression in quotes, not number`,
+		`["a"]`:                         `t.json:15: questions[1].show_if: must be an object {...} or an expression in quotes, not array`,
+		`{"question": 5}`:               `t.json:15: questions[1].show_if.question: must be text in quotes, not number`,
+		`{"question": "a", "bogus": 1}`: `t.json:15: questions[1].show_if: unknown field "bogus"; check the spelling`,
+		`"${a} = "`:                     `t.json:15: questions[1].show_if: at character 8: expected an answer, text, number or condition, not end of the expression`,
+	} {
+		doc := withQuestions(`
+    {"id": "a", "type": "yesno", "text": {"en": "A", "cy": "A"}},
+    {"id": "b", "type": "info", "text": {"en": "B", "cy": "B"},
+     "show_if": ` + si + `}`)
+		_, err := Parse("t.json", []byte(doc))
+		if err == nil || err.Error() != want {
+			t.Errorf("show_if %s: %v\nwant %s", si, err, want)
+		}
+	}
+}

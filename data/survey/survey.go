@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -211,6 +212,10 @@ func (c *Condition) UnmarshalJSON(b []byte) error {
 	dec.DisallowUnknownFields()
 	var o conditionObject
 	if err := dec.Decode(&o); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &conditionError{err}
+		}
 		return err
 	}
 	*c = Condition(o)
