@@ -103,30 +103,12 @@ func runSurveyExport(c *cli, args []string) error {
 // readLimited reads at most limit bytes of f, and fails when there are
 // more.
 func readLimited(f *os.File, limit int64) ([]byte, error) {
-	var b bytes.Buffer
-	n, err := b.ReadFrom(&limitedReader{f: f, left: limit + 1})
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > limit {
+	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%s: larger than %d MiB; an XLSForm is smaller", filepath.Base(f.Name()), limit>>20)
 	}
-	return b.Bytes(), nil
-}
-
-type limitedReader struct {
-	f    *os.File
-	left int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.f.Read(p)
-	l.left -= int64(n)
-	return n, err
+	return b, nil
 }
