@@ -69,6 +69,9 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	if q.Input == survey.PostcodeOutward {
 		hint = strings.TrimSpace(hint + " " + l.T("question.postcode_help"))
 	}
+	if q.Type == survey.Date {
+		hint = strings.TrimSpace(hint + " " + l.T("question.date_help"))
+	}
 	if hint != "" {
 		body.Add(para(l, hint, theme.SizeNameText, false))
 	}
@@ -310,6 +313,8 @@ func (s *questionScreen) onNext() {
 func (s *questionScreen) problem(err error) string {
 	l, q := s.l, s.q
 	switch {
+	case valueProblem(l, q, err) != "":
+		return valueProblem(l, q, err) // question_date.go
 	case errors.Is(err, survey.ErrOutOfRange) && q.ConstraintMessage.In(s.k.flow.Lang) != "":
 		return q.ConstraintMessage.In(s.k.flow.Lang) // an imported form's own words
 	case q.Type == survey.Number && q.Min != nil && q.Max != nil:

@@ -45,3 +45,17 @@ func (s *questionScreen) constraintProblem() string {
 	}
 	return s.l.T("question.try_again")
 }
+
+// valueProblem returns the message for a date, decimal or open-ended
+// number that could not be read, or "".
+func valueProblem(l *Localizer, q *survey.Question, err error) string {
+	switch {
+	case errors.Is(err, survey.ErrDate):
+		return l.T("question.date_bad")
+	case errors.Is(err, survey.ErrDecimal):
+		return l.T("question.decimal_bad")
+	case q.Type == survey.Number && errors.Is(err, survey.ErrWrongKind) && (q.Min == nil || q.Max == nil):
+		return l.T("question.number_bad") // text typed where a number goes
+	}
+	return ""
+}

@@ -77,6 +77,12 @@ func TestImportedFormThroughTheKiosk(t *testing.T) {
 			test.Tap(k.question.next)
 			if tc.skip == "no" {
 				s := r.onQuestion(t, "Age")
+				test.Type(s.entry, "ten")
+				test.Tap(s.next)
+				if want := s.l.T("question.number_bad"); s.message.Text != want {
+					t.Errorf("for ten the message is %q, want %q", s.message.Text, want)
+				}
+				s.entry.SetText("")
 				test.Type(s.entry, "10")
 				test.Tap(s.next)
 				r.onQuestion(t, "Age")
@@ -89,10 +95,20 @@ func TestImportedFormThroughTheKiosk(t *testing.T) {
 				s = r.onQuestion(t, "born")
 				test.Type(s.entry, "3 Feb 2001")
 				test.Tap(s.next)
-				r.onQuestion(t, "born") // not a date
+				r.onQuestion(t, "born")
+				if want := s.l.T("question.date_bad"); s.message.Text != want {
+					t.Errorf("for 3 Feb 2001 the message is %q, want %q", s.message.Text, want)
+				}
 				s.entry.SetText("2001-02-03")
 				test.Tap(s.next)
 				s = r.onQuestion(t, "hours")
+				test.Type(s.entry, "seven")
+				test.Tap(s.next)
+				r.onQuestion(t, "hours")
+				if want := s.l.T("question.decimal_bad"); s.message.Text != want {
+					t.Errorf("for seven the message is %q, want %q", s.message.Text, want)
+				}
+				s.entry.SetText("")
 				test.Type(s.entry, "7,5")
 				test.Tap(s.next)
 			}
