@@ -58,6 +58,9 @@ type Item struct {
 type Figures struct {
 	Questions, Mapped, MappedBefore          int
 	Relevant, RelevantMapped, RelevantBefore int
+	// Calculations are the calculate, hidden and string rows among the
+	// questions: worked out or carried, never asked.
+	Calculations int
 }
 
 func (r *Report) add(sheet string, row int, format string, args ...any) {
@@ -72,6 +75,11 @@ func (r *Report) String() string {
 		r.File, f.Mapped, f.Questions, pct(f.Mapped, f.Questions), f.RelevantMapped, f.Relevant, pct(f.RelevantMapped, f.Relevant))
 	fmt.Fprintf(&b, "with Chorus's survey format before issue 20: %d of %d questions (%s), %d of %d relevant expressions (%s)\n",
 		f.MappedBefore, f.Questions, pct(f.MappedBefore, f.Questions), f.RelevantBefore, f.Relevant, pct(f.RelevantBefore, f.Relevant))
+	if f.Calculations > 0 {
+		asked := f.Questions - f.Calculations
+		fmt.Fprintf(&b, "of the %d questions asked (calculations aside): %d mapped (%s), %d before issue 20 (%s)\n",
+			asked, f.Mapped, pct(f.Mapped, asked), f.MappedBefore, pct(f.MappedBefore, asked))
+	}
 	for _, it := range r.Items {
 		switch {
 		case it.Sheet == "":
@@ -115,7 +123,7 @@ var unsupported = map[string]string{
 	"geopoint": whyGeo, "geotrace": whyGeo, "geoshape": whyGeo,
 	"image": whyMedia, "audio": whyMedia, "video": whyMedia, "file": whyMedia, "barcode": whyMedia,
 	"background-audio": whyMedia, "background-geopoint": whyGeo,
-	"calculate": whyCalc, "hidden": whyCalc,
+	"calculate": whyCalc, "hidden": whyCalc, "string": whyCalc,
 	"time": whyTime, "datetime": whyTime,
 	"range": whyNoKiosk + " yet; use integer with a constraint", "rank": whyNoKiosk,
 	"trigger": whyNoKiosk, "xml-external": whyExternal, "csv-external": whyExternal,
@@ -157,6 +165,7 @@ type importer struct {
 	byID     map[string]*mapped
 	filled   map[string][]int // "sheet column" -> rows whose text was filled from the default language
 	groupIDs map[string]bool
+	names    map[string]int // every name on the survey sheet, and how many rows have it
 }
 
 // Import reads an XLSForm (.xlsx) and makes a Chorus survey of it. name is
@@ -527,6 +536,10 @@ func (im *importer) questions(s *sheet) {
 		return stack[len(stack)-1].group
 	}
 	fig := &im.rep.Figures
+	im.names = map[string]int{}
+	for _, r := range s.rows {
+		im.names[s.get(r, "name")]++
+	}
 	for _, r := range s.rows {
 		typ := strings.Join(strings.Fields(s.get(r, "type")), " ")
 		lower := strings.ToLower(typ)
@@ -579,6 +592,10 @@ func (im *importer) questions(s *sheet) {
 			continue
 		}
 		fig.Questions++
+		base, _, _ := strings.Cut(lower, " ")
+		if base == "calculate" || base == "hidden" || base == "string" {
+			fig.Calculations++
+		}
 		if relevant != "" {
 			fig.Relevant++
 		}
@@ -835,7 +852,7 @@ func values(t survey.Text) []string {
 // questions mapped so far; self is the question a constraint is on. It
 // returns the parse tree, or a reason it cannot be mapped.
 func (im *importer) check(src string, self *survey.Question) (*survey.Expr, string) {
-	e, err := survey.ParseExpr(src)
+	e, err := survey.ParseExpr(im.paths(src))
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -910,7 +927,7 @@ func (im *importer) condition(s *sheet, r row, src string, self *survey.Question
 	if c := legacy(e); c != nil {
 		return c, true
 	}
-	return &survey.Condition{Expr: src}, true
+	return &survey.Condition{Expr: im.paths(src)}, true
 }
 
 // legacy returns the object-form condition e means, if there is one.
@@ -956,7 +973,7 @@ func (im *importer) constraint(s *sheet, r row, q *survey.Question, src string) 
 		im.rep.add(s.name, r.num, "%s: constraint %q is left out: %s", q.ID, src, why)
 		return
 	}
-	q.Constraint = src
+	q.Constraint = im.paths(src)
 	if m := im.text(s, r, "constraint_message"); len(m) > 0 {
 		q.ConstraintMessage = im.fill(m, s.name, "constraint_message", r.num)
 	} else if m := im.text(s, r, "jr:constraintmsg"); len(m) > 0 {
@@ -1089,4 +1106,49 @@ func (im *importer) chorusSheet(s *sheet) {
 	}
 	*sv = out
 	im.rep.Items = slices.DeleteFunc(im.rep.Items, func(it Item) bool { return it.Sheet == "" || it.Sheet == "settings" })
+}
+
+// paths rewrites XPath references to questions (../age, ./age,
+// /data/group/age), which forms written for CHT and older ODK tools use,
+// as ${age} when the last step is a name on the survey sheet that only one
+// row has. Text in quotes is left alone.
+func (im *importer) paths(src string) string {
+	if !strings.ContainsAny(src, "/") {
+		return src
+	}
+	var b strings.Builder
+	isPath := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-./:", c) >= 0
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c == '\'' || c == '"' {
+			end := strings.IndexByte(src[i+1:], c)
+			if end < 0 {
+				b.WriteString(src[i:])
+				break
+			}
+			b.WriteString(src[i : i+end+2])
+			i += end + 2
+			continue
+		}
+		start := strings.HasPrefix(src[i:], "../") || strings.HasPrefix(src[i:], "./") ||
+			(c == '/' && i+1 < len(src) && (src[i+1] >= 'a' && src[i+1] <= 'z' || src[i+1] >= 'A' && src[i+1] <= 'Z' || src[i+1] == '_'))
+		if start && (i == 0 || !isPath(src[i-1])) {
+			j := i
+			for j < len(src) && isPath(src[j]) {
+				j++
+			}
+			steps := strings.Split(strings.TrimRight(src[i:j], "/"), "/")
+			last := steps[len(steps)-1]
+			if im.names[last] == 1 {
+				b.WriteString("${" + last + "}")
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
 }

@@ -43,7 +43,7 @@ func TestRealForms(t *testing.T) {
 		{"kobo_sample.xlsx", Figures{Questions: 4, Mapped: 4, MappedBefore: 3}, []string{
 			"survey: the label column names no language; it is taken as English (en)",
 		}},
-		{"pyxform_spec_test.xlsx", Figures{Questions: 40, Mapped: 24, MappedBefore: 3, Relevant: 2, RelevantMapped: 1}, []string{
+		{"pyxform_spec_test.xlsx", Figures{Questions: 40, Mapped: 24, MappedBefore: 3, Relevant: 2, RelevantMapped: 1, Calculations: 1}, []string{
 			"survey row 15: repeat repeat_test is left out with the questions in it: a repeat asks its questions again",
 			"survey row 34: geopoint_test (geopoint): a kiosk stays in one place",
 			"survey row 36: image_test (image): a kiosk does not take photos",
@@ -73,9 +73,10 @@ func TestRealForms(t *testing.T) {
 		total.Relevant += f.Relevant
 		total.RelevantMapped += f.RelevantMapped
 		total.RelevantBefore += f.RelevantBefore
+		total.Calculations += f.Calculations
 	}
-	t.Logf("all forms: questions %d of %d mapped (before issue 20: %d); relevant %d of %d mapped (before: %d)",
-		total.Mapped, total.Questions, total.MappedBefore, total.RelevantMapped, total.Relevant, total.RelevantBefore)
+	t.Logf("all forms: questions %d of %d mapped (before issue 20: %d), %d of %d asked ones (calculations aside); relevant %d of %d mapped (before: %d)",
+		total.Mapped, total.Questions, total.MappedBefore, total.Mapped, total.Questions-total.Calculations, total.RelevantMapped, total.Relevant, total.RelevantBefore)
 }
 
 // The pyxform spec test's survey: its group relevance, decimal with a
@@ -292,4 +293,21 @@ func FuzzBuild(f *testing.F) {
 			t.Fatalf("build gave no survey and no error")
 		}
 	})
+}
+
+// XPath references (../age, /data/g/age), as CHT forms write them, are
+// read as ${age} where one row has that name; text in quotes is kept.
+func TestPaths(t *testing.T) {
+	im := &importer{names: map[string]int{"age": 1, "place": 1, "twice": 2}}
+	for in, want := range map[string]string{
+		"../age >= 16 and selected(../place, 'a/b')": "${age} >= 16 and selected(${place}, 'a/b')",
+		"/data/group/age > 1 or ./place = '../age'":  "${age} > 1 or ${place} = '../age'",
+		"../twice = 1 and ../unknown = 2":            "../twice = 1 and ../unknown = 2",
+		". <= ../age":                                ". <= ${age}",
+		"${age} > 2":                                 "${age} > 2",
+	} {
+		if got := im.paths(in); got != want {
+			t.Errorf("paths(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
