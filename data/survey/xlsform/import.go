@@ -259,7 +259,13 @@ func build(name string, sur, ch, set, extra *sheet, opt Options) (*Result, error
 	if extra != nil {
 		im.chorusSheet(extra)
 	}
-	for key, rows := range im.filled {
+	keys := make([]string, 0, len(im.filled))
+	for key := range im.filled {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		rows := im.filled[key]
 		sheetName, col, _ := strings.Cut(key, " ")
 		rep.add(sheetName, 0, "%s is empty in %s; the %s text is used there. Translate it before use", col, rowList(rows), im.def)
 	}

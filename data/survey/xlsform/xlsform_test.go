@@ -219,6 +219,15 @@ func TestHostileWorkbooks(t *testing.T) {
 		zw.Close()
 		return b.Bytes()
 	}()
+	full := [][]string{}
+	for range MaxCells/MaxCols + 1 {
+		r := make([]string, MaxCols)
+		for i := range r {
+			r[i] = "x"
+		}
+		full = append(full, r)
+	}
+	full[0][0], full[0][1] = "type", "name"
 	wide := [][]string{make([]string, MaxCols+1)}
 	for i := range wide[0] {
 		wide[0][i] = "c"
@@ -232,6 +241,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		{"not a workbook", []byte("type,name,label\ntext,a,A?\n"), "not an .xlsx workbook"},
 		{"too many rows", workbook(t, big, nil), "sheet survey: more than 5000 rows"},
 		{"too many columns", workbook(t, wide, nil), "sheet survey row 1: 201 columns, more than 200"},
+		{"too many cells", workbook(t, full, nil), "sheet survey: more than 200000 cells"},
 		{"merged cells", workbook(t, ok, func(f *excelize.File) { f.MergeCell("survey", "A2", "B2") }), "sheet survey: cells A2:B2 are merged; unmerge them"},
 		{"no survey sheet", workbook(t, [][]string{{"list_name", "name"}}, func(f *excelize.File) { f.SetSheetName("survey", "choices") }), "no survey sheet with type and name columns"},
 		{"too large", make([]byte, MaxFileSize+1), "an XLSForm is at most 16 MiB"},
@@ -310,4 +320,21 @@ func TestPaths(t *testing.T) {
 			t.Errorf("paths(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzImport feeds whole files: the zip checks, excelize and the sheet
+// reading must refuse what they cannot read with an error, never a panic.
+func FuzzImport(f *testing.F) {
+	kobo, err := os.ReadFile(filepath.Join("testdata", "kobo_sample.xlsx"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(kobo)
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Import("f.xlsx", data, Options{})
+		if err == nil && res.Survey == nil {
+			t.Fatal("no survey and no error")
+		}
+	})
 }
