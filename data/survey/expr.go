@@ -49,17 +49,20 @@ const (
 	OpNumber                 // 12, -3.5
 	OpTrue                   // true()
 	OpFalse                  // false()
+	OpContains               // contains(ref, 'text')
+	OpLength                 // string-length(ref)
 )
 
 var opText = map[Op]string{
 	OpOr: "or", OpAnd: "and", OpNot: "not", OpEq: "=", OpNe: "!=", OpLt: "<", OpLe: "<=",
 	OpGt: ">", OpGe: ">=", OpSelected: "selected", OpCount: "count-selected",
+	OpContains: "contains", OpLength: "string-length",
 }
 
 // Expr is one node of a parsed expression. Which fields are used depends on
-// Op: Args for operators and functions, Ref for OpRef (and for OpSelected
-// and OpCount, the question they look at, "" for "."), Str for OpString and
-// OpSelected's code, Num for OpNumber.
+// Op: Args for operators, Ref for the answer OpRef, OpSelected, OpCount,
+// OpContains and OpLength look at ("" for "."), Str for OpString,
+// OpSelected's code and OpContains's text, Num for OpNumber.
 type Expr struct {
 	Op   Op
 	Args []*Expr
@@ -110,7 +113,7 @@ func ParseExpr(src string) (*Expr, error) {
 // boolean reports whether e is true or false rather than a value.
 func (e *Expr) boolean() bool {
 	switch e.Op {
-	case OpOr, OpAnd, OpNot, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpSelected, OpTrue, OpFalse:
+	case OpOr, OpAnd, OpNot, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpSelected, OpTrue, OpFalse, OpContains:
 		return true
 	}
 	return false
@@ -124,12 +127,21 @@ func (e *Expr) Walk(f func(*Expr)) {
 	}
 }
 
+// LooksAt reports whether e is a node that looks at an answer, in Ref.
+func (e *Expr) LooksAt() bool {
+	switch e.Op {
+	case OpRef, OpSelected, OpCount, OpContains, OpLength:
+		return true
+	}
+	return false
+}
+
 // Refs returns the question ids e looks at, each once, in order.
 func (e *Expr) Refs() []string {
 	var out []string
 	seen := map[string]bool{}
 	e.Walk(func(n *Expr) {
-		if (n.Op == OpRef || n.Op == OpSelected || n.Op == OpCount) && n.Ref != "" && !seen[n.Ref] {
+		if n.LooksAt() && n.Ref != "" && !seen[n.Ref] {
 			seen[n.Ref] = true
 			out = append(out, n.Ref)
 		}
@@ -171,8 +183,10 @@ func (e *Expr) write(b *strings.Builder, outer int) {
 		e.Args[1].write(b, 3)
 	case OpSelected:
 		b.WriteString("selected(" + refText(e.Ref) + ", " + quote(e.Str) + ")")
-	case OpCount:
-		b.WriteString("count-selected(" + refText(e.Ref) + ")")
+	case OpCount, OpLength:
+		b.WriteString(opText[e.Op] + "(" + refText(e.Ref) + ")")
+	case OpContains:
+		b.WriteString("contains(" + refText(e.Ref) + ", " + quote(e.Str) + ")")
 	case OpRef:
 		b.WriteString(refText(e.Ref))
 	case OpSelf:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // This file works an expression out over answers, as true, false or not
@@ -85,6 +86,15 @@ func (e *Expr) eval(en *env) tri {
 			}
 		}
 		return no
+	case OpContains:
+		v := en.lookup(e.Ref)
+		if !v.known {
+			return unknown
+		}
+		if strings.Contains(v.s, e.Str) {
+			return yes
+		}
+		return no
 	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
 		a, b := e.Args[0].value(en), e.Args[1].value(en)
 		if !a.known || !b.known {
@@ -109,6 +119,10 @@ func (e *Expr) value(en *env) value {
 		return value{s: e.Str, known: true}
 	case OpNumber:
 		return value{s: strconv.FormatFloat(e.Num, 'f', -1, 64), n: e.Num, isNum: true, known: true, literal: true}
+	case OpLength:
+		v := en.lookup(e.Ref)
+		n := float64(utf8.RuneCountInString(v.s))
+		return value{s: strconv.Itoa(int(n)), n: n, isNum: true, known: v.known}
 	case OpCount:
 		v := en.lookup(e.Ref)
 		n := float64(len(strings.Fields(v.s)))

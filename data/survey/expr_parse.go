@@ -327,27 +327,34 @@ func (p *parser) call(t token) *Expr {
 			p.fail(a.Pos, fmt.Sprintf("not takes a condition, and %s is a value", a.String()))
 		}
 		e = &Expr{Op: OpNot, Pos: t.pos, Args: []*Expr{a}}
-	case "selected":
+	case "selected", "contains":
+		what := map[string]string{"selected": "an option code", "contains": "a text"}[t.text]
 		id, ok := ref()
-		if !ok || !p.expect(tComma, "selected takes an answer and an option code") {
+		if !ok || !p.expect(tComma, t.text+" takes an answer and "+what) {
 			return &Expr{Op: OpFalse}
 		}
 		if p.tok.kind != tString {
-			p.fail(p.tok.pos, fmt.Sprintf("the option code goes in quotes, e.g. 'yes', not %s", p.tok.describe()))
+			p.fail(p.tok.pos, fmt.Sprintf("%s goes in quotes, e.g. 'yes', not %s", what, p.tok.describe()))
 			return &Expr{Op: OpFalse}
 		}
 		e = &Expr{Op: OpSelected, Pos: t.pos, Ref: id, Str: strings.TrimSpace(p.tok.text)}
+		if t.text == "contains" {
+			e.Op, e.Str = OpContains, p.tok.text
+		}
 		p.next()
-	case "count-selected":
+	case "count-selected", "string-length":
 		id, ok := ref()
 		if !ok {
 			return &Expr{Op: OpFalse}
 		}
 		e = &Expr{Op: OpCount, Pos: t.pos, Ref: id}
+		if t.text == "string-length" {
+			e.Op = OpLength
+		}
 	case "true", "false":
 		e = &Expr{Op: map[string]Op{"true": OpTrue, "false": OpFalse}[t.text], Pos: t.pos}
 	default:
-		p.fail(t.pos, fmt.Sprintf("unknown function %q; Chorus knows not, selected, count-selected, true and false", t.text))
+		p.fail(t.pos, fmt.Sprintf("unknown function %q; Chorus knows not, selected, count-selected, contains, string-length, true and false", t.text))
 		return &Expr{Op: OpFalse}
 	}
 	if !p.expect(tRParen, fmt.Sprintf("%s(...) needs a closing )", t.text)) {

@@ -21,6 +21,7 @@ func TestParseExpr(t *testing.T) {
 		{`${Id10002} != "it's" or true() or false()`, `${Id10002} != "it's" or true() or false()`},
 		{`${x} > -1.5 and ${y} < .5`, `${x} > -1.5 and ${y} < 0.5`},
 		{`(${a} = 1 or ${b} = 2) and ${c} = 3`, `(${a} = 1 or ${b} = 2) and ${c} = 3`},
+		{`contains(${n}, "a'b") and string-length(.) <= 100`, `contains(${n}, "a'b") and string-length(.) <= 100`},
 	} {
 		e, err := ParseExpr(tc.src)
 		if err != nil {
@@ -49,9 +50,10 @@ func TestParseExprErrors(t *testing.T) {
 		{`$a = 1`, "at character 1: write a reference to an answer as ${id}"},
 		{`${a} = 1 = 2`, "at character 10: one comparison at a time; join comparisons with and or or"},
 		{`${a} = 1 and`, "at character 13: expected an answer, text, number or condition, not end of the expression"},
-		{`regex(${a}, 'x')`, "at character 1: unknown function \"regex\"; Chorus knows not, selected, count-selected, true and false"},
+		{`regex(${a}, 'x')`, "at character 1: unknown function \"regex\"; Chorus knows not, selected, count-selected, contains, string-length, true and false"},
 		{`${a} = yes`, "at character 8: unknown word \"yes\"; put text in quotes ('yes') and answers in ${}"},
-		{`selected(${a}, ${b})`, "at character 16: the option code goes in quotes, e.g. 'yes', not ${b}"},
+		{`selected(${a}, ${b})`, "at character 16: an option code goes in quotes, e.g. 'yes', not ${b}"},
+		{`contains(${a})`, "at character 14: contains takes an answer and a text, not \")\""},
 		{`${a} + 1 > 2`, "at character 6: unexpected '+'"},
 		{`${a} ! 1`, "at character 6: write not equal as !=, and not as not(...)"},
 		{`not(${a})`, "at character 5: not takes a condition, and ${a} is a value"},
@@ -165,4 +167,35 @@ func FuzzExpr(f *testing.F) {
 		}}
 		e.eval(en)
 	})
+}
+
+func TestEval(t *testing.T) {
+	ans := map[string]Answer{"name": {Text: "Ana María"}, "devs": {Choices: []string{"phone", "tv"}}, "age": {Number: num(30)}}
+	en := &env{self: Answer{Text: "née"}, answer: func(id string) (Answer, *Question, bool) {
+		if id == "later" {
+			return Answer{}, nil, false
+		}
+		return ans[id], nil, true
+	}}
+	for src, want := range map[string]tri{
+		`contains(${name}, 'Mar')`:                  yes,
+		`contains(${name}, 'mar')`:                  no,
+		`string-length(${name}) = 9`:                yes, // characters, not bytes
+		`string-length(.) = 3`:                      yes,
+		`count-selected(${devs}) = 2`:               yes,
+		`selected(${devs}, 'tv') and ${age} >= 30`:  yes,
+		`selected(${devs}, 'radio') or ${age} < 18`: no,
+		`${later} = 1 or ${age} = 30`:               yes, // known enough
+		`${later} = 1 and ${age} = 30`:              unknown,
+		`not(${later} = 1)`:                         unknown,
+		`${missing} = ''`:                           yes,
+	} {
+		e, err := ParseExpr(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := e.eval(en); got != want {
+			t.Errorf("%s = %v, want %v", src, got, want)
+		}
+	}
 }

@@ -53,7 +53,7 @@ func (v *validator) expr(field, src string, before int, self *Question) *Expr {
 				ok = false
 			}
 			return
-		case OpRef, OpSelected, OpCount:
+		case OpRef, OpSelected, OpCount, OpContains, OpLength:
 			if n.Ref == "" || (self != nil && n.Ref == self.ID) {
 				if self == nil {
 					v.add(field, "\".\" is the answer a constraint checks; in show_if name the question, ${id}")

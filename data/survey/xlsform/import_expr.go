@@ -27,7 +27,7 @@ func (im *importer) check(src string, self *survey.Question) (*survey.Expr, stri
 			why = "\".\" is only for constraints"
 			return
 		}
-		if n.Op != survey.OpRef && n.Op != survey.OpSelected && n.Op != survey.OpCount {
+		if !n.LooksAt() {
 			return
 		}
 		ref := self
@@ -43,11 +43,11 @@ func (im *importer) check(src string, self *survey.Question) (*survey.Expr, stri
 			why = "\".\" is only for constraints"
 			return
 		}
-		if n.Op == survey.OpRef && !ref.Answerable() {
+		if !ref.Answerable() {
 			why = fmt.Sprintf("${%s} is a note", ref.ID)
 			return
 		}
-		if n.Op != survey.OpRef {
+		if n.Op == survey.OpSelected || n.Op == survey.OpCount {
 			if !ref.Choice() {
 				why = fmt.Sprintf("${%s} is not a select question", ref.ID)
 				return
