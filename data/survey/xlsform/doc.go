@@ -14,8 +14,18 @@
 // not pass.
 //
 // A workbook is untrusted: its zip directory is checked before it is
-// opened (sizes, parts), each sheet is read with caps on rows, columns and
-// cells, and merged cells and formulas are refused with the cell named.
+// opened (sizes, parts; a directory that understates a size is caught by
+// archive/zip while unpacking, under the same caps given to excelize),
+// each sheet is read with caps on rows, columns and cells, and merged
+// cells are refused with the cells named. A formula cell gives the value
+// saved with it (real forms have =TRUE() in required columns); Chorus
+// never works formulas out, and the report lists each one.
+//
+// Relevant and constraint expressions are read with Chorus's own parser;
+// XPath references (../age, /data/group/age) become ${age} where one row
+// has that name. Each [Report] also counts the form's questions and
+// relevant expressions, and how many map now and would have mapped to the
+// survey format before issue 20, as [Figures].
 //
 // [Export] writes a survey as an XLSForm with a column per language, for
 // translators, and Chorus's own settings in chorus_ columns and a chorus
