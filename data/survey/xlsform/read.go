@@ -108,7 +108,7 @@ func open(data []byte) (*excelize.File, error) {
 		UnzipXMLSizeLimit: MaxPartUnzipped,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the workbook: %v", err)
+		return nil, fmt.Errorf("cannot read the workbook; save it again as .xlsx from a spreadsheet program (%v)", err)
 	}
 	return f, nil
 }

@@ -3,6 +3,8 @@ package xlsform
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"hash/crc32"
 	"encoding/json"
 	"flag"
 	"os"
@@ -228,6 +230,21 @@ func TestHostileWorkbooks(t *testing.T) {
 		full = append(full, r)
 	}
 	full[0][0], full[0][1] = "type", "name"
+	// A zip directory that says 100 bytes for a part that unpacks to 40 MiB.
+	liar := func() []byte {
+		zeros := make([]byte, 40<<20)
+		var comp bytes.Buffer
+		fw, _ := flate.NewWriter(&comp, flate.BestSpeed)
+		fw.Write(zeros)
+		fw.Close()
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+			CRC32: crc32.ChecksumIEEE(zeros), CompressedSize64: uint64(comp.Len()), UncompressedSize64: 100})
+		w.Write(comp.Bytes())
+		zw.Close()
+		return b.Bytes()
+	}()
 	wide := [][]string{make([]string, MaxCols+1)}
 	for i := range wide[0] {
 		wide[0][i] = "c"
@@ -238,6 +255,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		want string
 	}{
 		{"a zip bomb", bomb, "xl/worksheets/sheet1.xml unpacks to 40 MiB, more than 32 MiB; it is not an XLSForm"},
+		{"a zip directory that lies", liar, "cannot read the workbook; save it again as .xlsx from a spreadsheet program (EOF)"},
 		{"not a workbook", []byte("type,name,label\ntext,a,A?\n"), "not an .xlsx workbook"},
 		{"too many rows", workbook(t, big, nil), "sheet survey: more than 5000 rows"},
 		{"too many columns", workbook(t, wide, nil), "sheet survey row 1: 201 columns, more than 200"},
