@@ -20,7 +20,7 @@ central:
 
 ## test: the full test suite (headless: Fyne's test driver, real SQLite, real age)
 test: deps-test vet
-	$(GO) test -tags ci -count=1 $(PKGS)
+	$(GO) test -tags ci -count=1 -timeout 30m $(PKGS)
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -22,6 +22,9 @@ type journeyBar struct {
 	k        *Kiosk
 	language *Button // the visit's language, in its own name
 	stop     *Button
+	// boxes hold language and stop at a target's size; each is hidden
+	// with its button, so a hidden one leaves no gap.
+	boxes    [2]*fyne.Container
 	banner   *widget.Label
 	bannerBg *fyne.Container
 	// The pop-ups on show, if any (one at a time).
@@ -63,9 +66,24 @@ func newJourneyBar(k *Kiosk) *journeyBar {
 
 // controls are the header's buttons, each at least a target's size.
 func (j *journeyBar) controls() fyne.CanvasObject {
-	return container.NewHBox(
-		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.language),
-		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.stop))
+	j.boxes[0] = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.language)
+	j.boxes[1] = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.stop)
+	j.syncBoxes()
+	return container.NewHBox(j.boxes[0], j.boxes[1])
+}
+
+// syncBoxes shows each button's box exactly when the button shows.
+func (j *journeyBar) syncBoxes() {
+	for i, b := range []*Button{j.language, j.stop} {
+		if j.boxes[i] == nil {
+			continue
+		}
+		if b.Visible() {
+			j.boxes[i].Show()
+		} else {
+			j.boxes[i].Hide()
+		}
+	}
 }
 
 // update shows the controls that belong on the screen on show, in the
@@ -103,6 +121,7 @@ func (j *journeyBar) update() {
 	} else {
 		j.bannerBg.Hide()
 	}
+	j.syncBoxes()
 }
 
 // bannerText says who is helping or recording, in the staff language (the

@@ -192,6 +192,10 @@ func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
 type cappedTheme struct {
 	t   *Theme
 	max float32
+	// latin draws with Fyne's own font, not the participant's script
+	// font: for "A", "A+" and "A++", which a Nastaliq font would set
+	// high in a line made for its tall letters.
+	latin bool
 }
 
 // controlsMaxScale is the largest scale the header's controls take.
@@ -201,7 +205,12 @@ func (c *cappedTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Co
 	return c.t.Color(n, v)
 }
 
-func (c *cappedTheme) Font(s fyne.TextStyle) fyne.Resource { return c.t.Font(s) }
+func (c *cappedTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if c.latin {
+		return theme.DefaultTheme().Font(s)
+	}
+	return c.t.Font(s)
+}
 
 func (c *cappedTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return c.t.Icon(n) }
 

@@ -152,9 +152,43 @@ def shot(name, n=[0]):
     walk.sh("import", "-window", "root", os.path.join(ROOT, "taps-shots", f"{n[0]:02d}-{name}.png"))
 
 
+RTL = [False]  # whether the language on screen reads right to left
+
+
 def primary():
-    """Taps the screen's primary button (bottom right), then waits."""
-    tap(W - 112, H - 44, SETTLE)
+    """Taps the screen's primary button (bottom right; bottom left in a
+    right-to-left language), then waits."""
+    tap(112 if RTL[0] else W - 112, H - 44, SETTLE)
+
+
+def largest_text():
+    """Taps A++ in the header: the chosen size (A, at first) is the blue
+    button at the header's top; A+ and A++ are the next two buttons after
+    it in reading order (to its left in a right-to-left language)."""
+    s = Screen()
+    for y in range(70, 300, 2):
+        xs = [x for x in range(0, W // 2 if RTL[0] else W) if s.px(x, y) == PRIMARY]
+        if not xs:
+            continue
+        a0, a1 = (xs[0], xs[0])
+        while a1 + 1 < W and s.px(a1 + 1, y) == PRIMARY:
+            a1 += 1
+        step = -1 if RTL[0] else 1
+        x = a0 - 1 if RTL[0] else a1 + 1
+        runs = []
+        while 0 <= x < W and len(runs) < 2:
+            if s.px(x, y) == ANSWER:
+                start = x
+                while 0 <= x < W and s.px(x, y) == ANSWER:
+                    x += step
+                if abs(x - start) > 20:
+                    runs.append((start + x) // 2)
+            x += step
+        if len(runs) == 2:
+            tap(runs[1], y, SETTLE)
+            return True
+        return False
+    return False
 
 
 def send_button():
@@ -216,11 +250,14 @@ def visible(survey, q, answers):
     return any(c in got for c in want)
 
 
-def walk_path(survey, tag, number=None):
+def walk_path(survey, tag, number=None, large=False):
     """Answers every question the survey shows by taps: the first answer of
     each choice question, WORD in the first long text box, POSTCODE in a
     postcode box, and, for a number question, the digits of number less one
-    on the pad and then +. Ends on the welcome screen again."""
+    on the pad and then +. With large, A++ is tapped on the consent screen
+    and the rest is done at 200% text. Text is typed on the Latin keys
+    only (English); in another language text boxes are left empty. Ends on
+    the welcome screen again."""
     time.sleep(SETTLE)
     s = Screen()
     # The language buttons, in the survey's order, four to a row.
@@ -229,6 +266,9 @@ def walk_path(survey, tag, number=None):
     check(f"{tag}: the language buttons are found", y is not None)
     shot(tag + "-welcome")
     tap(W // 8 + (i % 4) * (W // 4), y + 30 + (i // 4) * 86, SETTLE)
+    RTL[0] = tag in ("ar", "ur")
+    if large:
+        check(f"{tag}: A++ is found and tapped in the header", largest_text())
     shot(tag + "-consent")
     primary()  # Yes, I will take part
     if survey.get("intro", {}).get(tag):
@@ -244,12 +284,14 @@ def walk_path(survey, tag, number=None):
             pass
         elif t in ("single", "multi", "faces4", "scale5", "yesno"):
             s = Screen()
-            x = int(W * 0.15)
-            y = s.first_down(x, 150, H - 100, ANSWER)
+            x = W // 2 if RTL[0] else int(W * 0.15)  # not the answer's speaker
+            y = s.first_down(x, 260 if large else 150, H - 100, ANSWER)
             if check(f"{q['id']}: an answer to tap", y is not None):
                 tap(x, y + 20)
                 check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 4) == CHOSEN)
             answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
+        elif t == "text" and tag != "en":
+            pass  # optional here; the keys typed in English above
         elif t == "text" and q.get("input") == "postcode_outward":
             type_text(POSTCODE)
             answers[q["id"]] = ["text"]
@@ -278,6 +320,7 @@ def walk_path(survey, tag, number=None):
     shot(tag + "-thanks")
     primary()  # Finish
     shot(tag + "-welcome-again")
+    RTL[0] = False
 
 
 def staff_sign_in(pin):
@@ -415,6 +458,19 @@ def main():
               f'{{"number":{NUMBER}}}' in a, a[-300:])
         check(f"number: the word typed on the keys ({WORD}) is the free-text answer", f'"{WORD}"' in a)
         check("number: the staff PIN typed on the pad signs in", "login" in logins, str(logins))
+        # 3. Arabic at 200% text, right to left, taps only: A++ found in
+        # the mirrored header, answers tapped, Next and Finish at the left,
+        # Send found by its colour.
+        rtl = os.path.join(home, "rtl")
+
+        def rtl_steps():
+            walk_path(builtin, "ar", large=True)
+        session("rtl", ["--demo", "--kiosk", "--data", rtl], home, rtl_steps)
+        rows, answers, _ = saved(rtl, os.path.join(ROOT, "assets/demo/analyst-identity.txt"))
+        check("ar at 200%: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
+        a = answers[0] if answers else ""
+        check("ar at 200%: the response is in Arabic with the first answers tapped",
+              '"language":"ar"' in a and '"devices"' in a, a[:300])
         leaked = [p for p in walk_files(home) if WORD.encode() in open(p, "rb").read()]
         check("the typed word is in no file", not leaked, str(leaked))
     finally:
