@@ -153,6 +153,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 		return res, err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return res, err
+	}
 
 	mode, err := c.setting(ctx, tx, "demo")
 	if err != nil {
@@ -208,7 +211,7 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	now := c.now()
 	if known == nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (device_id, public_key, name, demo, first_seen_at) VALUES (?, ?, ?, ?, ?)`,
-			m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, m.Demo, now); err != nil {
+			m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, b2i(m.Demo), now); err != nil {
 			return res, err
 		}
 	}
