@@ -95,8 +95,15 @@ withdraw withdraws, for good, the response of a participant who gives
          listed: ask the participant where and when, then give --device.
 backup   writes a consistent copy of DB into DIR as central-TIME.db,
          readable by you only; restore by copying it in DB's place.
+         On PostgreSQL it refuses: use pg_dump or the server's backups.
+dashboard-role
+         lets a PostgreSQL role read the dashboard views (responses,
+         answers, codebook, declined) and nothing else.
 
--i may be given more than once.
+DB is a SQLite file, or a PostgreSQL database as a URL
+(postgres://user@host/dbname) for a team of analysts; without --db,
+$CHORUS_CENTRAL_DB. Several analysts may merge into one PostgreSQL
+database at the same time. -i may be given more than once.
 `
 
 func main() {

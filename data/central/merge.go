@@ -82,6 +82,16 @@ func (c *DB) Merge(ctx context.Context, path string, ids []age.Identity, opts Me
 	return c.MergeBatch(ctx, b, ids, opts)
 }
 
+// afterWithdrawals purges what the withdrawals of merged batches deleted
+// (see purge): on PostgreSQL a VACUUM, once for a run of batches. SQLite
+// zeroes deleted rows as it goes and truncates its log on Close.
+func (c *DB) afterWithdrawals(ctx context.Context, applied bool) error {
+	if !applied || c.dialect != postgresDialect {
+		return nil
+	}
+	return c.purge(ctx)
+}
+
 // MergeFiles merges the batch files at paths in order, as [DB.Merge]
 // does, reading and verifying the next file while the current one is
 // merged. It calls report with each file's result or error and carries
@@ -95,6 +105,7 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	withdrawn := false
 	next := make(chan read, 1)
 	go func() {
 		defer close(next)
@@ -127,14 +138,22 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 		}
 		res, err := c.mergeBatch(ctx, r.b, ids, opts, r.opened)
 		r.b.Close()
+		withdrawn = withdrawn || (err == nil && res.Withdrawals > 0)
 		report(res, err)
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.afterWithdrawals(ctx, withdrawn)
 }
 
 // MergeBatch merges a batch that [batch.Read] verified.
 func (c *DB) MergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity, opts MergeOptions) (MergeResult, error) {
-	return c.mergeBatch(ctx, b, ids, opts, nil)
+	res, err := c.mergeBatch(ctx, b, ids, opts, nil)
+	if err == nil {
+		err = c.afterWithdrawals(ctx, res.Withdrawals > 0)
+	}
+	return res, err
 }
 
 // mergeBatch is MergeBatch with the batch's responses already opened, or

@@ -160,12 +160,20 @@ func (c *Cluster) UserURL(user, name string) string {
 // Admin is a connection to the cluster's postgres database as superuser.
 func (c *Cluster) Admin() *sql.DB { return c.admin }
 
+// CreateDatabase creates an empty database and returns its name; it
+// goes with the cluster.
+func (c *Cluster) CreateDatabase() (string, error) {
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.n.Add(1))
+	_, err := c.admin.Exec(`CREATE DATABASE ` + name)
+	return name, err
+}
+
 // NewDatabase creates an empty database and returns its URL; it is
 // dropped when t ends.
 func (c *Cluster) NewDatabase(t testing.TB) string {
 	t.Helper()
-	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.n.Add(1))
-	if _, err := c.admin.Exec(`CREATE DATABASE ` + name); err != nil {
+	name, err := c.CreateDatabase()
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -186,7 +194,7 @@ func (c *Cluster) Stop() {
 // Main runs a test binary's tests: as they are, unless [Wanted]; then
 // against a cluster started for the run (set in *cluster) and stopped
 // after. Use it from TestMain: os.Exit(pgtest.Main(m, &cluster)).
-func Main(m *testing.M, cluster **Cluster) int {
+func Main(m interface{ Run() int }, cluster **Cluster) int {
 	if !Wanted() {
 		return m.Run()
 	}
