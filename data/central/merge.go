@@ -14,6 +14,10 @@ import (
 	"filippo.io/age"
 )
 
+// testHookBeforeCommit, when set by a test, runs when a batch is merged
+// but not yet committed: where a killed merge must leave nothing.
+var testHookBeforeCommit func(context.Context)
+
 // Merge errors. Errors about the file itself come from [batch.Read].
 var (
 	ErrConflict   = errors.New("conflicting batch")
@@ -271,6 +275,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	}
 	if err := mergeRest(ctx, tx, b, &res); err != nil {
 		return res, err
+	}
+	if testHookBeforeCommit != nil {
+		testHookBeforeCommit(ctx)
 	}
 	if err := tx.Commit(); err != nil {
 		return res, err
