@@ -39,8 +39,15 @@ func Required() bool {
 }
 
 // Bin is the folder of the newest Debian PostgreSQL server binaries, or ""
-// when none are installed.
+// when none are installed. CHORUS_PG_BIN names another folder (one with
+// initdb and pg_ctl).
 func Bin() string {
+	if dir := os.Getenv("CHORUS_PG_BIN"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err != nil {
+			return ""
+		}
+		return dir
+	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) < version(dirs[j]) })
 	for i := len(dirs) - 1; i >= 0; i-- {
@@ -76,7 +83,7 @@ type Cluster struct {
 func Start(opts Options) (*Cluster, error) {
 	bin := Bin()
 	if bin == "" {
-		return nil, errors.New("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (Debian's postgresql package; scripts/install-deps postgres installs it)")
+		return nil, errors.New("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or $CHORUS_PG_BIN: install Debian's postgresql package (make deps-postgres)")
 	}
 	dir, err := os.MkdirTemp("", "chorus-pg-")
 	if err != nil {
