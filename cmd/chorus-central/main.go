@@ -11,6 +11,7 @@
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
+//	chorus-central dashboard-role --db URL ROLE
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -48,6 +49,7 @@ const usage = `Usage:
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
+    chorus-central dashboard-role --db URL ROLE
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -152,6 +154,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"survey":   runSurvey,
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
+
+		"dashboard-role": runDashboardRole,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

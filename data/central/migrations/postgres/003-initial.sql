@@ -170,3 +170,59 @@ CREATE TABLE central_audit (
     detail        TEXT COLLATE "C" NOT NULL,
     created_at    TEXT COLLATE "C" NOT NULL
 );
+
+-- Dashboards (Power BI, Tableau, Metabase) read these views, in their own
+-- schema, and nothing else: `chorus-central dashboard-role` lets a role
+-- read them (docs/POSTGRES.md). The views run with their owner's rights,
+-- so a dashboard role needs no right on the tables. They hold what the
+-- analysis CSV files hold, but for one thing: a free-text answer shows
+-- only when the participant agreed to be quoted, as in the report.
+-- Device keys, signatures, receipt hashes, staff names and the audit logs
+-- stay out.
+CREATE SCHEMA dashboard;
+
+CREATE VIEW dashboard.responses AS
+SELECT r.id AS response_id, r.survey_id, r.survey_version, r.device_id, coalesce(d.name, '') AS device_name,
+       r.venue, r.session_id, r.language, r.mode, r.interpreter_language, r.status,
+       r.started_at, r.created_at, r.created_offset, left(r.created_at, 10) AS created_utc_date,
+       coalesce(c.format, '') AS consent_format,
+       coalesce(c.purposes::jsonb ->> 'quotes', 'false') = 'true' AS consent_quotes,
+       r.batch_seq, r.line
+FROM responses r
+LEFT JOIN consents c ON c.device_id = r.device_id AND c.id = r.consent_id
+LEFT JOIN devices d ON d.device_id = r.device_id;
+
+-- One row per answer: value is the option code, the codes of a multiple
+-- choice joined by ';', the number or the text.
+CREATE VIEW dashboard.answers AS
+SELECT r.response_id, r.survey_id, r.survey_version, a.key AS question, coalesce(q.type, '') AS type,
+       coalesce(a.value ->> 'choice',
+                (SELECT string_agg(x, ';') FROM jsonb_array_elements_text(a.value -> 'choices') AS x),
+                a.value ->> 'number',
+                a.value ->> 'text', '') AS value
+FROM dashboard.responses r
+JOIN responses raw ON raw.id = r.response_id
+CROSS JOIN LATERAL jsonb_each(raw.answers::jsonb) AS a
+LEFT JOIN LATERAL (
+    SELECT e ->> 'type' AS type
+    FROM surveys s, jsonb_array_elements(convert_from(s.body, 'UTF8')::jsonb -> 'questions') AS e
+    WHERE s.sha256 = raw.survey_sha256 AND e ->> 'id' = a.key
+    LIMIT 1) AS q ON true
+WHERE q.type IS DISTINCT FROM 'text' OR r.consent_quotes;
+
+-- Every question of every survey version merged, with its English text
+-- (or the survey's first language).
+CREATE VIEW dashboard.codebook AS
+SELECT s.survey_id, s.version AS survey_version, e.n AS position, e.q ->> 'id' AS question,
+       coalesce(e.q ->> 'type', '') AS type,
+       coalesce(e.q -> 'text' ->> 'en', e.q -> 'text' ->> (b -> 'languages' ->> 0), '') AS question_text
+FROM surveys s
+CROSS JOIN LATERAL (SELECT convert_from(s.body, 'UTF8')::jsonb AS b) AS body
+CROSS JOIN LATERAL jsonb_array_elements(b -> 'questions') WITH ORDINALITY AS e(q, n)
+WHERE coalesce(e.q ->> 'type', '') <> 'info';
+
+-- People who said "no thanks": counts by survey, day, venue and language.
+CREATE VIEW dashboard.declined AS
+SELECT survey_id, survey_version, day, venue, language, sum(count) AS declined
+FROM declined
+GROUP BY survey_id, survey_version, day, venue, language;
