@@ -200,12 +200,12 @@ func (c *Cluster) Stop() {
 
 // Main runs a test binary's tests: as they are, unless [Wanted]; then
 // against a cluster started for the run (set in *cluster) and stopped
-// after. Use it from TestMain: os.Exit(pgtest.Main(m, &cluster)).
+// after, durable when CHORUS_PG_DURABLE=1 (for benchmarks). Use it from TestMain: os.Exit(pgtest.Main(m, &cluster)).
 func Main(m interface{ Run() int }, cluster **Cluster) int {
 	if !Wanted() {
 		return m.Run()
 	}
-	c, err := Start(Options{})
+	c, err := Start(Options{Durable: os.Getenv("CHORUS_PG_DURABLE") == "1"})
 	if err != nil {
 		if Required() {
 			fmt.Fprintf(os.Stderr, "FAIL: the PostgreSQL half of these tests needs a PostgreSQL server and CI requires it: %v\n", err)
