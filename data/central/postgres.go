@@ -27,8 +27,9 @@ var pgMigrations embed.FS
 
 // openPostgres opens the analyst database at a postgres:// URL, bringing
 // its schema up to date. The driver is pgx through database/sql, so the
-// code above it is the same for both engines; the merge reaches the pgx
-// connection underneath for COPY (see copy.go).
+// code above it is the same for both engines. Merging row by row already
+// runs as fast as on SQLite (BenchmarkMerge1000x100, docs/POSTGRES.md), so
+// nothing uses pgx natively (COPY) yet.
 func openPostgres(url string, clock func() time.Time) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
