@@ -21,7 +21,7 @@ central:
 ## test: the full test suite (headless: Fyne's test driver, real SQLite, real age),
 ## then the analyst database's suite again on PostgreSQL
 test: deps-test vet
-	$(GO) test -tags ci -count=1 $(PKGS)
+	$(GO) test -tags ci -count=1 -timeout 30m $(PKGS)
 	$(MAKE) test-postgres
 
 ## test-postgres: data/central and chorus-central against a throw-away
@@ -44,6 +44,7 @@ bench: deps-test
 	$(GO) test -tags ci -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 	$(GO) test -tags ci -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
+	$(GO) test -tags ci -run '^$$' -bench 'TapToScreen' -benchtime 5x ./app
 	$(MAKE) bench-start
 
 ## bench-start: time to the welcome screen and memory, against a minimal
