@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/mattn/go-sqlite3"
 )
 
 // The analyst database is SQLite (a file, the default) or PostgreSQL (a
@@ -40,9 +39,8 @@ func (c *DB) Postgres() bool { return c.dialect == postgresDialect }
 // 23505. Never the message text, which differs between the two and
 // between versions.
 func isUnique(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	if sqliteUnique(err) {
+		return true
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
