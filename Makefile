@@ -20,7 +20,7 @@ central:
 
 ## test: the full test suite (headless: Fyne's test driver, real SQLite, real age),
 ## then the analyst database's suite again on PostgreSQL
-test: deps-test vet
+test: deps-test deps-postgres vet
 	$(GO) test -tags ci -count=1 -timeout 30m $(PKGS)
 	$(MAKE) test-postgres
 
