@@ -165,7 +165,17 @@ def largest_text():
     """Taps A++ in the header: the chosen size (A, at first) is the blue
     button at the header's top; A+ and A++ are the next two buttons after
     it in reading order (to its left in a right-to-left language)."""
-    s = Screen()
+    for _ in range(20):  # the screen may still be on its way (a font's first use)
+        x = _largest_text_at(Screen())
+        if x is not None:
+            tap(*x, SETTLE)
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _largest_text_at(s):
+    """Where A++ is on screenshot s, or None."""
     for y in range(70, 300, 2):
         xs = [x for x in range(0, W // 2 if RTL[0] else W) if s.px(x, y) == PRIMARY]
         if not xs:
@@ -185,10 +195,9 @@ def largest_text():
                     runs.append((start + x) // 2)
             x += step
         if len(runs) == 2:
-            tap(runs[1], y, SETTLE)
-            return True
-        return False
-    return False
+            return runs[1], y
+        return None
+    return None
 
 
 def send_button():
@@ -284,11 +293,13 @@ def walk_path(survey, tag, number=None, large=False):
             pass
         elif t in ("single", "multi", "faces4", "scale5", "yesno"):
             s = Screen()
-            x = W // 2 if RTL[0] else int(W * 0.15)  # not the answer's speaker
+            # The first answer: at the left, or in a right-to-left
+            # language at the right (never the answer's speaker).
+            x = int(W * 0.85) if RTL[0] else int(W * 0.15)
             y = s.first_down(x, 260 if large else 150, H - 100, ANSWER)
             if check(f"{q['id']}: an answer to tap", y is not None):
                 tap(x, y + 20)
-                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 4) == CHOSEN)
+                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 12) == CHOSEN)
             answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
         elif t == "text" and tag != "en":
             pass  # optional here; the keys typed in English above
