@@ -307,7 +307,11 @@ func (s *questionScreen) onNext() {
 		return
 	}
 	if q.Required && n.Empty() {
-		s.warn(l.T("question.required"))
+		msg := q.RequiredMessage.In(k.flow.Lang)
+		if msg == "" {
+			msg = l.T("question.required")
+		}
+		s.warn(msg)
 		return
 	}
 	s.set(n)

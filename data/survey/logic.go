@@ -107,6 +107,10 @@ func (v *validator) expr(field, src string, before int, self *Question) *Expr {
 func (v *validator) constraint(i int) {
 	q := &v.s.Questions[i]
 	field := fmt.Sprintf("questions[%d]", i)
+	v.text(field+".required_message", q.RequiredMessage, false)
+	if len(q.RequiredMessage) > 0 && !q.Required {
+		v.add(field+".required_message", "the question is not required, so this message is never shown")
+	}
 	v.text(field+".constraint_message", q.ConstraintMessage, false)
 	if q.Constraint == "" {
 		if len(q.ConstraintMessage) > 0 {

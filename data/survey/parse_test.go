@@ -414,6 +414,20 @@ id: t`,
 		want: []string{`t.json:14: questions[0].required: an info screen takes no answer, so it cannot be required`},
 	},
 	{
+		name: "required_message on a question that is not required",
+		doc: withQuestions(`
+    {"id": "a", "type": "yesno", "text": {"en": "A", "cy": "A"},
+     "required_message": {"en": "Say yes or no", "cy": "Dywedwch ie neu na"}}`),
+		want: []string{`t.json:14: questions[0].required_message: the question is not required, so this message is never shown`},
+	},
+	{
+		name: "required_message missing a language",
+		doc: withQuestions(`
+    {"id": "a", "type": "yesno", "text": {"en": "A", "cy": "A"}, "required": true,
+     "required_message": {"en": "Say yes or no"}}`),
+		want: []string{`t.json:14: questions[0].required_message: missing "cy" text`},
+	},
+	{
 		name: "show_if an unknown question",
 		doc: withQuestions(`
     {"id": "q1", "type": "yesno", "text": {"en": "A", "cy": "A"}},

@@ -164,6 +164,11 @@ type Question struct {
 	// ConstraintMessage says what to do when it does not.
 	Constraint        string `json:"constraint,omitempty"`
 	ConstraintMessage Text   `json:"constraint_message,omitempty"`
+	// RequiredMessage says, in the question's own words, what to do when
+	// a required question is left unanswered ("Choose the face that shows
+	// how you feel"), as GOV.UK's error messages do; without it the kiosk
+	// says "Please choose an answer to go on."
+	RequiredMessage Text `json:"required_message,omitempty"`
 
 	constraint *Expr
 }

@@ -86,16 +86,18 @@ func (ex *exporter) survey() {
 	head = append(head, ex.texts("hint")...)
 	head = append(head, "required", "relevant", "constraint")
 	head = append(head, ex.texts("constraint_message")...)
+	head = append(head, ex.texts("required_message")...)
 	head = append(head, "chorus_type", "chorus_min", "chorus_max", "chorus_max_length", "chorus_input", "chorus_section")
 	ex.put("survey", 1, head)
 	n := 2
 	blank := make([]string, len(langs))
-	line := func(typ, name string, label, hint []string, required, relevant, constraint string, msg []string, chorus ...string) {
+	line := func(typ, name string, label, hint []string, required, relevant, constraint string, msg, reqMsg []string, chorus ...string) {
 		cells := []string{typ, name}
 		cells = append(cells, label...)
 		cells = append(cells, hint...)
 		cells = append(cells, required, relevant, constraint)
 		cells = append(cells, msg...)
+		cells = append(cells, reqMsg...)
 		cells = append(cells, chorus...)
 		ex.put("survey", n, cells)
 		n++
@@ -121,7 +123,7 @@ func (ex *exporter) survey() {
 			common++
 		}
 		for len(open) > common {
-			line("end group", open[len(open)-1], blank, blank, "", "", "", blank)
+			line("end group", open[len(open)-1], blank, blank, "", "", "", blank, blank)
 			open = open[:len(open)-1]
 		}
 		for _, id := range want[common:] {
@@ -129,7 +131,7 @@ func (ex *exporter) survey() {
 			if g := ex.group(id); g != nil && g.ShowIf != nil {
 				rel = g.ShowIf.String()
 			}
-			line("begin group", id, blank, blank, "", rel, "", blank)
+			line("begin group", id, blank, blank, "", rel, "", blank, blank)
 			open = append(open, id)
 		}
 		typ, chorusType := "", ""
@@ -169,11 +171,11 @@ func (ex *exporter) survey() {
 		if q.MaxLength != 0 {
 			maxLen = strconv.Itoa(q.MaxLength)
 		}
-		line(typ, q.ID, in(q.Text, langs), in(q.Help, langs), req, rel, q.Constraint, in(q.ConstraintMessage, langs),
+		line(typ, q.ID, in(q.Text, langs), in(q.Help, langs), req, rel, q.Constraint, in(q.ConstraintMessage, langs), in(q.RequiredMessage, langs),
 			chorusType, num(q.Min), num(q.Max), maxLen, q.Input, q.Section)
 	}
 	for len(open) > 0 {
-		line("end group", open[len(open)-1], blank, blank, "", "", "", blank)
+		line("end group", open[len(open)-1], blank, blank, "", "", "", blank, blank)
 		open = open[:len(open)-1]
 	}
 }

@@ -340,9 +340,14 @@ func (im *importer) question(s *sheet, r row, typ, lower, name string) (*survey.
 			im.rep.add(s.name, r.num, "%s: a note takes no answer, so required is left out", name)
 		} else {
 			q.Required = true
+			if m := im.text(s, r, "required_message"); len(m) > 0 {
+				q.RequiredMessage = im.fill(m, s.name, "required_message", r.num)
+			} else if m := im.text(s, r, "jr:requiredmsg"); len(m) > 0 {
+				q.RequiredMessage = im.fill(m, s.name, "jr:requiredMsg", r.num)
+			}
 		}
 	}
-	for _, col := range []string{"default", "read_only", "calculation", "trigger", "parameters", "image", "audio", "video", "media::image", "media::audio", "media::video", "required_message", "repeat_count"} {
+	for _, col := range []string{"default", "read_only", "calculation", "trigger", "parameters", "image", "audio", "video", "media::image", "media::audio", "media::video", "repeat_count"} {
 		if v := s.get(r, col); v != "" && !(col == "read_only" && !isYes(v)) {
 			im.rep.add(s.name, r.num, "%s: %s %q is left out: %s", name, col, v, whyNoKiosk)
 		}
