@@ -36,10 +36,17 @@ var espeakVoices = map[string]string{
 // runSurvey is `chorus-central survey audio ...`, the survey authors'
 // commands.
 func runSurvey(c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "audio" {
-		return withHint(errors.New("survey needs a command: audio"), "chorus-central survey audio SURVEY.json --out PACK")
+	if len(args) > 0 {
+		switch args[0] {
+		case "audio":
+			return runSurveyAudio(c, args[1:])
+		case "import":
+			return runSurveyImport(c, args[1:]) // survey_xlsform.go
+		case "export":
+			return runSurveyExport(c, args[1:])
+		}
 	}
-	return runSurveyAudio(c, args[1:])
+	return withHint(errors.New("survey needs a command: audio, import or export"), "chorus-central survey import FORM.xlsx --out SURVEY.json")
 }
 
 // clipJob is one clip to make.

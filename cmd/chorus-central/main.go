@@ -9,8 +9,11 @@
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+//	chorus-central survey import FORM.xlsx --out SURVEY.json [--report REPORT.txt] [--version N] [--consent CONSENT.json]
+//	chorus-central survey export SURVEY.json --out FORM.xlsx
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
+//	chorus-central dashboard-role --db URL ROLE
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -46,8 +49,11 @@ const usage = `Usage:
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
                           [--min-count N] [--include-quotes] [--key-questions IDS]
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+    chorus-central survey import FORM.xlsx --out SURVEY.json [--report REPORT.txt]
+    chorus-central survey export SURVEY.json --out FORM.xlsx
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
+    chorus-central dashboard-role --db URL ROLE
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -86,6 +92,14 @@ survey audio
          person's recording where DIR/LANG/KEY.mp3 or .wav exists. Prints
          each language's clips, what is missing and durations, and the
          manifest's SHA-256 to put in the survey file.
+survey import
+         makes a Chorus survey of an XLSForm (.xlsx) and writes a report
+         of every row it left out or changed, and why (REPORT, or stderr).
+         It never writes a survey that fails Chorus's checks. --consent
+         gives the consent block (JSON); without it a placeholder is used.
+survey export
+         writes a survey as an XLSForm, a column per language, for
+         translators; importing it gives the same survey.
 withdraw withdraws, for good, the response of a participant who gives
          their receipt code (as they read it: case, spaces and dashes do
          not matter): its answers and consent record are deleted, no batch
@@ -95,8 +109,15 @@ withdraw withdraws, for good, the response of a participant who gives
          listed: ask the participant where and when, then give --device.
 backup   writes a consistent copy of DB into DIR as central-TIME.db,
          readable by you only; restore by copying it in DB's place.
+         On PostgreSQL it refuses: use pg_dump or the server's backups.
+dashboard-role
+         lets a PostgreSQL role read the dashboard views (responses,
+         answers, codebook, declined) and nothing else.
 
--i may be given more than once.
+DB is a SQLite file, or a PostgreSQL database as a URL
+(postgres://user@host/dbname) for a team of analysts; without --db,
+$CHORUS_CENTRAL_DB. Several analysts may merge into one PostgreSQL
+database at the same time. -i may be given more than once.
 `
 
 func main() {
@@ -145,6 +166,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"survey":   runSurvey,
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
+
+		"dashboard-role": runDashboardRole,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
