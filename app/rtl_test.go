@@ -130,7 +130,11 @@ func TestInvitationFollowsTheScreen(t *testing.T) {
 		t.Fatalf("%d invitation lines on a 1024x600 screen, want 1", n)
 	}
 	r.win.Resize(fyne.NewSize(1280, 800))
+	r.win.Canvas().Focus(k.welcome.langs["cy"]) // a keyboard user, part way there
 	k.welcome.rotate()
+	if got := r.win.Canvas().Focused(); got != fyne.Focusable(k.welcome.langs["cy"]) {
+		t.Errorf("after the rebuild the focus is on %v, not the new Cymraeg button", got)
+	}
 	if n := len(k.welcome.invite); n != 3 {
 		t.Fatalf("%d invitation lines on a 1280x800 screen after a turn, want 3", n)
 	}

@@ -94,7 +94,19 @@ func (s *welcomeScreen) lines() int {
 // is built again first, with as many lines as the screen has room for.
 func (s *welcomeScreen) rotate() {
 	if h := s.k.win.Canvas().Size().Height; h > 0 && s.lines() != len(s.invite) {
+		// A language button with the keyboard's focus keeps it in the
+		// new screen: a person part way through Tab and Space must not
+		// find their Space going nowhere.
+		var focused string
+		for tag, b := range s.langs {
+			if s.k.win.Canvas().Focused() == fyne.Focusable(b) {
+				focused = tag
+			}
+		}
 		s.k.redraw()
+		if w := s.k.welcome; focused != "" && w != nil && w.langs[focused] != nil {
+			s.k.win.Canvas().Focus(w.langs[focused])
+		}
 		return
 	}
 	tags := s.k.cfg.Survey.Languages
