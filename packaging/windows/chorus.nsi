@@ -18,8 +18,8 @@ Name "Chorus"
 OutFile "${OUTFILE}"
 InstallDir "$PROGRAMFILES64\Chorus"
 RequestExecutionLevel admin
-Icon "${SRC}\chorus.ico"
-UninstallIcon "${SRC}\chorus.ico"
+Icon "${SRC}/chorus.ico"
+UninstallIcon "${SRC}/chorus.ico"
 SetCompressor /SOLID lzma
 
 Page directory
@@ -30,11 +30,11 @@ UninstPage instfiles
 Section "Chorus"
   SetShellVarContext all
   SetOutPath "$INSTDIR"
-  File "${SRC}\chorus.exe"
-  File "${SRC}\chorus-central.exe"
-  File "${SRC}\chorus.ico"
-  File "${SRC}\README.txt"
-  File "${SRC}\OFL.txt"
+  File "${SRC}/chorus.exe"
+  File "${SRC}/chorus-central.exe"
+  File "${SRC}/chorus.ico"
+  File "${SRC}/README.txt"
+  File "${SRC}/OFL.txt"
   CreateShortcut "$SMPROGRAMS\Chorus.lnk" "$INSTDIR\chorus.exe" "" "$INSTDIR\chorus.ico" 0
   WriteUninstaller "$INSTDIR\uninstall.exe"
   WriteRegStr HKLM "Software\Microsoft\Windows\CurrentVersion\Uninstall\Chorus" "DisplayName" "Chorus"
