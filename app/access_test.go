@@ -24,7 +24,7 @@ func (c *manualClock) now() time.Time { return c.t }
 func (c *manualClock) add(d time.Duration) { c.t = c.t.Add(d) }
 
 // rigWithClock is a kiosk rig whose clock only moves when told.
-func rigWithClock(t *testing.T) (*rig, *manualClock) {
+func rigWithClock(t testing.TB) (*rig, *manualClock) {
 	r := newRig(t, "../data/survey/testdata/alltypes.json")
 	clk := &manualClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
 	r.k.cfg.Clock = clk.now

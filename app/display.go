@@ -24,6 +24,7 @@ type displayBar struct {
 	// controls holds the size buttons and the contrast switch; rtl is
 	// whether they are mirrored for a right-to-left language.
 	controls *fyne.Container
+	capped   fyne.CanvasObject // controls, at most controlsMaxScale
 	rtl      bool
 	// status holds the question screen's progress, beside the buttons
 	// rather than on a row of its own, so that at 200% text the answers
@@ -48,8 +49,9 @@ func newDisplayBar(k *Kiosk) *displayBar {
 	d.contrast = NewButton("", d.toggleContrast)
 	d.contrast.SetIcon(fyne.NewStaticResource("contrast.svg", assets.ContrastIcon()))
 	controls.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, d.contrast))
+	d.capped = container.NewThemeOverride(controls, &cappedTheme{t: k.theme, max: controlsMaxScale, latin: true})
 	d.status = container.NewStack()
-	d.root = container.NewBorder(nil, nil, d.corner, controls, d.status)
+	d.root = container.NewBorder(nil, nil, d.corner, d.capped, d.status)
 	d.mark()
 	return d
 }
@@ -70,9 +72,9 @@ func (d *displayBar) mirror(rtl bool) {
 	}
 	var root *fyne.Container
 	if rtl {
-		root = container.NewBorder(nil, nil, container.NewHBox(d.corner, d.controls), nil, d.status)
+		root = container.NewBorder(nil, nil, container.NewHBox(d.corner, d.capped), nil, d.status)
 	} else {
-		root = container.NewBorder(nil, nil, d.corner, d.controls, d.status)
+		root = container.NewBorder(nil, nil, d.corner, d.capped, d.status)
 	}
 	bar := d.root.(*fyne.Container)
 	bar.Objects, bar.Layout = root.Objects, root.Layout

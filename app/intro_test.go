@@ -17,7 +17,7 @@ const builtinSurveyPath = "../assets/surveys/digital-inclusion.json"
 
 // builtinRig is a kiosk rig with the built-in survey whose clock only
 // moves when told.
-func builtinRig(t *testing.T) (*rig, *manualClock) {
+func builtinRig(t testing.TB) (*rig, *manualClock) {
 	t.Helper()
 	r := newRig(t, builtinSurveyPath)
 	clk := &manualClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}

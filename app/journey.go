@@ -22,6 +22,9 @@ type journeyBar struct {
 	k        *Kiosk
 	language *Button // the visit's language, in its own name
 	stop     *Button
+	// boxes hold language and stop at a target's size; each is hidden
+	// with its button, so a hidden one leaves no gap.
+	boxes    [2]*fyne.Container
 	banner   *widget.Label
 	bannerBg *fyne.Container
 	// The pop-ups on show, if any (one at a time).
@@ -63,9 +66,24 @@ func newJourneyBar(k *Kiosk) *journeyBar {
 
 // controls are the header's buttons, each at least a target's size.
 func (j *journeyBar) controls() fyne.CanvasObject {
-	return container.NewHBox(
-		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.language),
-		container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.stop))
+	j.boxes[0] = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.language)
+	j.boxes[1] = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, j.stop)
+	j.syncBoxes()
+	return container.NewHBox(j.boxes[0], j.boxes[1])
+}
+
+// syncBoxes shows each button's box exactly when the button shows.
+func (j *journeyBar) syncBoxes() {
+	for i, b := range []*Button{j.language, j.stop} {
+		if j.boxes[i] == nil {
+			continue
+		}
+		if b.Visible() {
+			j.boxes[i].Show()
+		} else {
+			j.boxes[i].Hide()
+		}
+	}
 }
 
 // update shows the controls that belong on the screen on show, in the
@@ -103,6 +121,7 @@ func (j *journeyBar) update() {
 	} else {
 		j.bannerBg.Hide()
 	}
+	j.syncBoxes()
 }
 
 // bannerText says who is helping or recording, in the staff language (the
@@ -269,4 +288,4 @@ func (k *Kiosk) onStopConfirmed() {
 const receiptHold = 2 * time.Second
 
 // globeIcon marks the language switch: a globe, which needs no words.
-var globeIcon = fyne.NewStaticResource("globe.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#000" stroke-width="2"><circle cx="12" cy="12" r="10"/><ellipse cx="12" cy="12" rx="4.5" ry="10"/><path d="M2 12h20M4 6.5h16M4 17.5h16"/></svg>`))
+var globeIcon = fyne.NewStaticResource("globe.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000" d="M11.99 2C6.47 2 2 6.48 2 12s4.47 10 9.99 10C17.52 22 22 17.52 22 12S17.52 2 11.99 2zm6.93 6h-2.95c-.32-1.25-.78-2.45-1.38-3.56 1.84.63 3.37 1.91 4.33 3.56zM12 4.04c.83 1.2 1.48 2.53 1.91 3.96h-3.82c.43-1.43 1.08-2.76 1.91-3.96zM4.26 14C4.1 13.36 4 12.69 4 12s.1-1.36.26-2h3.38c-.08.66-.14 1.32-.14 2 0 .68.06 1.34.14 2H4.26zm.82 2h2.95c.32 1.25.78 2.45 1.38 3.56-1.84-.63-3.37-1.9-4.33-3.56zm2.95-8H5.08c.96-1.66 2.49-2.93 4.33-3.56C8.81 5.55 8.35 6.75 8.03 8zM12 19.96c-.83-1.2-1.48-2.53-1.91-3.96h3.82c-.43 1.43-1.08 2.76-1.91 3.96zM14.34 14H9.66c-.09-.66-.16-1.32-.16-2 0-.68.07-1.35.16-2h4.68c.09.65.16 1.32.16 2 0 .68-.07 1.34-.16 2zm.25 5.56c.6-1.11 1.06-2.31 1.38-3.56h2.95c-.96 1.65-2.49 2.93-4.33 3.56zM16.36 14c.08-.66.14-1.32.14-2 0-.68-.06-1.34-.14-2h3.38c.16.64.26 1.31.26 2s-.1 1.36-.26 2h-3.38z"/></svg>`))

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"image/color"
 	"testing"
 
 	"chorus/data/store"
@@ -9,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 // tapCounter drives the kiosk and counts every tap and typing the
@@ -74,7 +75,7 @@ func TestTapCountToThanks(t *testing.T) {
 
 // answerToReview answers every question on the way to check answers as
 // tapsToThanks does.
-func (c *tapCounter) answerToReview(t *testing.T) {
+func (c *tapCounter) answerToReview(t testing.TB) {
 	t.Helper()
 	k := c.r.k
 	for steps := 0; k.question != nil; steps++ {
@@ -288,10 +289,21 @@ func TestSendDoubleTapSavesOnceAndKeepsTheReceipt(t *testing.T) {
 	c.tap(k.welcome.langs["en"])
 	c.tap(k.consent.agree)
 	c.tap(k.intro.start)
-	c.answerToReview(t)
+	var nextBg color.Color
+	for steps := 0; k.question != nil; steps++ {
+		if steps > 30 {
+			t.Fatal("the survey does not end")
+		}
+		nextBg = test.WidgetRenderer(k.question.next).(*wrapRenderer).bg.FillColor
+		c.answerStep(t)
+	}
 	send := k.review.submit
-	if send.Importance == widget.HighImportance || send.Icon == nil {
-		t.Error("Send looks like Next")
+	// Send is coloured, but not as Next is, nor grey as Back and Change.
+	same := func(a, b color.Color) bool { return color.NRGBAModel.Convert(a) == color.NRGBAModel.Convert(b) }
+	sendBg := test.WidgetRenderer(send).(*wrapRenderer).bg.FillColor
+	backBg := test.WidgetRenderer(k.review.back).(*wrapRenderer).bg.FillColor
+	if same(sendBg, nextBg) || same(sendBg, backBg) || send.Icon == nil {
+		t.Errorf("Send looks like Next (%v) or Back (%v): %v, icon %v", nextBg, backBg, sendBg, send.Icon)
 	}
 	c.tap(send)
 	test.Tap(send) // the second tap of a double tap
@@ -368,7 +380,7 @@ func TestWorkerBannerOnEveryScreen(t *testing.T) {
 }
 
 // answerStep answers the question on show and moves on.
-func (c *tapCounter) answerStep(t *testing.T) {
+func (c *tapCounter) answerStep(t testing.TB) {
 	t.Helper()
 	k := c.r.k
 	q := k.question
@@ -411,5 +423,58 @@ func TestWorkerConsentIsThirdPerson(t *testing.T) {
 	c.tap(k.welcome.langs["en"])
 	if k.consent.readThis != nil || k.consent.agree.Text != "Yes, I will take part" {
 		t.Errorf("self-completion consent: %q", k.consent.agree.Text)
+	}
+}
+
+// TestSendIsNotInNextsPlace: on check answers, Send does not stand where
+// the last question's Next stood, so a second tap meant for Next cannot
+// send; whatever is there (Show more, or nothing) sends nothing. Checked
+// left to right and right to left, on a small and a wide screen, at 100%
+// and 200% text.
+func TestSendIsNotInNextsPlace(t *testing.T) {
+	for _, lang := range []string{"en", "ar"} {
+		for _, size := range []fyne.Size{fyne.NewSize(1024, 600), fyne.NewSize(1366, 768)} {
+			for _, scale := range []float32{1, 2} {
+				t.Run(fmt.Sprintf("%s/%vx%v/%v", lang, size.Width, size.Height, scale), func(t *testing.T) {
+					r, clk := builtinRig(t)
+					k := r.k
+					r.win.Resize(size)
+					k.display.setScale(scale)
+					c := &tapCounter{r: r, clk: clk}
+					c.tap(k.welcome.langs[lang])
+					c.tap(k.consent.agree)
+					c.tap(k.intro.start)
+					d := fyne.CurrentApp().Driver()
+					var np fyne.Position
+					var ns fyne.Size
+					for steps := 0; k.question != nil; steps++ {
+						if steps > 30 {
+							t.Fatal("the survey does not end")
+						}
+						np, ns = d.AbsolutePositionForObject(k.question.next), k.question.next.Size()
+						c.answerStep(t)
+					}
+					if k.review == nil {
+						t.Fatal("no check answers")
+					}
+					if ns.Width == 0 {
+						t.Fatal("Next was not laid out")
+					}
+					sp, ss := d.AbsolutePositionForObject(k.review.submit), k.review.submit.Size()
+					if ss.Width == 0 || ss.Height == 0 {
+						t.Fatal("Send is not laid out")
+					}
+					if sp.X < np.X+ns.Width && np.X < sp.X+ss.Width && sp.Y < np.Y+ns.Height && np.Y < sp.Y+ss.Height {
+						t.Errorf("Send (%v %v) overlaps where Next stood (%v %v)", sp, ss, np, ns)
+					}
+					test.TapCanvas(r.win.Canvas(), np.Add(fyne.NewPos(ns.Width/2, ns.Height/2)))
+					clk.add(settleTime)
+					test.TapCanvas(r.win.Canvas(), np.Add(fyne.NewPos(ns.Width/2, ns.Height/2)))
+					if k.review == nil || counts(t, r).Responses != 0 {
+						t.Error("taps where Next stood sent the answers")
+					}
+				})
+			}
+		}
 	}
 }

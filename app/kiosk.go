@@ -110,7 +110,8 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
 	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
 	k.journey = newJourneyBar(k)
-	k.header = container.NewBorder(nil, nil, nil, container.NewHBox(k.journey.controls(), k.alwaysBox, k.listenBox), k.display.root)
+	k.header = container.NewBorder(nil, nil, nil, container.NewThemeOverride(
+		container.NewHBox(k.journey.controls(), k.alwaysBox, k.listenBox), &cappedTheme{t: k.theme, max: controlsMaxScale}), k.display.root)
 	k.alwaysBox.Hide()
 	k.root = container.NewBorder(container.NewVBox(k.journey.bannerBg, k.header), nil, nil, nil, k.body)
 	return k

@@ -44,13 +44,13 @@ type rig struct {
 	win fyne.Window
 }
 
-func newRig(t *testing.T, surveyPath string) *rig {
+func newRig(t testing.TB, surveyPath string) *rig {
 	t.Helper()
 	return newRigIn(t, t.TempDir(), surveyPath)
 }
 
 // newRigIn is newRig with the store's data folder in dir.
-func newRigIn(t *testing.T, dir, surveyPath string) *rig {
+func newRigIn(t testing.TB, dir, surveyPath string) *rig {
 	t.Helper()
 	a := test.NewTempApp(t)
 	st, err := store.Open(dir, nil)

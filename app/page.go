@@ -26,6 +26,8 @@ type screenPage struct {
 	more    *Button
 	summary *fyne.Container // the error summary, hidden until needed
 	links   *fyne.Container // the summary's links
+	footer  *footerLayout
+	actions *fyne.Container // the footer's cells, in tab order
 }
 
 // newPage frames content with the actions lead (Back, No) and main (Next,
@@ -64,15 +66,33 @@ func (k *Kiosk) newPage(l *Localizer, content fyne.CanvasObject, lead, main *But
 		b.Wrap = true
 		cells = append(cells, b)
 	}
-	footer := container.New(&footerLayout{cells: cells, rtl: l.Lang.RTL()})
-	for _, c := range cells {
-		if c != nil {
-			footer.Add(c)
-		}
-	}
-	p.root = container.New(&pageLayout{p: p}, p.scroll, container.NewPadded(footer))
+	p.footer = &footerLayout{cells: cells, rtl: l.Lang.RTL()}
+	p.actions = container.New(p.footer)
+	p.addActions()
+	p.root = container.New(&pageLayout{p: p}, p.scroll, container.NewPadded(p.actions))
 	watchFocus(content, p.reveal)
 	return p
+}
+
+// mainInMiddle moves the main action to the middle of the footer and
+// "Show more" to the end, where Next stands on every other screen: for
+// Send on check answers, so that a second tap meant for the last
+// question's Next lands on "Show more" (or on nothing), never on Send.
+func (p *screenPage) mainInMiddle() {
+	c := p.footer.cells
+	c[1], c[3] = c[3], c[1]
+	p.addActions()
+}
+
+// addActions puts the footer's cells in its container in reading order,
+// which is the order Tab takes them in.
+func (p *screenPage) addActions() {
+	p.actions.Objects = nil
+	for _, c := range p.footer.cells {
+		if c != nil {
+			p.actions.Add(c)
+		}
+	}
 }
 
 // showError shows msg in the error summary, with a link that moves the
@@ -171,6 +191,17 @@ func (p *screenPage) reveal(o fyne.CanvasObject) {
 		off = pos.Y
 	case pos.Y+o.Size().Height > off+view:
 		off = min(pos.Y, pos.Y+o.Size().Height-view)
+		// Nothing is left cut in two at the top (half a line of the
+		// question): what the new top would cut goes out of view whole,
+		// as long as o stays wholly in view.
+		for moved := true; moved; {
+			moved = false
+			leaves(s.Content, fyne.Position{}, func(c fyne.CanvasObject, at fyne.Position) {
+				if bottom := at.Y + c.Size().Height; at.Y < off && bottom > off && bottom <= pos.Y {
+					off, moved = bottom, true
+				}
+			})
+		}
 	default:
 		return
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -121,7 +122,32 @@ func TestTabScrollsTheFocusedAnswerIntoView(t *testing.T) {
 		if !whollyShown(layoutBoxes(r.win), want) {
 			t.Errorf("the focused answer %q is not wholly in view", want.Label)
 		}
+		if cut := cutAtTop(r.k.page, want); cut != "" {
+			t.Errorf("with %q in view, the top of the view cuts %s in two", want.Label, cut)
+		}
 	}
+}
+
+// cutAtTop names a thing above o that the top of the page's view cuts in
+// two (half a line of the question showing), or returns "". At the end of
+// the page the view cannot move on, so it may cut there.
+func cutAtTop(p *screenPage, o fyne.CanvasObject) string {
+	s := p.scroll
+	top, ok := positionIn(s.Content, o)
+	if !ok {
+		return "nothing (o is not on the page)"
+	}
+	off := s.Offset.Y
+	if off >= s.Content.Size().Height-s.Size().Height-0.5 {
+		return "" // at the end: nothing more can be moved up
+	}
+	cut := ""
+	leaves(s.Content, fyne.Position{}, func(c fyne.CanvasObject, at fyne.Position) {
+		if bottom := at.Y + c.Size().Height; at.Y < off-0.5 && bottom > off+0.5 && bottom <= top.Y && cut == "" {
+			cut = fmt.Sprintf("%T at %v-%v (offset %v)", c, at.Y, bottom, off)
+		}
+	})
+	return cut
 }
 
 // TestErrorSummaryShowsAndLeadsToTheAnswer: Next without an answer to a

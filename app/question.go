@@ -261,6 +261,15 @@ func (s *questionScreen) onTyped(text string) {
 		setText(l, s.counter, l.N("question.chars_over", -left))
 		s.counter.Importance = widget.DangerImportance
 	}
+	// As GOV.UK's character count with a threshold: the count shows once
+	// three quarters of the limit are used. Before that it tells nobody
+	// anything, and on a small screen at large text it pushed the keys'
+	// last row (Space, Done) below the fold.
+	if q.Limit() > shortText && left > q.Limit()/4 {
+		s.counter.Hide()
+	} else if q.Limit() > shortText {
+		s.counter.Show()
+	}
 	s.counter.Refresh()
 }
 

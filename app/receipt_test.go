@@ -7,6 +7,7 @@ import (
 	"chorus/data/store"
 	"chorus/data/survey"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -47,5 +48,39 @@ func TestASecondVisitWithTheSameReceiptGetsANewOne(t *testing.T) {
 	r.st.DB().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
 	if n != 1 {
 		t.Fatalf("withdrawing by the second code left %d responses, want 1 (the first visit's)", n)
+	}
+}
+
+// TestReceiptCodeSeenWithoutScrolling: at 200% text on a 1024×768 screen
+// under the demo banner (1024×690 for the kiosk), in a left-to-right and a
+// right-to-left language, the receipt code is wholly in view as the
+// thank-you screen opens.
+func TestReceiptCodeSeenWithoutScrolling(t *testing.T) {
+	for _, lang := range []string{"en", "ar", "pa"} {
+		t.Run(lang, func(t *testing.T) {
+			r, clk := builtinRig(t)
+			k := r.k
+			size := fyne.NewSize(1024, 690)
+			r.win.Resize(size)
+			c := &tapCounter{r: r, clk: clk}
+			c.tap(k.welcome.langs[lang])
+			k.display.setScale(2)
+			c.tap(k.consent.agree)
+			c.tap(k.intro.start)
+			c.answerToReview(t)
+			c.tap(k.review.submit)
+			if k.thanks == nil {
+				t.Fatal("no thank-you screen")
+			}
+			settleLayout(r.win, size)
+			sc := k.page.scroll
+			at, ok := positionIn(sc.Content, k.thanks.code)
+			if !ok {
+				t.Fatal("the code is not on the page")
+			}
+			if bottom := at.Y + k.thanks.code.Size().Height; bottom > sc.Offset.Y+sc.Size().Height || at.Y < sc.Offset.Y {
+				t.Errorf("the code is at %.0f-%.0f; the view shows %.0f-%.0f", at.Y, bottom, sc.Offset.Y, sc.Offset.Y+sc.Size().Height)
+			}
+		})
 	}
 }

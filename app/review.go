@@ -59,11 +59,13 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 	list.Add(s.message)
 	s.back = k.button(l, l.T("nav.back"), false, s.onBack)
 	s.submit = k.button(l, l.T("review.send"), true, k.onSubmit)
-	// Send looks unlike Next (colour and icon): it is the one step that
-	// cannot be taken back.
+	// Send looks unlike Next (colour and icon) and stands in the middle,
+	// not in Next's place: it is the one step that cannot be taken back.
 	s.submit.Importance = widget.SuccessImportance
 	s.submit.SetIcon(theme.MailSendIcon())
-	s.root = k.newPage(l, list, s.back, s.submit).root
+	p := k.newPage(l, list, s.back, s.submit)
+	p.mainInMiddle()
+	s.root = p.root
 	return s.root
 }
 

@@ -116,3 +116,27 @@ func TestWelcomeInvitationHasItsScriptFont(t *testing.T) {
 	}
 	t.Fatal("the Urdu invitation never showed")
 }
+
+// TestInvitationFollowsTheScreen: a welcome screen built for a short
+// screen (or before the window had a size, at start-up) shows one line;
+// once the screen is tall enough the next turn shows three, and the turns
+// after change the second and third languages.
+func TestInvitationFollowsTheScreen(t *testing.T) {
+	r, _ := builtinRig(t)
+	k := r.k
+	r.win.Resize(fyne.NewSize(1024, 600))
+	k.Start()
+	if n := len(k.welcome.invite); n != 1 {
+		t.Fatalf("%d invitation lines on a 1024x600 screen, want 1", n)
+	}
+	r.win.Resize(fyne.NewSize(1280, 800))
+	k.welcome.rotate()
+	if n := len(k.welcome.invite); n != 3 {
+		t.Fatalf("%d invitation lines on a 1280x800 screen after a turn, want 3", n)
+	}
+	before := k.welcome.invite[1].Text
+	k.welcome.rotate()
+	if k.welcome.invite[1].Text == before {
+		t.Errorf("the second line stayed %q after a turn", before)
+	}
+}

@@ -34,7 +34,18 @@ type setupScreen struct {
 	finish      *Button
 	message     *widget.Label
 	problem     *fyne.Container // "There is a problem" and the message, at the top
-	scroll      *container.Scroll
+	links       *fyne.Container // the summary's problems, each a link to its field
+	// inline holds the message shown by each field that has a problem
+	// (GOV.UK's error message, under the field's label).
+	inline map[fyne.CanvasObject]*widget.Label
+	scroll *container.Scroll
+}
+
+// fieldProblem is one problem of the form and the field it belongs to (nil
+// for none).
+type fieldProblem struct {
+	field fyne.Focusable
+	msg   string
 }
 
 func (sh *Shell) showSetup() {
@@ -78,20 +89,32 @@ func (s *setupScreen) build() fyne.CanvasObject {
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.message.Importance = widget.DangerImportance
-	s.problem = container.NewVBox(heading(l, l.T("page.problem")), s.message)
+	s.links = container.NewVBox()
+	s.problem = container.NewVBox(heading(l, l.T("page.problem")), s.message, s.links)
 	s.problem.Hide()
+	s.inline = map[fyne.CanvasObject]*widget.Label{}
+	// withMessage puts a field's own problem message above it.
+	withMessage := func(field fyne.CanvasObject, focus fyne.CanvasObject) fyne.CanvasObject {
+		m := widget.NewLabel("")
+		m.Wrapping = fyne.TextWrapWord
+		m.Importance = widget.DangerImportance
+		m.TextStyle.Bold = true
+		m.Hide()
+		s.inline[focus] = m
+		return container.NewVBox(m, field)
+	}
 	s.finish = NewButton(l.T("setup.finish"), s.onFinish)
 	s.finish.Importance = widget.HighImportance
 	form := widget.NewForm(
 		widget.NewFormItem(l.T("setup.device"), s.device),
 		widget.NewFormItem(l.T("setup.coordinator"), s.coordinator),
-		widget.NewFormItem(l.T("staff.pin"), s.pin),
+		widget.NewFormItem(l.T("staff.pin"), withMessage(s.pin, s.pin)),
 		widget.NewFormItem(l.T("staff.pin_again"), s.pin2),
-		widget.NewFormItem(l.T("setup.key"), container.NewBorder(nil, nil, nil, fromFile, s.recipients)),
+		widget.NewFormItem(l.T("setup.key"), withMessage(container.NewBorder(nil, nil, nil, fromFile, s.recipients), s.recipients)),
 		widget.NewFormItem(l.T("setup.escrow"), s.escrow),
 		widget.NewFormItem("", s.fingerprint),
-		widget.NewFormItem("", s.confirm),
-		widget.NewFormItem(l.T("setup.survey"), s.surveyPath),
+		widget.NewFormItem("", withMessage(s.confirm, s.confirm)),
+		widget.NewFormItem(l.T("setup.survey"), withMessage(s.surveyPath, s.surveyPath)),
 	)
 	intro := para(l, l.T("setup.intro"), "", false)
 	// Problems show at the top, GOV.UK's error summary, scrolled into view.
@@ -134,39 +157,39 @@ func (s *setupScreen) checkKeys(rs []seal.Recipient) error {
 
 func (s *setupScreen) onFinish() {
 	l, sh := s.l, s.sh
-	var problems []string
+	var problems []fieldProblem
 	pin := s.pin.Text
 	if pin != s.pin2.Text {
-		problems = append(problems, l.T("staff.pins_differ"))
+		problems = append(problems, fieldProblem{s.pin, l.T("staff.pins_differ")})
 	} else if err := seal.CheckPINStrength(pin); err != nil {
-		problems = append(problems, l.T("staff.weak_pin"))
+		problems = append(problems, fieldProblem{s.pin, l.T("staff.weak_pin")})
 	}
 	rs, err := seal.ParseRecipients(s.keyText())
 	if err == nil {
 		err = s.checkKeys(rs)
 	}
 	if err != nil {
-		problems = append(problems, s.keyProblem(err))
+		problems = append(problems, fieldProblem{s.recipients, s.keyProblem(err)})
 	} else if !s.confirm.Checked {
-		problems = append(problems, l.T("setup.confirm_needed"))
+		problems = append(problems, fieldProblem{s.confirm, l.T("setup.confirm_needed")})
 	}
 	name, body := sh.cfg.BuiltinSurvey()
 	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
 		name = p
 		body, err = os.ReadFile(p)
 		if err != nil {
-			problems = append(problems, l.T("staff.survey_bad")+"\n"+err.Error())
+			problems = append(problems, fieldProblem{s.surveyPath, l.T("staff.survey_bad") + "\n" + err.Error()})
 		}
 	}
 	var sv *survey.Survey
 	if body != nil {
 		if sv, err = survey.Parse(name, body); err != nil {
 			// The parser names file, line and field: the words to fix it.
-			problems = append(problems, l.T("staff.survey_bad")+"\n"+err.Error())
+			problems = append(problems, fieldProblem{s.surveyPath, l.T("staff.survey_bad") + "\n" + err.Error()})
 		}
 	}
 	if len(problems) > 0 {
-		s.showProblem(strings.Join(problems, "\n"))
+		s.showProblems(problems)
 		return
 	}
 	user, err := sh.cfg.Store.Setup(context.Background(), store.SetupInput{
@@ -176,7 +199,7 @@ func (s *setupScreen) onFinish() {
 	s.pin.SetText("")
 	s.pin2.SetText("")
 	if err != nil {
-		s.showProblem(l.problem(err))
+		s.showProblems([]fieldProblem{{nil, l.problem(err)}})
 		return
 	}
 	if p := strings.TrimSpace(s.surveyPath.Text); p != "" {
@@ -188,11 +211,39 @@ func (s *setupScreen) onFinish() {
 	sh.signedIn(user) // the coordinator goes on to add staff and open a session
 }
 
-// showProblem shows msg at the top of the form and scrolls there, so it is
-// seen whatever the text size.
-func (s *setupScreen) showProblem(msg string) {
-	s.message.SetText(msg)
+// showProblems shows GOV.UK's error summary at the top of the form and
+// scrolls there, so it is seen whatever the text size: each problem is a
+// link that puts the focus on its field, and the same words stand by the
+// field itself. A problem of no one field is said in the summary only.
+func (s *setupScreen) showProblems(problems []fieldProblem) {
+	for _, m := range s.inline {
+		m.Hide()
+	}
+	s.message.SetText("")
+	s.message.Hide()
+	s.links.Objects = nil
+	var loose []string
+	for _, p := range problems {
+		if p.field == nil {
+			loose = append(loose, p.msg)
+			continue
+		}
+		if m := s.inline[p.field.(fyne.CanvasObject)]; m != nil {
+			m.SetText(p.msg)
+			m.Show()
+		}
+		field := p.field
+		link := NewButton(p.msg, func() { s.sh.win.Canvas().Focus(field) })
+		link.Wrap = true
+		link.Importance = widget.DangerImportance
+		s.links.Add(link)
+	}
+	if len(loose) > 0 {
+		s.message.SetText(strings.Join(loose, "\n"))
+		s.message.Show()
+	}
 	s.problem.Show()
+	s.problem.Refresh()
 	s.scroll.ScrollToTop()
 }
 

@@ -326,7 +326,10 @@ func (s *Shell) demoBanner() fyne.CanvasObject {
 	text := canvas.NewText(s.l.T("demo.banner")+"   ·   "+s.cfg.DemoPINs, bannerText(th))
 	text.TextStyle = fyne.TextStyle{Bold: true}
 	text.TextSize = 18
-	staff := widget.NewButton(s.l.T("staff.button"), s.ShowLogin)
+	// Staff's button keeps its size whatever text size the participant
+	// chooses, and leaves the room to the question (the words beside it
+	// have a fixed size of their own).
+	staff := container.NewThemeOverride(widget.NewButton(s.l.T("staff.button"), s.ShowLogin), th)
 	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
 	return container.NewStack(bg, container.NewPadded(row))
 }

@@ -68,8 +68,8 @@ func (r *shellRig) setUp(t *testing.T) {
 	test.Type(s.pin2, "480215")
 	s.recipients.SetText(r.key.Recipient) // a real folder refuses the demo key
 	test.Tap(s.finish)
-	if r.sh.setup == nil || !strings.Contains(s.message.Text, "fingerprint") {
-		t.Fatalf("setup finished without the key's fingerprint being confirmed (message %q)", s.message.Text)
+	if r.sh.setup == nil || !strings.Contains(summaryText(s), "fingerprint") {
+		t.Fatalf("setup finished without the key's fingerprint being confirmed (message %q)", summaryText(s))
 	}
 	if !strings.Contains(s.fingerprint.Text, "Fingerprint ") {
 		t.Errorf("no fingerprint shown: %q", s.fingerprint.Text)
@@ -77,7 +77,7 @@ func (r *shellRig) setUp(t *testing.T) {
 	test.Tap(s.confirm)
 	test.Tap(s.finish)
 	if r.sh.home == nil {
-		t.Fatalf("after setup the coordinator is not signed in (message %q)", s.message.Text)
+		t.Fatalf("after setup the coordinator is not signed in (message %q)", summaryText(s))
 	}
 }
 

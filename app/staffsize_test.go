@@ -43,12 +43,44 @@ func TestSetupProblemsShowAtTheTopInPlainWords(t *testing.T) {
 		t.Errorf("the form stays scrolled to %.0f; its problems at the top are out of view", s.scroll.Offset.Y)
 	}
 	want := r.sh.l.T("setup.bad_key")
-	if !strings.Contains(s.message.Text, want) {
-		t.Errorf("the message is %q, want it to say %q", s.message.Text, want)
+	if !strings.Contains(summaryText(s), want) {
+		t.Errorf("the message is %q, want it to say %q", summaryText(s), want)
 	}
-	if strings.Contains(s.message.Text, "age:") || strings.Contains(s.message.Text, "malformed") {
-		t.Errorf("the message quotes the key parser: %q", s.message.Text)
+	if strings.Contains(summaryText(s), "age:") || strings.Contains(summaryText(s), "malformed") {
+		t.Errorf("the message quotes the key parser: %q", summaryText(s))
 	}
+	// GOV.UK's pattern: the same words by the field, and the summary's
+	// link puts the focus on it.
+	if m := s.inline[s.recipients]; m == nil || !m.Visible() || m.Text != want {
+		t.Errorf("the key field's own message is %v", m)
+	}
+	if m := s.inline[s.pin]; m == nil || !m.Visible() || m.Text != r.sh.l.T("staff.weak_pin") {
+		t.Errorf("the empty PIN's own message is %v", m)
+	}
+	for _, o := range s.links.Objects {
+		if b := o.(*Button); b.Text == want {
+			test.Tap(b)
+		}
+	}
+	if got := r.sh.win.Canvas().Focused(); got != fyne.Focusable(s.recipients) {
+		t.Errorf("the summary's link put the focus on %T, not the key field", got)
+	}
+	// Mended, the field's message goes; the other stays.
+	test.Type(s.pin, "480215")
+	test.Type(s.pin2, "480215")
+	test.Tap(s.finish)
+	if s.inline[s.pin].Visible() || !s.inline[s.recipients].Visible() {
+		t.Errorf("after mending the PIN: PIN message shown %v, key message shown %v", s.inline[s.pin].Visible(), s.inline[s.recipients].Visible())
+	}
+}
+
+// summaryText is everything setup's error summary says.
+func summaryText(s *setupScreen) string {
+	parts := []string{s.message.Text}
+	for _, o := range s.links.Objects {
+		parts = append(parts, o.(*Button).Text)
+	}
+	return strings.Join(parts, "\n")
 }
 
 // TestChineseButtonWordsBreakBetweenCharacters: Chinese has no spaces, so

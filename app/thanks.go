@@ -30,12 +30,15 @@ func (s *thanksScreen) build() fyne.CanvasObject {
 			TextStyle: fyne.TextStyle{Bold: true, Monospace: true}},
 	})
 	s.finish = s.k.button(l, l.T("thanks.finish"), true, s.onFinish)
+	// The code comes first, under the title: at 200% text on a small
+	// screen it must be seen without scrolling (it is what a person
+	// photographs or writes down), so "saved and locked" follows it.
 	body := container.NewVBox(
 		heading(l, l.T("thanks.title")),
-		para(l, l.T("thanks.saved"), theme.SizeNameText, false),
 		para(l, l.T("thanks.receipt_intro"), theme.SizeNameText, true),
 		s.code,
 		para(l, l.T("thanks.receipt_use"), theme.SizeNameText, false),
+		para(l, l.T("thanks.saved"), theme.SizeNameText, false),
 	)
 	sv := s.k.cfg.Survey
 	for _, part := range []struct{ title, text string }{

@@ -45,6 +45,8 @@ var (
 	black     = color.NRGBA{0x00, 0x00, 0x00, 0xff}
 	yellow    = color.NRGBA{0xff, 0xea, 0x00, 0xff}
 	cyan      = color.NRGBA{0x00, 0xe5, 0xff, 0xff}
+	nhsGreen  = color.NRGBA{0x00, 0x7f, 0x3b, 0xff} // Send: unlike Next's blue
+	brightGrn = color.NRGBA{0x66, 0xff, 0x66, 0xff}
 )
 
 // Color implements fyne.Theme. The variant is ignored: a kiosk looks the same
@@ -76,6 +78,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 			return color.NRGBA{0x55, 0x55, 0x55, 0xff}
 		case theme.ColorNameError, theme.ColorNameForegroundOnError:
 			return cyan
+		case theme.ColorNameSuccess:
+			return brightGrn
+		case theme.ColorNameForegroundOnSuccess:
+			return black
 		case theme.ColorNameShadow:
 			return color.Transparent
 		}
@@ -112,6 +118,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	case theme.ColorNameError:
 		return red
 	case theme.ColorNameForegroundOnError:
+		return white
+	case theme.ColorNameSuccess:
+		return nhsGreen
+	case theme.ColorNameForegroundOnSuccess:
 		return white
 	case theme.ColorNameSeparator:
 		return color.NRGBA{0xd8, 0xdd, 0xe0, 0xff}
@@ -182,6 +192,41 @@ func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
 	return theme.DefaultTheme().Size(n)
 }
 
+// cappedTheme is a participant theme whose sizes stop growing at max: the
+// header's controls (text size, contrast, language, Stop, Listen) are
+// symbols that stay big enough to see and tap at 150%, and growing them
+// further at 200% would take the screen's height from the question.
+type cappedTheme struct {
+	t   *Theme
+	max float32
+	// latin draws with Fyne's own font, not the participant's script
+	// font: for "A", "A+" and "A++", which a Nastaliq font would set
+	// high in a line made for its tall letters.
+	latin bool
+}
+
+// controlsMaxScale is the largest scale the header's controls take.
+const controlsMaxScale = 1.5
+
+func (c *cappedTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return c.t.Color(n, v)
+}
+
+func (c *cappedTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if c.latin {
+		return theme.DefaultTheme().Font(s)
+	}
+	return c.t.Font(s)
+}
+
+func (c *cappedTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return c.t.Icon(n) }
+
+func (c *cappedTheme) Size(n fyne.ThemeSizeName) float32 {
+	t := *c.t
+	t.Scale = min(max(t.Scale, 1), c.max)
+	return t.Size(n)
+}
+
 // Palette pairs: every text colour on every background it is drawn on.
 func (t *Theme) textPairs() map[string][2]color.Color {
 	c := func(n fyne.ThemeColorName) color.Color { return t.Color(n, theme.VariantLight) }
@@ -191,6 +236,7 @@ func (t *Theme) textPairs() map[string][2]color.Color {
 		"text on input":          {c(theme.ColorNameForeground), c(theme.ColorNameInputBackground)},
 		"placeholder on input":   {c(theme.ColorNamePlaceHolder), c(theme.ColorNameInputBackground)},
 		"text on primary":        {c(theme.ColorNameForegroundOnPrimary), c(theme.ColorNamePrimary)},
+		"text on success (Send)": {c(theme.ColorNameForegroundOnSuccess), c(theme.ColorNameSuccess)},
 		"text on selected":       {c(theme.ColorNameForeground), c(theme.ColorNameSelection)},
 		"error text":             {c(theme.ColorNameError), c(theme.ColorNameBackground)},
 		"primary text":           {c(theme.ColorNamePrimary), c(theme.ColorNameBackground)},

@@ -28,10 +28,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 	// The invitation, in the first few languages at once; with large text
 	// or on a short screen in the first language only, so the languages
 	// themselves are on screen.
-	lines := 3
-	if k.theme.Scale > 1 || k.win.Canvas().Size().Height < 700 {
-		lines = 1
-	}
+	lines := s.lines()
 	invite := container.NewVBox()
 	s.box = invite
 	for i, tag := range k.cfg.Survey.Languages {
@@ -81,9 +78,25 @@ func columnsFor(n int) int {
 	return 4
 }
 
+// lines is how many languages the invitation shows at once: three, or
+// with large text or on a short screen the first language only, so the
+// languages themselves are on screen.
+func (s *welcomeScreen) lines() int {
+	if s.k.theme.Scale > 1 || s.k.win.Canvas().Size().Height < 700 {
+		return 1
+	}
+	return 3
+}
+
 // rotate shows the invitation in the next two languages, so an idle kiosk
-// invites people in every language in turn.
+// invites people in every language in turn. A welcome screen built before
+// the window had its size (at start-up, full screen) or for another size
+// is built again first, with as many lines as the screen has room for.
 func (s *welcomeScreen) rotate() {
+	if h := s.k.win.Canvas().Size().Height; h > 0 && s.lines() != len(s.invite) {
+		s.k.redraw()
+		return
+	}
 	tags := s.k.cfg.Survey.Languages
 	if len(tags) <= len(s.invite) {
 		return

@@ -136,6 +136,8 @@ func (r *wrapRenderer) Refresh() {
 		fg, bg = theme.ColorNameForegroundOnPrimary, th.Color(theme.ColorNamePrimary, v)
 	case b.Importance == widget.DangerImportance:
 		fg, bg = theme.ColorNameForegroundOnError, th.Color(theme.ColorNameError, v)
+	case b.Importance == widget.SuccessImportance:
+		fg, bg = theme.ColorNameForegroundOnSuccess, th.Color(theme.ColorNameSuccess, v)
 	}
 	r.bg.FillColor = bg
 	r.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
@@ -156,7 +158,7 @@ func (r *wrapRenderer) Refresh() {
 	r.words = strings.Fields(b.Text)
 	r.icon.Resource = b.Icon
 	r.icon.Hidden = b.Icon == nil
-	if b.Icon != nil && (b.Importance == widget.HighImportance || b.Importance == widget.DangerImportance) {
+	if b.Icon != nil && !b.Disabled() && b.Importance != widget.MediumImportance && b.Importance != widget.LowImportance {
 		r.icon.Resource = theme.NewInvertedThemedResource(b.Icon)
 	}
 	r.bg.Refresh()

@@ -59,6 +59,7 @@ TRAY = (0xC9, 0xD3, 0xD9)
 ANSWER = (0xF0, 0xF4, 0xF5)  # a choice or button not chosen
 CHOSEN = (0xD6, 0xE6, 0xF5)  # a chosen answer
 PRIMARY = (0x00, 0x5E, 0xB8)  # language buttons, primary buttons
+SEND = (0x00, 0x7F, 0x3B)  # Send my answers, in the footer's middle
 BANNER = (0xFF, 0xEB, 0x3B)  # the demo banner
 
 results = []
@@ -151,9 +152,59 @@ def shot(name, n=[0]):
     walk.sh("import", "-window", "root", os.path.join(ROOT, "taps-shots", f"{n[0]:02d}-{name}.png"))
 
 
+RTL = [False]  # whether the language on screen reads right to left
+
+
 def primary():
-    """Taps the screen's primary button (bottom right), then waits."""
-    tap(W - 112, H - 44, SETTLE)
+    """Taps the screen's primary button (bottom right; bottom left in a
+    right-to-left language), then waits."""
+    tap(112 if RTL[0] else W - 112, H - 44, SETTLE)
+
+
+def largest_text():
+    """Taps A++ in the header: the chosen size (A, at first) is the blue
+    button at the header's top; A+ and A++ are the next two buttons after
+    it in reading order (to its left in a right-to-left language)."""
+    for _ in range(20):  # the screen may still be on its way (a font's first use)
+        x = _largest_text_at(Screen())
+        if x is not None:
+            tap(*x, SETTLE)
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _largest_text_at(s):
+    """Where A++ is on screenshot s, or None."""
+    for y in range(70, 300, 2):
+        xs = [x for x in range(0, W // 2 if RTL[0] else W) if s.px(x, y) == PRIMARY]
+        if not xs:
+            continue
+        a0, a1 = (xs[0], xs[0])
+        while a1 + 1 < W and s.px(a1 + 1, y) == PRIMARY:
+            a1 += 1
+        step = -1 if RTL[0] else 1
+        x = a0 - 1 if RTL[0] else a1 + 1
+        runs = []
+        while 0 <= x < W and len(runs) < 2:
+            if s.px(x, y) == ANSWER:
+                start = x
+                while 0 <= x < W and s.px(x, y) == ANSWER:
+                    x += step
+                if abs(x - start) > 20:
+                    runs.append((start + x) // 2)
+            x += step
+        if len(runs) == 2:
+            return runs[1], y
+        return None
+    return None
+
+
+def send_button():
+    """The x range of Send on the footer's row, or None when it is not there."""
+    sc = Screen()
+    xs = [x for x in range(0, W, 2) if sc.px(x, H - 44) == SEND]
+    return (xs[0], xs[-1]) if xs else None
 
 
 def keyboard(what):
@@ -208,11 +259,14 @@ def visible(survey, q, answers):
     return any(c in got for c in want)
 
 
-def walk_path(survey, tag, number=None):
+def walk_path(survey, tag, number=None, large=False):
     """Answers every question the survey shows by taps: the first answer of
     each choice question, WORD in the first long text box, POSTCODE in a
     postcode box, and, for a number question, the digits of number less one
-    on the pad and then +. Ends on the welcome screen again."""
+    on the pad and then +. With large, A++ is tapped on the consent screen
+    and the rest is done at 200% text. Text is typed on the Latin keys
+    only (English); in another language text boxes are left empty. Ends on
+    the welcome screen again."""
     time.sleep(SETTLE)
     s = Screen()
     # The language buttons, in the survey's order, four to a row.
@@ -221,6 +275,9 @@ def walk_path(survey, tag, number=None):
     check(f"{tag}: the language buttons are found", y is not None)
     shot(tag + "-welcome")
     tap(W // 8 + (i % 4) * (W // 4), y + 30 + (i // 4) * 86, SETTLE)
+    RTL[0] = tag in ("ar", "ur")
+    if large:
+        check(f"{tag}: A++ is found and tapped in the header", largest_text())
     shot(tag + "-consent")
     primary()  # Yes, I will take part
     if survey.get("intro", {}).get(tag):
@@ -236,12 +293,16 @@ def walk_path(survey, tag, number=None):
             pass
         elif t in ("single", "multi", "faces4", "scale5", "yesno"):
             s = Screen()
-            x = int(W * 0.15)
-            y = s.first_down(x, 150, H - 100, ANSWER)
+            # The first answer: at the left, or in a right-to-left
+            # language at the right (never the answer's speaker).
+            x = int(W * 0.85) if RTL[0] else int(W * 0.15)
+            y = s.first_down(x, 260 if large else 150, H - 100, ANSWER)
             if check(f"{q['id']}: an answer to tap", y is not None):
                 tap(x, y + 20)
-                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 4) == CHOSEN)
+                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 12) == CHOSEN)
             answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
+        elif t == "text" and tag != "en":
+            pass  # optional here; the keys typed in English above
         elif t == "text" and q.get("input") == "postcode_outward":
             type_text(POSTCODE)
             answers[q["id"]] = ["text"]
@@ -261,11 +322,16 @@ def walk_path(survey, tag, number=None):
         shot(q["id"])
         primary()
     shot(tag + "-review")
-    primary()  # Send my answers
+    primary()  # a second tap meant for the last Next, where Send is not
+    check(f"{tag}: a tap in Next's place on check answers sends nothing", send_button() is not None)
+    xs = send_button()
+    if check(f"{tag}: Send is on check answers, not in Next's place", xs is not None and xs[1] < W - 112):
+        tap((xs[0] + xs[1]) // 2, H - 44, SETTLE)  # Send my answers
     time.sleep(2)
     shot(tag + "-thanks")
     primary()  # Finish
     shot(tag + "-welcome-again")
+    RTL[0] = False
 
 
 def staff_sign_in(pin):
@@ -403,6 +469,19 @@ def main():
               f'{{"number":{NUMBER}}}' in a, a[-300:])
         check(f"number: the word typed on the keys ({WORD}) is the free-text answer", f'"{WORD}"' in a)
         check("number: the staff PIN typed on the pad signs in", "login" in logins, str(logins))
+        # 3. Arabic at 200% text, right to left, taps only: A++ found in
+        # the mirrored header, answers tapped, Next and Finish at the left,
+        # Send found by its colour.
+        rtl = os.path.join(home, "rtl")
+
+        def rtl_steps():
+            walk_path(builtin, "ar", large=True)
+        session("rtl", ["--demo", "--kiosk", "--data", rtl], home, rtl_steps)
+        rows, answers, _ = saved(rtl, os.path.join(ROOT, "assets/demo/analyst-identity.txt"))
+        check("ar at 200%: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
+        a = answers[0] if answers else ""
+        check("ar at 200%: the response is in Arabic with the first answers tapped",
+              '"language":"ar"' in a and '"devices"' in a, a[:300])
         leaked = [p for p in walk_files(home) if WORD.encode() in open(p, "rb").read()]
         check("the typed word is in no file", not leaked, str(leaked))
     finally:

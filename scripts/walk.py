@@ -12,6 +12,7 @@ answers and finishes. With --keyboard it uses only the keyboard (Tab, Space,
 Enter). It prints the data folder so callers can check what was saved.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -51,15 +52,70 @@ class Walk:
             sh("xdotool", "key", k)
             time.sleep(0.08)
 
+    def screen(self):
+        """A digest of what the screen shows now."""
+        out = subprocess.run(["import", "-window", "root", "-depth", "8", "ppm:-"],
+                             check=True, capture_output=True).stdout
+        return hashlib.sha256(out).digest()
+
+    def settled(self, before, timeout=15):
+        """Waits until the screen differs from before and has stopped
+        changing, or timeout seconds pass: a loaded machine (or a big
+        font's first use) can take longer than SETTLE to draw the next
+        screen, and a walk that goes on early falls out of step."""
+        end = time.time() + timeout
+        now = self.screen()
+        while now == before and time.time() < end:
+            time.sleep(0.1)
+            now = self.screen()
+        while time.time() < end:
+            time.sleep(0.3)
+            again = self.screen()
+            if again == now:
+                break
+            now = again
+        time.sleep(SETTLE)  # past the kiosk's settle time for the next tap
+
+    def press(self, tabs):
+        """Tabs to a button, presses it with Space and waits for the
+        screen it leads to."""
+        self.key(*tabs)
+        time.sleep(0.3)
+        before = self.screen()
+        self.key("space")
+        self.settled(before)
+
     def next(self):
-        """Presses the primary button (Next, Agree, Send, Finish)."""
+        """Presses the primary button (Next, Agree, Send, Finish) and
+        waits for the next screen."""
+        before = self.screen()
         if self.a.keyboard:
             self.key("Return")  # the kiosk maps Enter to its primary action
         else:
             w, h = getattr(self.a, "width", 1280), getattr(self.a, "height", 800)
             x = 112 if self.rtl else w - 112
             sh("xdotool", "mousemove", str(x), str(h - 44), "click", "1")
-        time.sleep(SETTLE)
+        self.settled(before)
+
+    def send(self):
+        """Presses Send on check answers: Enter with the keyboard, else a
+        click on the green button in the footer's middle (not in Next's
+        place), and waits for the receipt."""
+        if self.a.keyboard:
+            self.next()
+            return
+        w, h = getattr(self.a, "width", 1280), getattr(self.a, "height", 800)
+        ppm = subprocess.run(["import", "-window", "root", "-depth", "8", "ppm:-"],
+                             check=True, capture_output=True).stdout
+        head = ppm.split(b"\n", 3)
+        sw = int(head[1].split()[0])
+        data, y = head[3], h - 44
+        xs = [x for x in range(0, w, 2) if tuple(data[(y * sw + x) * 3:(y * sw + x) * 3 + 3]) == (0x00, 0x7F, 0x3B)]
+        if not xs:
+            sys.exit("check answers: no Send button (green) in the footer")
+        before = self.screen()
+        sh("xdotool", "mousemove", str((xs[0] + xs[-1]) // 2), str(y), "click", "1")
+        self.settled(before)
 
     def visible(self, q, answers):
         """Whether q is shown given answers (option codes by question id),
@@ -89,14 +145,11 @@ class Walk:
         # A, A+, A++, then high contrast.
         sizes = {1.0: 1, 1.5: 2, 2.0: 3}
         if getattr(self.a, "scale", 1.0) != 1.0:
-            self.key(*(["Tab"] * (len(tags) + sizes[self.a.scale])), "space")
-            time.sleep(SETTLE)
+            self.press(["Tab"] * (len(tags) + sizes[self.a.scale]))
         if getattr(self.a, "contrast", False):
-            self.key(*(["Tab"] * (len(tags) + 4)), "space")
-            time.sleep(SETTLE)
+            self.press(["Tab"] * (len(tags) + 4))
         self.shot("welcome")
-        self.key(*(["Tab"] * (tags.index(self.a.lang) + 1)), "space")
-        time.sleep(SETTLE)
+        self.press(["Tab"] * (tags.index(self.a.lang) + 1))
         self.shot("consent")
         self.next()
         if self.survey.get("intro", {}).get(self.a.lang):
@@ -126,7 +179,7 @@ class Walk:
             self.shot(q["id"])
             self.next()
         self.shot("review")
-        self.next()
+        self.send()
         time.sleep(1.5)
         self.shot("thanks")
         self.next()
