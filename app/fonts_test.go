@@ -97,7 +97,9 @@ func checkCoverage(t *testing.T) {
 		b.WriteString("\n" + g.String())
 	}
 	if len(gaps) > 0 {
-		t.Errorf("%d characters cannot be drawn (languages %v):%s", len(gaps), UnshowableLanguages(gaps), b.String())
+		t.Errorf("%d characters cannot be drawn (languages %v):%s\n"+
+			"hint: a translation or the built-in survey has a character Chorus Sans lacks: run scripts/make-fonts (docs/WINDOWS.md)",
+			len(gaps), UnshowableLanguages(gaps), b.String())
 	}
 }
 
