@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
 
-.PHONY: test-postgres deps-postgres run test build vet bench bench-start e2e a11y analysis screenshots screenshots-a11y reliability deps-build deps-test deps-e2e deps-a11y deps-analysis deps-cross clean central cross
+.PHONY: test-postgres deps-postgres run test build vet bench bench-start e2e a11y analysis screenshots screenshots-a11y reliability deps-build deps-test deps-e2e deps-a11y deps-analysis deps-cross deps-package clean central cross package wine-e2e
 
 ## run: install missing build packages, build, start Chorus in demo mode
 run: deps-build build
@@ -128,6 +128,17 @@ deps-cross:
 	@scripts/install-deps cross
 deps-postgres:
 	@scripts/install-deps postgres
+deps-package:
+	@scripts/install-deps package
+
+## package: the Windows installer (Start-menu entry, icon) and zip, and the
+## Linux .deb (desktop file, icon), in bin/package (scripts/package)
+package: deps-package
+	scripts/package
+
+## wine-e2e: the Windows build end to end under Wine (scripts/wine-e2e)
+wine-e2e:
+	scripts/wine-e2e
 
 clean:
 	rm -rf bin

@@ -17,11 +17,13 @@ import (
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/fontscan"
 
+	"chorus/assets/fonts"
 	"chorus/data/survey"
 	"chorus/translations"
 )
 
-// GlyphGap is one character of a text that no font on this machine can draw.
+// GlyphGap is one character of a text that neither Chorus's fonts nor this
+// machine's can draw.
 type GlyphGap struct {
 	// Lang is the BCP 47 tag of the text's language.
 	Lang string
@@ -49,16 +51,20 @@ func (g GlyphGap) String() string {
 const languageNameWhere = "language name"
 
 // MissingGlyphs returns every character of texts (language -> where ->
-// text) that Fyne cannot draw on this machine: neither in the font Fyne
-// bundles (regular and bold) nor in the system font Fyne falls back to for
-// it. Invisible characters (controls, direction marks, joiners, variation
+// text) that Chorus cannot draw on this machine. A language's text must be
+// drawn both in the fonts of its own screens (its script font, see
+// scriptFamily, or Chorus Sans) and in Chorus Sans (the welcome and staff
+// screens show texts of any language), each with the fonts Fyne tries after
+// the theme's (its Noto Sans and emoji) and, for a character none of those
+// has, the system font Fyne falls back to; in regular and in bold text.
+// Invisible characters (controls, direction marks, joiners, variation
 // selectors) and the plain space are not checked. The gaps are sorted by
 // language, then where, then position in the text; each character is
 // reported once per language and where.
 //
-// The first call scans the system fonts (using and refreshing fontscan's
-// on-disk index, the one Fyne uses too); each character's answer is kept
-// for the life of the process.
+// Only a character in none of Chorus's fonts makes the check read the
+// system fonts (using and refreshing fontscan's on-disk index, the one Fyne
+// uses too); each answer is kept for the life of the process.
 func MissingGlyphs(texts map[string]map[string]string) []GlyphGap {
 	glyphs.mu.Lock()
 	defer glyphs.mu.Unlock()
@@ -66,6 +72,7 @@ func MissingGlyphs(texts map[string]map[string]string) []GlyphGap {
 
 	var gaps []GlyphGap
 	for _, lang := range sortedStringKeys(texts) {
+		family := scriptFamily[lang]
 		byWhere := texts[lang]
 		for _, where := range sortedStringKeys(byWhere) {
 			seen := map[rune]bool{}
@@ -74,7 +81,7 @@ func MissingGlyphs(texts map[string]map[string]string) []GlyphGap {
 					continue
 				}
 				seen[r] = true
-				if !glyphs.covered(r) {
+				if !glyphs.covered("", r) || !glyphs.covered(family, r) {
 					gaps = append(gaps, GlyphGap{Lang: lang, Where: where, Rune: r})
 				}
 			}
@@ -184,41 +191,58 @@ func needsNoGlyph(r rune) bool {
 		unicode.Is(unicode.Variation_Selector, r)
 }
 
-// glyphs answers, once per character, whether Fyne can draw it here.
+// glyphs answers, once per character and font, whether Fyne can draw it
+// here.
 var glyphs glyphChecker
 
 type glyphChecker struct {
 	mu sync.Mutex
 
-	// known holds each character's answer.
-	known map[rune]bool
+	// chains holds, by script family ("" for Chorus Sans), the faces Fyne
+	// tries in turn and each character's answer.
+	chains map[string]*faceChain
+	// systemHas holds each character's answer from the system fonts.
+	systemHas    map[rune]bool
+	system       *fontscan.FontMap // nil until needed, and after each call
+	systemFailed bool
+}
 
-	// bundled is set up on first use: the fonts Fyne tries first, for
-	// regular and for bold text.
-	bundled       bool
+// faceChain is what Fyne tries for a text in one theme font: that font,
+// then its own Noto Sans, then its emoji font; in regular and in bold.
+type faceChain struct {
 	regular, bold []*font.Face
-	system        *fontscan.FontMap // nil until needed, and after each call
-	systemFailed  bool
+	known         map[rune]bool
 }
 
 // covered reports whether Fyne draws r, in regular and in bold text, with a
-// real glyph: from its bundled fonts or else the system font it resolves r
-// to, as fyne.io/fyne/v2/internal/painter does.
-func (c *glyphChecker) covered(r rune) bool {
-	if ok, done := c.known[r]; done {
+// real glyph when the theme's font is family's ("" for Chorus Sans): from
+// the faces it tries in turn or else the system font it resolves r to, as
+// fyne.io/fyne/v2/internal/painter does.
+func (c *glyphChecker) covered(family string, r rune) bool {
+	ch := c.chain(family)
+	if ok, done := ch.known[r]; done {
 		return ok
 	}
-	if c.known == nil {
-		c.known = map[rune]bool{}
-	}
-	c.loadBundled()
-	ok := anyFaceHas(c.regular, r) && anyFaceHas(c.bold, r)
+	ok := anyFaceHas(ch.regular, r) && anyFaceHas(ch.bold, r)
 	if !ok {
-		if face := c.resolve(r); face != nil {
-			_, ok = face.NominalGlyph(r)
-		}
+		ok = c.systemCovers(r)
 	}
-	c.known[r] = ok
+	ch.known[r] = ok
+	return ok
+}
+
+func (c *glyphChecker) systemCovers(r rune) bool {
+	if ok, done := c.systemHas[r]; done {
+		return ok
+	}
+	ok := false
+	if face := c.resolve(r); face != nil {
+		_, ok = face.NominalGlyph(r)
+	}
+	if c.systemHas == nil {
+		c.systemHas = map[rune]bool{}
+	}
+	c.systemHas[r] = ok
 	return ok
 }
 
@@ -231,33 +255,45 @@ func anyFaceHas(faces []*font.Face, r rune) bool {
 	return false
 }
 
-func (c *glyphChecker) loadBundled() {
-	if c.bundled {
-		return
+// chain returns the faces for theme font family, parsed on first use.
+func (c *glyphChecker) chain(family string) *faceChain {
+	if ch, ok := c.chains[family]; ok {
+		return ch
 	}
-	c.bundled = true
-	th := theme.DefaultTheme()
-	emoji := theme.DefaultEmojiFont() // nil when built with no_emoji
-	parsed := map[fyne.Resource]*font.Face{}
-	faces := func(res ...fyne.Resource) []*font.Face {
-		var out []*font.Face
-		for _, r := range res {
-			if r == nil {
-				continue
-			}
-			f, done := parsed[r]
-			if !done {
-				f, _ = font.ParseTTF(bytes.NewReader(r.Content()))
-				parsed[r] = f
-			}
-			if f != nil {
-				out = append(out, f)
-			}
+	if c.chains == nil {
+		c.chains = map[string]*faceChain{}
+	}
+	reg, bold := chorusSans.regular, chorusSans.bold
+	if family != "" {
+		r, b, err := fonts.Script(family)
+		if err != nil {
+			panic("app: " + err.Error()) // scriptFamily names a font that is not embedded: a build defect
 		}
-		return out
+		reg, bold = fyne.NewStaticResource(r.Name, r.Data), fyne.NewStaticResource(b.Name, b.Data)
 	}
-	c.regular = faces(th.Font(fyne.TextStyle{}), theme.DefaultTextFont(), emoji)
-	c.bold = faces(th.Font(fyne.TextStyle{Bold: true}), theme.DefaultTextBoldFont(), emoji)
+	emoji := theme.DefaultEmojiFont() // nil when built with no_emoji
+	ch := &faceChain{
+		regular: parseFaces(reg, theme.DefaultTextFont(), emoji),
+		bold:    parseFaces(bold, theme.DefaultTextBoldFont(), emoji),
+		known:   map[rune]bool{},
+	}
+	c.chains[family] = ch
+	return ch
+}
+
+// parseFaces parses each font (nil ones skipped; one that does not parse is
+// no use to Fyne either).
+func parseFaces(res ...fyne.Resource) []*font.Face {
+	var out []*font.Face
+	for _, r := range res {
+		if r == nil {
+			continue
+		}
+		if f, err := font.ParseTTF(bytes.NewReader(r.Content())); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // resolve returns the system face Fyne falls back to for r, or nil when the
@@ -267,8 +303,8 @@ func (c *glyphChecker) resolve(r rune) *font.Face {
 		return nil
 	}
 	if c.system == nil {
-		fm := fontscan.NewFontMap(quietLog{})
-		if err := fm.UseSystemFonts(fontCacheDir()); err != nil {
+		fm, err := systemFontMap()
+		if err != nil {
 			c.systemFailed = true
 			return nil
 		}
@@ -278,6 +314,23 @@ func (c *glyphChecker) resolve(r rune) *font.Face {
 		c.system = fm
 	}
 	return c.system.ResolveFace(r)
+}
+
+// systemFontMap reads the system fonts Fyne falls back to (fontscan's
+// index of them). Tests replace it to check a machine with no fonts.
+var systemFontMap = func() (*fontscan.FontMap, error) {
+	fm := fontscan.NewFontMap(quietLog{})
+	if err := fm.UseSystemFonts(fontCacheDir()); err != nil {
+		return nil, err
+	}
+	return fm, nil
+}
+
+// reset forgets every answer and face, for a test that changes the fonts.
+func (c *glyphChecker) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.chains, c.systemHas, c.system, c.systemFailed = nil, nil, nil, false
 }
 
 // release drops the system font map and the faces it loaded (CJK fonts are

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
@@ -236,16 +235,11 @@ func (s *Shell) startKiosk() {
 func (s *Shell) checkFonts(sv *survey.Survey) {
 	cat := s.cfg.Catalog
 	background(func() {
+		// Chorus carries fonts for its own languages; a survey in another
+		// script may need one the machine lacks.
 		bad := UnshowableLanguages(MissingGlyphs(UIAndSurveyTexts(cat, sv)))
-		for _, l := range cat.Languages() {
-			if _, needs := scriptFamily[l.Tag]; needs && !slices.Contains(bad, l.Tag) {
-				if reg, _ := scriptFonts(l); reg == nil {
-					bad = append(bad, l.Tag) // its own font is missing
-				}
-			}
-		}
 		if len(bad) > 0 {
-			slog.Warn("some languages cannot be shown on this machine; install fonts-noto-core and fonts-noto-cjk", "languages", bad)
+			slog.Warn("some languages cannot be shown: their characters are in none of Chorus's fonts nor this machine's", "languages", bad)
 		}
 		fyne.Do(func() { s.unshowable = bad })
 	})

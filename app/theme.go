@@ -129,17 +129,24 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }
 
-// Font implements fyne.Theme with Fyne's bundled font, which falls back glyph
-// by glyph to system fonts for other scripts. A global font for one script
-// would break the others.
+// Font implements fyne.Theme: the participant's script font while one is
+// set, else Chorus Sans, which has every participant language's characters
+// (see scriptFamily). Italic and monospaced text keep Fyne's fonts (Latin
+// only: receipt codes, file names, the survey file's problems).
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	if t.ScriptFont != nil && !s.Monospace {
+	if s.Monospace || s.Italic || s.Symbol {
+		return theme.DefaultTheme().Font(s)
+	}
+	if t.ScriptFont != nil {
 		if s.Bold && t.ScriptBold != nil {
 			return t.ScriptBold
 		}
 		return t.ScriptFont
 	}
-	return theme.DefaultTheme().Font(s)
+	if s.Bold {
+		return chorusSans.bold
+	}
+	return chorusSans.regular
 }
 
 // Icon implements fyne.Theme.

@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"fingerprint": runFingerprint,
 	"demo-fill":   runDemoFill,
 	"backup":      runBackup,
+	"fontcheck":   runFontCheck, // for test harnesses: not in the usage text
 }
 
 // run runs chorus with args (without the program's name) and returns its
