@@ -151,6 +151,13 @@ func (k *Kiosk) errorKeys(l *Localizer, q *survey.Question, msg string) []string
 	if msg == "" {
 		return nil
 	}
+	lang := l.Lang.Tag
+	if m := q.RequiredMessage.In(lang); m != "" && m == msg {
+		return []string{audio.QuestionRequired(q.ID)}
+	}
+	if m := q.ConstraintMessage.In(lang); m != "" && m == msg {
+		return []string{audio.QuestionConstraint(q.ID)}
+	}
 	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again"} {
 		if l.T(key) == msg {
 			return []string{audio.App(key)}

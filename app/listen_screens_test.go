@@ -285,3 +285,33 @@ func TestListenIsMirroredForRightToLeft(t *testing.T) {
 		k.finish()
 	}
 }
+
+// TestSurveysOwnErrorMessagesHaveClips: a question's own required_message
+// and constraint_message are read from the pack by their own keys (they
+// said nothing before: the kiosk logged "no recording"), and a pack for
+// such a survey lists those keys.
+func TestSurveysOwnErrorMessagesHaveClips(t *testing.T) {
+	r, _, _ := audioRig(t)
+	l := r.k.cfg.Catalog.Localizer("cy")
+	q := &survey.Question{ID: "age", Type: survey.Number, Required: true,
+		RequiredMessage:   survey.Text{"cy": "Dywedwch faint yw eich oed"},
+		ConstraintMessage: survey.Text{"cy": "Rhowch oed rhwng 16 a 120"}}
+	for msg, want := range map[string]string{
+		"Dywedwch faint yw eich oed": "q.age.required_message",
+		"Rhowch oed rhwng 16 a 120":  "q.age.constraint_message",
+	} {
+		if got := r.k.errorKeys(l, q, msg); len(got) != 1 || got[0] != want {
+			t.Errorf("%q: keys %v, want %s", msg, got, want)
+		}
+	}
+	sv := &survey.Survey{Languages: []string{"cy"}, Questions: []survey.Question{*q}}
+	var keys []string
+	for _, tx := range audio.SurveyTexts(sv, "cy") {
+		keys = append(keys, tx.Key)
+	}
+	for _, want := range []string{"q.age.required_message", "q.age.constraint_message"} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("the pack's texts %v lack %s", keys, want)
+		}
+	}
+}

@@ -56,6 +56,12 @@ func EasyPurpose(id string) string { return easyPurposePref + id }
 // QuestionText is the key of a question's text.
 func QuestionText(id string) string { return "q." + id + ".text" }
 
+// QuestionRequired is the key of a question's own required_message.
+func QuestionRequired(id string) string { return "q." + id + ".required_message" }
+
+// QuestionConstraint is the key of a question's own constraint_message.
+func QuestionConstraint(id string) string { return "q." + id + ".constraint_message" }
+
 // QuestionHelp is the key of a question's help.
 func QuestionHelp(id string) string { return "q." + id + ".help" }
 
@@ -104,6 +110,8 @@ func SurveyTexts(sv *survey.Survey, lang string) []Text {
 		q := &sv.Questions[i]
 		add(QuestionText(q.ID), q.Text)
 		add(QuestionHelp(q.ID), q.Help)
+		add(QuestionRequired(q.ID), q.RequiredMessage)
+		add(QuestionConstraint(q.ID), q.ConstraintMessage)
 		for _, o := range q.Options {
 			if len(o.Label) > 0 {
 				add(OptionLabel(q.ID, o.Code), o.Label)
