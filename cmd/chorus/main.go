@@ -8,6 +8,7 @@
 //	chorus fingerprint --data DIR           this laptop's line for the analyst's enrolment list
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 //	chorus backup --data DIR --to DIR       a consistent copy of the database
+//	chorus status --data DIR                what waits to export, the keys (read only)
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -41,6 +42,7 @@ var commands = map[string]command{
 	"fingerprint": runFingerprint,
 	"demo-fill":   runDemoFill,
 	"backup":      runBackup,
+	"status":      runStatus,
 }
 
 // run runs chorus with args (without the program's name) and returns its
