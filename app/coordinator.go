@@ -31,6 +31,8 @@ type coordinatorTabs struct {
 	export    *Button
 	progress  *widget.ProgressBar
 	exportMsg *widget.Label
+	backup    *Button // a copy of the database into the same folder (backup.go)
+	backupMsg *widget.Label
 	history   *fyne.Container
 
 	// Staff.
@@ -89,6 +91,9 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	c.progress.Hide()
 	c.exportMsg = widget.NewLabel("")
 	c.exportMsg.Wrapping = fyne.TextWrapWord
+	c.backup = NewButton(l.T("staff.backup"), c.onBackup)
+	c.backupMsg = widget.NewLabel("")
+	c.backupMsg.Wrapping = fyne.TextWrapWord
 	c.history = container.NewVBox()
 	c.refreshExport()
 	return container.NewVScroll(container.NewVBox(
@@ -97,6 +102,7 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 		widget.NewLabel(l.T("staff.folder")),
 		container.NewBorder(nil, nil, nil, choose, c.folder),
 		c.export, c.progress, c.exportMsg,
+		c.backup, c.backupMsg,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(l.T("staff.history"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.history,
