@@ -9,6 +9,8 @@
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 //	chorus backup --data DIR --to DIR       a consistent copy of the database
 //	chorus status --data DIR                what waits to export, the keys (read only)
+//	chorus keys --data DIR [--add-recipient FILE | --replace-recipient FILE]
+//	                                        list or change the analyst keys
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -43,6 +45,7 @@ var commands = map[string]command{
 	"demo-fill":   runDemoFill,
 	"backup":      runBackup,
 	"status":      runStatus,
+	"keys":        runKeys,
 }
 
 // run runs chorus with args (without the program's name) and returns its
