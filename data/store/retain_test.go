@@ -163,9 +163,9 @@ func TestAcknowledgeDeletesMergedAnswers(t *testing.T) {
 func TestReadAckSaysWhatIsWrong(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"format":"chorus-ack/1","device_id":"x","written_at":"2026-12-03T12:00:00Z","batches":[{"seq":1,"manifest_sha256":"zz"}]}`: "batches[0].manifest_sha256: not a SHA-256 in hex",
-		`{"format":"chorus-ack/2","device_id":"x","written_at":"2026-12-03T12:00:00Z","batches":[]}`:                                  `format: "chorus-ack/2", want "chorus-ack/1"`,
-		`{"format":"chorus-ack/1","device_id":"","written_at":"2026-12-03T12:00:00Z","batches":[]}`:                                   "device_id: missing",
-		`{"format":"chorus-ack/1","device_id":"x","batches":[],"extra":1}`:                                                            `unknown field "extra"`,
+		`{"format":"chorus-ack/2","device_id":"x","written_at":"2026-12-03T12:00:00Z","batches":[]}`:                                 `format: "chorus-ack/2", want "chorus-ack/1"`,
+		`{"format":"chorus-ack/1","device_id":"","written_at":"2026-12-03T12:00:00Z","batches":[]}`:                                  "device_id: missing",
+		`{"format":"chorus-ack/1","device_id":"x","batches":[],"extra":1}`:                                                           `unknown field "extra"`,
 		`not json`: "not an acknowledgement from chorus-central",
 	} {
 		path := filepath.Join(t.TempDir(), "ack.json")
