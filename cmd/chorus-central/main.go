@@ -11,6 +11,7 @@
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
+//	chorus-central ack --db DB --to DIR
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -48,6 +49,7 @@ const usage = `Usage:
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
+    chorus-central ack --db DB --to DIR
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -95,6 +97,9 @@ withdraw withdraws, for good, the response of a participant who gives
          listed: ask the participant where and when, then give --device.
 backup   writes a consistent copy of DB into DIR as central-TIME.db,
          readable by you only; restore by copying it in DB's place.
+ack      writes, for each laptop with merged batches, DIR/chorus-ack-DEVICE.json
+         naming them; on the laptop, chorus ack --data DIR FILE then deletes
+         their sealed answers (see docs/RETENTION.md).
 
 -i may be given more than once.
 `
@@ -145,6 +150,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"survey":   runSurvey,
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
+		"ack":      runAck,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

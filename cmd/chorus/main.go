@@ -11,6 +11,7 @@
 //	chorus status --data DIR                what waits to export, the keys (read only)
 //	chorus keys --data DIR [--add-recipient FILE | --replace-recipient FILE]
 //	                                        list or change the analyst keys
+//	chorus ack --data DIR FILE              delete answers the analyst confirmed merged
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -46,6 +47,7 @@ var commands = map[string]command{
 	"backup":      runBackup,
 	"status":      runStatus,
 	"keys":        runKeys,
+	"ack":         runAck,
 }
 
 // run runs chorus with args (without the program's name) and returns its
