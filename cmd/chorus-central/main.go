@@ -76,7 +76,7 @@ csv      writes responses_wide.csv, answers_long.csv, codebook.csv,
          byte-order mark.
 report   writes one self-contained HTML report to FILE, replaced only when
          complete: overview, who took part, every question as a chart and
-         a table, key questions by mode and by language. Counts below
+         a table, key questions by mode, language and venue. Counts below
          --min-count (default 5) read "fewer than 5" and cannot be worked
          out from totals. Free-text answers are listed only with
          --include-quotes, and only for people who agreed to be quoted.

@@ -51,7 +51,7 @@ type questionTally struct {
 	byMode   map[string]*groupCounts // key questions only
 	byLang   map[string]*groupCounts // key questions only
 	byVenue  map[string]*groupCounts // key questions only
-	key      bool                    // broken down by mode and language
+	key      bool                    // broken down by mode, language and venue
 	states   []suppress.State        // of cats then no answer, once built
 }
 
