@@ -8,13 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"chorus/data/central"
 )
 
 // runBackup is `chorus-central backup --db DB --to DIR`: a consistent
 // copy of the analyst database, named by the time it was taken.
 func runBackup(c *cli, args []string) error {
 	fset := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	to := fset.String("to", "", "folder for the backup")
 	rest, err := flags(fset, args)
 	if err != nil {
@@ -22,6 +24,9 @@ func runBackup(c *cli, args []string) error {
 	}
 	if *dbPath == "" || *to == "" || len(rest) > 0 {
 		return withHint(errors.New("backup needs --db DB and --to DIR"), "chorus-central backup --db central.db --to /media/backup")
+	}
+	if central.IsPostgres(*dbPath) {
+		return withHint(central.ErrBackupPostgres, "docs/POSTGRES.md says what a backup of the analyst database on PostgreSQL needs")
 	}
 	if fi, err := os.Stat(*to); err != nil || !fi.IsDir() {
 		return withHint(fmt.Errorf("%s is not a folder", *to), "make the folder first, or give another with --to")

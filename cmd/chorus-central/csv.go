@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 
 	"chorus/data/central"
 )
@@ -14,7 +13,7 @@ import (
 // the CSV files and analysis.xlsx.
 func runCSV(c *cli, args []string) error {
 	fset := flag.NewFlagSet("csv", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	out := fset.String("out", "", "folder for the CSV files")
 	surveyID := fset.String("survey", "", "survey id, when the database holds several")
 	lang := fset.String("lang", "", "language of codebook texts and answer labels, one of the survey's (default English)")
@@ -26,7 +25,7 @@ func runCSV(c *cli, args []string) error {
 	if *dbPath == "" || *out == "" || len(rest) > 0 {
 		return withHint(errors.New("csv needs --db DB and --out DIR"), "chorus-central csv --db central.db --out analysis")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
+	if missing(*dbPath) {
 		return withHint(fmt.Errorf("%s: no such database", *dbPath), "merge batches first: chorus-central merge --db "+*dbPath+" -i IDENTITY FILE...")
 	}
 	db, err := central.Open(*dbPath, nil)
@@ -39,7 +38,7 @@ func runCSV(c *cli, args []string) error {
 		return withHint(err, "merge batches first, or check --survey")
 	}
 	if errors.Is(err, central.ErrNoLanguage) {
-		return withHint(err, "chorus-central csv --db "+*dbPath+" --out "+*out+" --lang cy")
+		return withHint(err, "chorus-central csv --db "+shown(*dbPath)+" --out "+*out+" --lang cy")
 	}
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 // runDevices is `chorus-central devices --db DB`.
 func runDevices(c *cli, args []string) error {
 	fset := flag.NewFlagSet("devices", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	rest, err := flags(fset, args)
 	if err != nil {
 		return err

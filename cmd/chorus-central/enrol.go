@@ -15,7 +15,7 @@ import (
 // and `chorus-central enrol --db DB --list FILE`.
 func runEnrol(c *cli, args []string) error {
 	fset := flag.NewFlagSet("enrol", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	list := fset.String("list", "", "enrolment list")
 	name := fset.String("name", "", "what to call the device")
 	fps, err := flags(fset, args)
@@ -91,7 +91,7 @@ func enrolError(err error) error {
 // runRetire is `chorus-central retire --db DB FINGERPRINT...`.
 func runRetire(c *cli, args []string) error {
 	fset := flag.NewFlagSet("retire", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	fps, err := flags(fset, args)
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func runRetire(c *cli, args []string) error {
 
 // openExisting opens an analyst database that must exist already.
 func openExisting(path string) (*central.DB, error) {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil && !central.IsPostgres(path) {
 		return nil, withHint(err, "give the analyst database made by chorus-central merge or enrol (--db)")
 	}
 	return central.Open(path, nil)

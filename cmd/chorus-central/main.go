@@ -12,6 +12,7 @@
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
 //	chorus-central ack --db DB --to DIR
+//	chorus-central dashboard-role --db URL ROLE
 //
 // keygen makes the analyst's age identity and prints the public key that
 // devices are set up with. verify checks batch files without changing
@@ -50,6 +51,7 @@ const usage = `Usage:
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
     chorus-central ack --db DB --to DIR
+    chorus-central dashboard-role --db URL ROLE
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
          only, and prints its public key (age1...) for device setup.
@@ -97,11 +99,18 @@ withdraw withdraws, for good, the response of a participant who gives
          listed: ask the participant where and when, then give --device.
 backup   writes a consistent copy of DB into DIR as central-TIME.db,
          readable by you only; restore by copying it in DB's place.
+         On PostgreSQL it refuses: use pg_dump or the server's backups.
 ack      writes, for each laptop with merged batches, DIR/chorus-ack-DEVICE.json
          naming them; on the laptop, chorus ack --data DIR FILE then deletes
          their sealed answers (see docs/RETENTION.md).
+dashboard-role
+         lets a PostgreSQL role read the dashboard views (responses,
+         answers, codebook, declined) and nothing else.
 
--i may be given more than once.
+DB is a SQLite file, or a PostgreSQL database as a URL
+(postgres://user@host/dbname) for a team of analysts; without --db,
+$CHORUS_CENTRAL_DB. Several analysts may merge into one PostgreSQL
+database at the same time. -i may be given more than once.
 `
 
 func main() {
@@ -151,6 +160,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
 		"ack":      runAck,
+
+		"dashboard-role": runDashboardRole,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

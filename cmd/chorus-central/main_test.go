@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,12 +18,22 @@ import (
 	"chorus/data/central"
 	"chorus/data/seal"
 	"chorus/data/store/storetest"
+	"chorus/internal/pgtest"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// pg is the throw-away PostgreSQL cluster on the PostgreSQL half of the
+// run (CHORUS_TEST_DB=postgres), nil otherwise.
+var pg *pgtest.Cluster
+
+// withPostgres runs the tests with the cluster when it is asked for.
+type withPostgres struct{ m *testing.M }
+
+func (w withPostgres) Run() int { return pgtest.Main(w.m, &pg) }
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withPostgres{m}, map[string]func(){
 		"chorus-central": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
@@ -150,11 +161,35 @@ func makeFixtures(t *testing.T) fixtures {
 }
 
 func TestScripts(t *testing.T) {
+	if pg != nil {
+		t.Skip("the SQLite scripts; TestPostgresScripts runs on PostgreSQL")
+	}
+	runScripts(t, "testdata", nil)
+}
+
+// TestPostgresScripts runs testdata/postgres against the throw-away
+// cluster, each script with a new database in $PGURL.
+func TestPostgresScripts(t *testing.T) {
+	if pg == nil {
+		t.Skip("the PostgreSQL half only (CHORUS_TEST_DB=postgres; make test runs it)")
+	}
+	runScripts(t, "testdata/postgres", func(env *testscript.Env) error {
+		name, err := pg.CreateDatabase()
+		if err != nil {
+			return err
+		}
+		env.Setenv("PGURL", pg.URL(name))
+		env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+		return nil
+	})
+}
+
+func runScripts(t *testing.T, dir string, setup func(*testscript.Env) error) {
 	// Made per run (not once per process): the files live in t's temporary
 	// folders, which go when t ends, so -count=N needs them again.
 	fixture := makeFixtures(t)
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata",
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			ents, err := os.ReadDir(fixture.dir)
@@ -177,6 +212,9 @@ func TestScripts(t *testing.T) {
 				}
 			}
 			env.Vars = append(env.Vars, fixture.vars...)
+			if setup != nil {
+				return setup(env)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"dbhash": dbhash},
@@ -190,11 +228,20 @@ func dbhash(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: dbhash DB FILE")
 	}
-	db, err := central.Open(ts.MkAbs(args[0]), nil)
+	name := args[0]
+	if !central.IsPostgres(name) {
+		name = ts.MkAbs(name)
+	}
+	db, err := central.Open(name, nil)
 	ts.Check(err)
 	defer db.Close()
 	// The device register is left out: it records quarantined batches.
-	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'enrolment' ORDER BY name`)
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'enrolment' ORDER BY name`
+	if db.Postgres() {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+			AND table_name <> 'enrolment' ORDER BY table_name`
+	}
+	rows, err := db.SQL().Query(q)
 	ts.Check(err)
 	var tables []string
 	for rows.Next() {
@@ -206,7 +253,17 @@ func dbhash(ts *testscript.TestScript, neg bool, args []string) {
 	h := sha256.New()
 	for _, tab := range tables {
 		fmt.Fprintf(h, "table %s\n", tab)
-		rows, err := db.SQL().Query(`SELECT * FROM ` + tab + ` ORDER BY rowid`)
+		order := "rowid"
+		if db.Postgres() { // no rowid: every column
+			var n int
+			ts.Check(db.SQL().QueryRow(`SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?`, tab).Scan(&n))
+			cols := make([]string, n)
+			for i := range cols {
+				cols[i] = strconv.Itoa(i + 1)
+			}
+			order = strings.Join(cols, ", ")
+		}
+		rows, err := db.SQL().Query(`SELECT * FROM ` + tab + ` ORDER BY ` + order)
 		ts.Check(err)
 		cols, _ := rows.Columns()
 		for rows.Next() {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -15,7 +14,7 @@ import (
 // runMerge is `chorus-central merge --db DB -i IDENTITY [--demo] FILE...`.
 func runMerge(c *cli, args []string) error {
 	fset := flag.NewFlagSet("merge", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	demo := fset.Bool("demo", false, "merge demo batches")
 	var idFiles listFlag
 	fset.Var(&idFiles, "i", "identity file")
@@ -30,8 +29,7 @@ func runMerge(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, statErr := os.Stat(*dbPath)
-	isNew := errors.Is(statErr, fs.ErrNotExist)
+	isNew := missing(*dbPath)
 	db, err := central.Open(*dbPath, nil)
 	if err != nil {
 		return err
@@ -54,7 +52,7 @@ func runMerge(c *cli, args []string) error {
 			var q *central.NotEnrolledError
 			errors.As(err, &q)
 			err = withHint(fmt.Errorf("%s: %w", filepath.Base(res.File), err),
-				fmt.Sprintf("if the coordinator reads %s from that laptop's Export tab, enrol it: chorus-central enrol --db %s %s; then merge the file again", q.Fingerprint, *dbPath, q.Fingerprint),
+				fmt.Sprintf("if the coordinator reads %s from that laptop's Export tab, enrol it: chorus-central enrol --db %s %s; then merge the file again", q.Fingerprint, shown(*dbPath), q.Fingerprint),
 				"if nobody knows that laptop, keep the file aside and tell your information governance lead")
 		case errors.Is(err, central.ErrDemo):
 			err = withHint(fmt.Errorf("%s: %w", filepath.Base(res.File), err), "keep demo and real data in separate databases (--db)")

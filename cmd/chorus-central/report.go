@@ -18,7 +18,7 @@ import (
 // [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]`.
 func runReport(c *cli, args []string) error {
 	fset := flag.NewFlagSet("report", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	out := fset.String("out", "", "HTML file to write")
 	surveyID := fset.String("survey", "", "survey id, when the database holds several")
 	lang := fset.String("lang", "en", "language of the report's headings: "+strings.Join(report.Languages(), " or "))
@@ -39,7 +39,7 @@ func runReport(c *cli, args []string) error {
 	if *minCount < 2 {
 		return withHint(fmt.Errorf("--min-count %d: the smallest count shown must be at least 2", *minCount), "the default is 5")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
+	if missing(*dbPath) {
 		return withHint(fmt.Errorf("%s: no such database", *dbPath), "merge batches first: chorus-central merge --db "+*dbPath+" -i IDENTITY FILE...")
 	}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {

@@ -15,7 +15,7 @@ import (
 // withdrawn response came from, never the code.
 func runWithdraw(c *cli, args []string) error {
 	fset := flag.NewFlagSet("withdraw", flag.ContinueOnError)
-	dbPath := fset.String("db", "", "analyst database")
+	dbPath := dbFlag(fset)
 	staff := fset.String("staff", "", "who records the withdrawal")
 	dev := fset.String("device", "", "the device's fingerprint, when the code matches two")
 	rest, err := flags(fset, args)

@@ -1,8 +1,11 @@
 package central_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"chorus/data/central"
@@ -13,6 +16,7 @@ import (
 // merged batches opens with central.Open, passes integrity_check and
 // holds the same rows; it is the analyst's alone (0600).
 func TestBackupRestores(t *testing.T) {
+	sqliteOnly(t, "backups of PostgreSQL are pg_dump's (TestBackupRefusedOnPostgres)")
 	k := storetest.NewKey(t, false)
 	dev := storetest.NewDevice(t, k.Recipients, false)
 	dev.Submit(5)
@@ -49,5 +53,22 @@ func TestBackupRestores(t *testing.T) {
 	}
 	if n := count(t, restored, `SELECT count(*) FROM responses`); n != 5 {
 		t.Fatalf("%d responses in the backup, want 5", n)
+	}
+}
+
+// TestBackupRefusedOnPostgres: backup on PostgreSQL refuses, naming
+// pg_dump, and writes no file.
+func TestBackupRefusedOnPostgres(t *testing.T) {
+	if pg == nil {
+		t.Skip("PostgreSQL half only")
+	}
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "backup.db")
+	err := db.Backup(ctx, path, "test")
+	if !errors.Is(err, central.ErrBackupPostgres) || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("backup = %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a file was made: %v", err)
 	}
 }

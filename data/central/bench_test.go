@@ -18,7 +18,10 @@ import (
 // into a new database with DB.MergeFiles, as the merge command does,
 // opening every sealed response. It reports the time
 // for all 1,000 (ns/op), the baseline of only reading and verifying the
-// same files without a database (read-ns/op) and the ratio (x-read).
+// same files without a database (read-ns/op) and the ratio (x-read), for
+// the SQLite file and, on the PostgreSQL half (CHORUS_TEST_DB=postgres;
+// CHORUS_PG_DURABLE=1 for a server with fsync on, as SQLite's
+// synchronous=FULL), for PostgreSQL too, with the ratio of the two.
 func BenchmarkMerge1000x100(b *testing.B) {
 	const batches, per = 1000, 100
 	k := storetest.NewKey(b, false)
@@ -48,31 +51,51 @@ func BenchmarkMerge1000x100(b *testing.B) {
 	}
 	readNs := float64(time.Since(start).Nanoseconds())
 
-	for b.Loop() {
-		b.StopTimer()
-		db, err := central.Open(filepath.Join(b.TempDir(), "central.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		db.MergeFiles(ctx, files, k.Identities, central.MergeOptions{Demo: true}, func(_ central.MergeResult, err error) {
-			if err != nil {
-				b.Fatal(err)
-			}
-		})
-		b.StopTimer()
-		var n int
-		db.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
-		if n == 0 || n > responses {
-			b.Fatalf("merged %d responses of %d", n, responses)
-		}
-		db.Close()
-		b.StartTimer()
+	// The SQLite file, then (on the PostgreSQL half of the run) the
+	// PostgreSQL database, merging the same files in the same run.
+	engines := []string{"sqlite"}
+	if pg != nil {
+		engines = append(engines, "postgres")
 	}
-	b.StopTimer()
-	mergeNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	b.ReportMetric(float64(responses), "responses")
-	b.ReportMetric(readNs, "read-ns/op")
-	b.ReportMetric(mergeNs/readNs, "x-read")
-	fmt.Fprintf(os.Stderr, "merge of %d batches, %d responses: %.1f s (goal 30 s)\n", batches, responses, mergeNs/1e9)
+	perEngine := map[string]float64{}
+	for _, engine := range engines {
+		b.Run(engine, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				name := filepath.Join(b.TempDir(), "central.db")
+				if engine == "postgres" {
+					name = pg.NewDatabase(b)
+				}
+				db, err := central.Open(name, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				enrolFile(b, db, files[0], k) // one device made them all
+				b.StartTimer()
+				db.MergeFiles(ctx, files, k.Identities, central.MergeOptions{Demo: true}, func(_ central.MergeResult, err error) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				})
+				b.StopTimer()
+				var n int
+				db.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
+				if n == 0 || n > responses {
+					b.Fatalf("merged %d responses of %d", n, responses)
+				}
+				db.Close()
+				b.StartTimer()
+			}
+			b.StopTimer()
+			mergeNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			perEngine[engine] = mergeNs
+			b.ReportMetric(float64(responses), "responses")
+			b.ReportMetric(readNs, "read-ns/op")
+			b.ReportMetric(mergeNs/readNs, "x-read")
+			fmt.Fprintf(os.Stderr, "%s: merge of %d batches, %d responses: %.1f s (goal 30 s)\n", engine, batches, responses, mergeNs/1e9)
+		})
+	}
+	if pg != nil && perEngine["sqlite"] > 0 && perEngine["postgres"] > 0 {
+		fmt.Fprintf(os.Stderr, "postgres/sqlite = %.2f (goal at most 1.5)\n", perEngine["postgres"]/perEngine["sqlite"])
+	}
 }

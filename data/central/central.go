@@ -1,6 +1,8 @@
-// Package central is the analyst's side of Chorus: a SQLite database that
+// Package central is the analyst's side of Chorus: a database that
 // batches from every device are merged into, and the CSV files analysis
-// starts from.
+// starts from. The database is a SQLite file (the default) or, for teams
+// of analysts, a PostgreSQL database named by a postgres:// URL; see
+// dialect.go and docs/POSTGRES.md.
 //
 // # Merging
 //
@@ -58,16 +60,22 @@ var migrations embed.FS
 
 // DB is an open analyst database.
 type DB struct {
-	db    *sql.DB
-	path  string
-	clock func() time.Time
+	db      *sql.DB
+	dir     string // where batches are decrypted
+	name    string // for messages: the file, or the PostgreSQL database
+	clock   func() time.Time
+	dialect dialect
 }
 
-// Open opens (creating if needed) the analyst database at path. clock may
-// be nil for the system clock.
+// Open opens (creating if needed) the analyst database at path: a SQLite
+// file, or a PostgreSQL database when path is a postgres:// URL (see
+// [IsPostgres]). clock may be nil for the system clock.
 func Open(path string, clock func() time.Time) (*DB, error) {
 	if clock == nil {
 		clock = time.Now
+	}
+	if IsPostgres(path) {
+		return openPostgres(path, clock)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -91,7 +99,7 @@ func Open(path string, clock func() time.Time) (*DB, error) {
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
-	c := &DB{db: db, path: abs, clock: clock}
+	c := &DB{db: db, dir: filepath.Dir(abs), name: path, clock: clock}
 	if err := c.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -99,11 +107,14 @@ func Open(path string, clock func() time.Time) (*DB, error) {
 	return c, nil
 }
 
-// Close closes the database. It first copies the write-ahead log into
-// the database and truncates it, so rows deleted by withdrawals (zeroed,
-// the database runs with secure_delete) leave no copy behind.
+// Close closes the database. On SQLite it first copies the write-ahead
+// log into the database and truncates it, so rows deleted by withdrawals
+// (zeroed, the database runs with secure_delete) leave no copy behind.
 func (c *DB) Close() error {
-	_, err := c.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	var err error
+	if c.dialect == sqliteDialect {
+		_, err = c.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
 	if cerr := c.db.Close(); err == nil {
 		err = cerr
 	}
@@ -113,8 +124,13 @@ func (c *DB) Close() error {
 // SQL gives tests and reports direct access.
 func (c *DB) SQL() *sql.DB { return c.db }
 
-// Dir is the folder holding the database; batches are decrypted there.
-func (c *DB) Dir() string { return filepath.Dir(c.path) }
+// Dir is the folder batches are decrypted in: the database's own folder
+// for SQLite, a private folder in the analyst's cache for PostgreSQL.
+func (c *DB) Dir() string { return c.dir }
+
+// Name names the database in messages: its file, or the PostgreSQL
+// database and host (never the password).
+func (c *DB) Name() string { return c.name }
 
 func (c *DB) now() string { return c.clock().UTC().Format(time.RFC3339Nano) }
 

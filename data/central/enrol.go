@@ -190,6 +190,9 @@ func (c *DB) Enrol(ctx context.Context, fp, name, note string) (EnrolResult, err
 		return EnrolResult{}, err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return EnrolResult{}, err
+	}
 	d, err := device(ctx, tx, fp)
 	res := EnrolResult{Device: d, Was: d.Status}
 	switch {
@@ -240,6 +243,9 @@ func (c *DB) Retire(ctx context.Context, fp, note string) (Device, error) {
 		return Device{}, err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return Device{}, err
+	}
 	d, err := device(ctx, tx, fp)
 	if errors.Is(err, ErrUnknownDevice) {
 		return d, fmt.Errorf("%w: %s is not in the register (chorus-central devices lists it)", ErrUnknownDevice, fp)
@@ -343,6 +349,9 @@ func (c *DB) enrolLegacy(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return err
+	}
 	for _, l := range all {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO enrolment (fingerprint, status, name, device_id, public_key, claimed_name,
 			first_seen_at, changed_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -14,6 +14,10 @@ import (
 	"filippo.io/age"
 )
 
+// testHookBeforeCommit, when set by a test, runs when a batch is merged
+// but not yet committed: where a killed merge must leave nothing.
+var testHookBeforeCommit func(context.Context)
+
 // Merge errors. Errors about the file itself come from [batch.Read].
 var (
 	ErrConflict   = errors.New("conflicting batch")
@@ -82,6 +86,16 @@ func (c *DB) Merge(ctx context.Context, path string, ids []age.Identity, opts Me
 	return c.MergeBatch(ctx, b, ids, opts)
 }
 
+// afterWithdrawals purges what the withdrawals of merged batches deleted
+// (see purge): on PostgreSQL a VACUUM, once for a run of batches. SQLite
+// zeroes deleted rows as it goes and truncates its log on Close.
+func (c *DB) afterWithdrawals(ctx context.Context, applied bool) error {
+	if !applied || c.dialect != postgresDialect {
+		return nil
+	}
+	return c.purge(ctx)
+}
+
 // MergeFiles merges the batch files at paths in order, as [DB.Merge]
 // does, reading and verifying the next file while the current one is
 // merged. It calls report with each file's result or error and carries
@@ -95,6 +109,7 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	withdrawn := false
 	next := make(chan read, 1)
 	go func() {
 		defer close(next)
@@ -127,14 +142,22 @@ func (c *DB) MergeFiles(ctx context.Context, paths []string, ids []age.Identity,
 		}
 		res, err := c.mergeBatch(ctx, r.b, ids, opts, r.opened)
 		r.b.Close()
+		withdrawn = withdrawn || (err == nil && res.Withdrawals > 0)
 		report(res, err)
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.afterWithdrawals(ctx, withdrawn)
 }
 
 // MergeBatch merges a batch that [batch.Read] verified.
 func (c *DB) MergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity, opts MergeOptions) (MergeResult, error) {
-	return c.mergeBatch(ctx, b, ids, opts, nil)
+	res, err := c.mergeBatch(ctx, b, ids, opts, nil)
+	if err == nil {
+		err = c.afterWithdrawals(ctx, res.Withdrawals > 0)
+	}
+	return res, err
 }
 
 // mergeBatch is MergeBatch with the batch's responses already opened, or
@@ -153,6 +176,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 		return res, err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return res, err
+	}
 
 	mode, err := c.setting(ctx, tx, "demo")
 	if err != nil {
@@ -208,7 +234,7 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	now := c.now()
 	if known == nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (device_id, public_key, name, demo, first_seen_at) VALUES (?, ?, ?, ?, ?)`,
-			m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, m.Demo, now); err != nil {
+			m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, b2i(m.Demo), now); err != nil {
 			return res, err
 		}
 	}
@@ -249,6 +275,9 @@ func (c *DB) mergeBatch(ctx context.Context, b *batch.Batch, ids []age.Identity,
 	}
 	if err := mergeRest(ctx, tx, b, &res); err != nil {
 		return res, err
+	}
+	if testHookBeforeCommit != nil {
+		testHookBeforeCommit(ctx)
 	}
 	if err := tx.Commit(); err != nil {
 		return res, err

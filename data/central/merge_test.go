@@ -28,7 +28,7 @@ var ctx = context.Background()
 
 func openDB(t testing.TB) *central.DB {
 	t.Helper()
-	db, err := central.Open(filepath.Join(t.TempDir(), "central.db"), nil)
+	db, err := central.Open(newDB(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,21 +40,10 @@ func openDB(t testing.TB) *central.DB {
 // (which records quarantined batches).
 func dbHash(t testing.TB, db *central.DB) string {
 	t.Helper()
-	rows, err := db.SQL().Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'enrolment' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
 	h := sha256.New()
-	for _, tab := range tables {
+	for _, tab := range tables(t, db) {
 		fmt.Fprintf(h, "table %s\n", tab)
-		rows, err := db.SQL().Query(`SELECT * FROM ` + tab + ` ORDER BY rowid`)
+		rows, err := db.SQL().Query(ordered(t, db, tab))
 		if err != nil {
 			t.Fatal(err)
 		}

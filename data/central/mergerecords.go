@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 
 	"chorus/data/batch"
@@ -97,7 +96,7 @@ func mergeResponses(ctx context.Context, tx *sql.Tx, b *batch.Batch, ids []age.I
 		if _, err := insert.ExecContext(ctx, r.ID, m.DeviceID, m.Seq, j.line, r.SurveyID, r.SurveyVersion, r.SurveySHA256,
 			r.Language, r.Mode, r.InterpreterLanguage, r.SessionID, r.Venue, r.ConsentID, r.Status, r.StartedAt,
 			r.CreatedAt, r.CreatedOffset, string(j.answers)); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if isUnique(err) {
 				return fmt.Errorf("%w: response %s was already merged from another batch", ErrConflict, r.ID)
 			}
 			return err
@@ -199,7 +198,7 @@ func mergeConsents(ctx context.Context, tx *sql.Tx, b *batch.Batch, surveys map[
 			cr.ID, m.DeviceID, m.Seq, line, cr.SurveyID, cr.SurveyVersion, cr.TextVersion, cr.TextSHA256, cr.Language,
 			cr.Format, string(purposes), cr.HowGiven, cr.Mode, cr.Staff, cr.SessionID, cr.Venue, cr.CreatedAt, cr.CreatedOffset,
 			cr.ReceiptHash); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if isUnique(err) {
 				return fmt.Errorf("%w: consent record %s was already merged from another batch", ErrConflict, cr.ID)
 			}
 			return err
@@ -236,7 +235,7 @@ func mergeRest(ctx context.Context, tx *sql.Tx, b *batch.Batch, res *MergeResult
 		_, err := tx.ExecContext(ctx, `INSERT INTO audit (id, device_id, batch_seq, line, actor, action, detail, created_at,
 			created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, m.DeviceID, m.Seq, line, a.Actor, a.Action, a.Detail, a.CreatedAt, a.CreatedOffset)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		if err != nil && isUnique(err) {
 			return fmt.Errorf("%w: audit event %s was already merged from another batch", ErrConflict, a.ID)
 		}
 		return err

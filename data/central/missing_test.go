@@ -133,7 +133,7 @@ func TestWriteCSVTimes(t *testing.T) {
 	merge(t, db, dev.Export(t.TempDir()), k)
 	// Given at 00:30 on the 25th in UTC+1: the 24th in UTC.
 	if _, err := db.SQL().Exec(`UPDATE responses SET created_at = '2026-11-24T23:30:00.25Z', created_offset = 60
-		WHERE rowid = (SELECT min(rowid) FROM responses)`); err != nil {
+		WHERE id = (SELECT id FROM responses ORDER BY device_id, batch_seq, line LIMIT 1)`); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()

@@ -28,6 +28,7 @@ func tempFiles(t *testing.T, dir string) []string {
 // behind; the next Open of a database in that folder removes it, but not
 // the one a merge that is still running is reading.
 func TestOpenRemovesDecryptedBatchesOfKilledMerges(t *testing.T) {
+	sqliteOnly(t, "the database file's folder and modes")
 	dir := t.TempDir()
 	k := storetest.NewKey(t, false)
 	dev := storetest.NewDevice(t, k.Recipients, false)

@@ -15,6 +15,7 @@ import (
 // The analyst database holds decrypted answers: it and its write-ahead log
 // and shared-memory files are the analyst's alone, whatever the umask.
 func TestNewDatabaseIsPrivate(t *testing.T) {
+	sqliteOnly(t, "the database file's folder and modes")
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
 	path := filepath.Join(t.TempDir(), "central.db")
@@ -41,6 +42,7 @@ func TestNewDatabaseIsPrivate(t *testing.T) {
 
 // An existing database that others may read is made private when opened.
 func TestOpenMakesAnOldDatabasePrivate(t *testing.T) {
+	sqliteOnly(t, "the database file's folder and modes")
 	path := filepath.Join(t.TempDir(), "central.db")
 	db, err := central.Open(path, nil)
 	if err != nil {

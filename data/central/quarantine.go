@@ -70,7 +70,7 @@ func (c *DB) quarantine(ctx context.Context, tx *sql.Tx, b *batch.Batch, fp stri
 	now := c.now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO enrolment (fingerprint, status, name, device_id, public_key, claimed_name,
 		first_seen_at, last_file, quarantined, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-		ON CONFLICT (fingerprint) DO UPDATE SET last_file = excluded.last_file, quarantined = quarantined + 1`,
+		ON CONFLICT (fingerprint) DO UPDATE SET last_file = excluded.last_file, quarantined = enrolment.quarantined + 1`,
 		fp, Quarantined, m.DeviceName, m.DeviceID, []byte(m.DevicePublicKey), m.DeviceName, now, filepath.Base(b.Path), now); err != nil {
 		return err
 	}

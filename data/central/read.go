@@ -32,7 +32,7 @@ func (c *DB) Summary(ctx context.Context, id string) (Summary, error) {
 		{&s.Withdrawals, `SELECT count(*) FROM withdrawals`, nil},
 		{&s.Devices, `SELECT count(*) FROM devices`, nil},
 		{&s.Batches, `SELECT count(*) FROM batches`, nil},
-		{&s.Surveys, `SELECT count(DISTINCT survey_id) FROM (SELECT survey_id FROM responses UNION SELECT survey_id FROM declined)`, nil},
+		{&s.Surveys, `SELECT count(DISTINCT survey_id) FROM (SELECT survey_id FROM responses UNION SELECT survey_id FROM declined) AS u`, nil},
 	} {
 		if err := c.db.QueryRowContext(ctx, q.query, q.args...).Scan(q.dst); err != nil {
 			return s, err

@@ -2,7 +2,6 @@ package central_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 // TestEachResponseNamesABadRecord: a response whose answers or consent
 // purposes are not JSON is an error naming the response.
 func TestEachResponseNamesABadRecord(t *testing.T) {
-	db, err := central.Open(filepath.Join(t.TempDir(), "central.db"), nil)
+	db, err := central.Open(newDB(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +36,7 @@ func TestEachResponseNamesABadRecord(t *testing.T) {
 			session_id, venue, consent_id, status, started_at, created_at, created_offset, answers)
 			VALUES ('r2', 'd', 1, 2, 'sv', 1, 's', 'en', 'self', '', '', '', 'c1', 'complete', '2026-11-30T10:00:00Z', '2026-11-30T10:00:00Z', 0, '{oops')`,
 	} {
-		if _, err := tx.Exec(q); err != nil {
+		if _, err := tx.Exec(literal(db, q)); err != nil {
 			t.Fatalf("%v\n%s", err, q)
 		}
 	}

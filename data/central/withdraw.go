@@ -80,6 +80,9 @@ func (c *DB) Withdraw(ctx context.Context, receiptCode, staff, deviceFP string) 
 		return w, err
 	}
 	defer tx.Rollback()
+	if err := c.lock(ctx, tx); err != nil {
+		return w, err
+	}
 	deviceID := ""
 	if deviceFP != "" {
 		fp, err := ParseFingerprint(deviceFP)
@@ -177,8 +180,7 @@ func (c *DB) Withdraw(ctx context.Context, receiptCode, staff, deviceFP string) 
 	if err := tx.Commit(); err != nil {
 		return w, err
 	}
-	_, err = c.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
-	return w, err
+	return w, c.purge(ctx)
 }
 
 // audit appends an event to central's own audit log. detail must not
