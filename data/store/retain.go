@@ -45,30 +45,13 @@ type AckResult struct {
 // exported again ([ErrPurged]).
 func (s *Store) Acknowledge(ctx context.Context, a ack.File, actor string) (AckResult, error) {
 	var res AckResult
-	dev, err := s.Device()
-	if err != nil {
-		return res, err
-	}
-	if a.DeviceID != dev.ID {
-		return res, fmt.Errorf("%w (it names device %s; this is %s)", ErrAckOtherDevice, shortID(a.DeviceID), dev.ShortID())
-	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
-	for _, b := range a.Batches {
-		var manifest, exported sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT manifest_sha256, exported_at FROM batches WHERE seq = ?`, b.Seq).Scan(&manifest, &exported)
-		switch {
-		case errors.Is(err, sql.ErrNoRows) || (err == nil && !exported.Valid):
-			return res, fmt.Errorf("%w: batch %d was never exported here", ErrAckMismatch, b.Seq)
-		case err != nil:
-			return res, err
-		case manifest.String != b.ManifestSHA256:
-			return res, fmt.Errorf("%w: batch %d here is not the batch the analyst merged", ErrAckMismatch, b.Seq)
-		}
-		res.Batches = append(res.Batches, b.Seq)
+	if res.Batches, err = s.ackBatches(ctx, tx, a); err != nil {
+		return res, err
 	}
 	slices.Sort(res.Batches)
 	seqs := make([]string, len(res.Batches))
@@ -93,6 +76,48 @@ func (s *Store) Acknowledge(ctx context.Context, a ack.File, actor string) (AckR
 		return res, err
 	}
 	return res, s.Checkpoint()
+}
+
+// CheckAcknowledgement reports, without changing anything, the error
+// [Store.Acknowledge] would give for a, or nil: so a screen can say "this
+// file is for another laptop" before it asks to delete.
+func (s *Store) CheckAcknowledgement(ctx context.Context, a ack.File) error {
+	tx, err := s.db.BeginTx(ctx, nil) // rolled back: changes nothing
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = s.ackBatches(ctx, tx, a)
+	return err
+}
+
+// ackBatches checks that a names this device and batches it exported
+// with the manifests a gives, and returns their numbers.
+func (s *Store) ackBatches(ctx context.Context, tx *sql.Tx, a ack.File) ([]int64, error) {
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT device_id FROM device WHERE id = 1`).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoDevice
+	} else if err != nil {
+		return nil, err
+	}
+	if a.DeviceID != id {
+		return nil, fmt.Errorf("%w (it names device %s; this is %s)", ErrAckOtherDevice, shortID(a.DeviceID), shortID(id))
+	}
+	var seqs []int64
+	for _, b := range a.Batches {
+		var manifest, exported sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT manifest_sha256, exported_at FROM batches WHERE seq = ?`, b.Seq).Scan(&manifest, &exported)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || (err == nil && !exported.Valid):
+			return nil, fmt.Errorf("%w: batch %d was never exported here", ErrAckMismatch, b.Seq)
+		case err != nil:
+			return nil, err
+		case manifest.String != b.ManifestSHA256:
+			return nil, fmt.Errorf("%w: batch %d here is not the batch the analyst merged", ErrAckMismatch, b.Seq)
+		}
+		seqs = append(seqs, b.Seq)
+	}
+	return seqs, nil
 }
 
 // shortID is a device id's short form (see [Device.ShortID]).
