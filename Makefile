@@ -62,6 +62,8 @@ reliability: deps-test
 	$(GO) test -tags ci -count=1 -run 'Full|Idle|Leak|Canary|WrongAndRight|Bad|Unicode|Keyboard|Shipped' ./app ./translations
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
 	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzExpr$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
+	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey/xlsform
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
 	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/report/suppress

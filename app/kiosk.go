@@ -71,9 +71,14 @@ type Kiosk struct {
 	// The boxes that give Listen and "Always read aloud" their size;
 	// hidden with them so they take no room.
 	listenBox, alwaysBox *fyne.Container
-	alwaysRead           bool
-	audioGen             int
-	audioCue             bool
+	// controls are the journey's header buttons; audioRTL says the
+	// header has Listen on the left, mirrored (listen.go placeAudio).
+	controls   fyne.CanvasObject
+	alwaysFont *container.ThemeOverride // "Always read aloud" in its language's font
+	audioRTL   bool
+	alwaysRead bool
+	audioGen   int
+	audioCue   bool
 
 	lastInput    time.Time
 	warning      *idleWarning
@@ -107,11 +112,12 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.always.Picture = theme.VolumeUpIcon()
 	k.always.OnTapped = k.guard(k.onAlways)
 	// The choice's words wrap to its width: give it room for a line.
-	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
-	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, k.listen)
+	k.alwaysFont = container.NewThemeOverride(k.always, k.headerTheme())
+	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.alwaysFont)
+	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.headerTheme(), k.listen))
 	k.journey = newJourneyBar(k)
-	k.header = container.NewBorder(nil, nil, nil, container.NewThemeOverride(
-		container.NewHBox(k.journey.controls(), k.alwaysBox, k.listenBox), &cappedTheme{t: k.theme, max: controlsMaxScale}), k.display.root)
+	k.controls = k.journey.controls()
+	k.header = container.NewBorder(nil, nil, nil, k.capped(container.NewHBox(k.controls, k.alwaysBox, k.listenBox)), k.display.root)
 	k.alwaysBox.Hide()
 	k.root = container.NewBorder(container.NewVBox(k.journey.bannerBg, k.header), nil, nil, nil, k.body)
 	return k

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -48,14 +49,27 @@ func (k *Kiosk) screenKeys() []string {
 	}
 	switch {
 	case k.welcome != nil:
-		return []string{app("welcome.title"), app("welcome.choose")}
+		return []string{app("welcome.title"), app("welcome.choose"), app("audio.always")}
 	case k.consent != nil:
 		return consentKeys(sv, k.flow != nil && k.flow.EasyRead)
 	case k.intro != nil:
 		return []string{audio.KeyIntro, app("intro.start")}
 	case k.question != nil:
 		q := k.question.q
-		keys := []string{audio.QuestionText(q.ID), audio.QuestionHelp(q.ID)}
+		// An error after a failed Next comes first: it is why the
+		// participant is still here. Then the progress line, then the
+		// screen top to bottom.
+		keys := k.errorKeys(k.question.l, q, k.question.page.errMsg)
+		if p := k.question.progress; p.label.Visible() {
+			keys = append(keys, audio.ProgressSay(k.flow.Lang, p.N, p.Total)...)
+		}
+		keys = append(keys, audio.QuestionText(q.ID))
+		if q.Required {
+			keys = append(keys, app("question.required_mark"))
+		}
+		if q.Help.In(k.flow.Lang) != "" {
+			keys = append(keys, audio.QuestionHelp(q.ID))
+		}
 		switch {
 		case q.Type == survey.Multi:
 			keys = append(keys, app("question.choose_any"))
@@ -67,14 +81,109 @@ func (k *Kiosk) screenKeys() []string {
 		}
 		return keys
 	case k.review != nil:
-		return []string{app("review.title"), app("review.intro"), app("review.send")}
+		return k.reviewKeys()
 	case k.thanks != nil:
-		return []string{app("thanks.title"), app("thanks.saved"), app("thanks.receipt_intro"), app("thanks.receipt_use"),
-			app("thanks.next_steps"), audio.KeyNextSteps, app("thanks.contact"), audio.KeyContact, app("thanks.finish")}
+		keys := []string{app("thanks.title"), app("thanks.saved"), app("thanks.receipt_intro")}
+		keys = append(keys, audio.SpellKeys(k.thanks.receipt)...)
+		return append(keys, app("thanks.receipt_use"),
+			app("thanks.next_steps"), audio.KeyNextSteps, app("thanks.contact"), audio.KeyContact, app("thanks.finish"))
 	case k.declined != nil:
 		return []string{app("declined.title"), app("declined.body")}
 	}
 	return nil
+}
+
+// reviewKeys is the check-answers screen's reading order: a failed save
+// first, then the title and intro, each question followed by its answer
+// ("No answer" where skipped), then Send. An option is read with its own
+// clip; typed words (text, a number, a postcode) are never read out: no
+// clip can hold what a participant typed, and a kiosk in a public place
+// must not say someone's own words to the room. "You typed your own
+// answer here" stands for them.
+func (k *Kiosk) reviewKeys() []string {
+	app := audio.App
+	sv := k.cfg.Survey
+	var keys []string
+	if k.review.message != nil && k.review.message.Visible() {
+		keys = append(keys, app("review.save_failed"))
+	}
+	keys = append(keys, app("review.title"), app("review.intro"))
+	for _, i := range sv.Path(k.flow.Answers) {
+		q := &sv.Questions[i]
+		if !q.Answerable() {
+			continue
+		}
+		keys = append(keys, audio.QuestionText(q.ID))
+		keys = append(keys, answerClips(q, k.flow.Answers[q.ID])...)
+	}
+	return append(keys, app("review.send"))
+}
+
+// answerClips are the clip keys that read answer a to q.
+func answerClips(q *survey.Question, a survey.Answer) []string {
+	option := func(code string) string {
+		if o, ok := q.Option(code); ok {
+			return audio.OptionKey(q, o)
+		}
+		return audio.App("answer." + code)
+	}
+	switch {
+	case a.Empty():
+		return []string{audio.App("review.skipped")}
+	case a.Choice != "":
+		return []string{option(a.Choice)}
+	case len(a.Choices) > 0:
+		out := make([]string, len(a.Choices))
+		for i, c := range a.Choices {
+			out[i] = option(c)
+		}
+		return out
+	}
+	return []string{audio.App("review.typed")}
+}
+
+// errorKeys is the clip that reads msg, the error a question screen shows
+// after a failed Next, or nil for none. The screen has the message's
+// words, not its key, so each message the question can show is made in
+// the screen's language and compared; this keeps the question screen
+// unaware of audio.
+func (k *Kiosk) errorKeys(l *Localizer, q *survey.Question, msg string) []string {
+	if msg == "" {
+		return nil
+	}
+	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again"} {
+		if l.T(key) == msg {
+			return []string{audio.App(key)}
+		}
+	}
+	if q.Type == survey.Number && q.Min != nil && q.Max != nil &&
+		l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max}) == msg {
+		return []string{audio.NumberRange(q.ID)}
+	}
+	if q.Type == survey.Free && q.Input != survey.PostcodeOutward && l.N("question.too_long", q.Limit()) == msg {
+		return []string{audio.TooLong(q.ID)}
+	}
+	slog.Warn("an error message has no recording", "question", q.ID)
+	return nil
+}
+
+// errorShown is called when the screen on show shows an error message
+// (page.go, review.go). With "always read aloud" on, the message is heard
+// at once, as the screen would be; otherwise Listen reads it first.
+func (k *Kiosk) errorShown() {
+	if !k.alwaysRead {
+		return
+	}
+	var keys []string
+	switch {
+	case k.question != nil:
+		keys = k.errorKeys(k.question.l, k.question.q, k.question.page.errMsg)
+	case k.review != nil:
+		keys = []string{audio.App("review.save_failed")}
+	}
+	if len(keys) > 0 {
+		k.play(keys)
+	}
 }
 
 // consentKeys is the consent screen's reading order, standard or easy-read.
@@ -171,6 +280,7 @@ func (k *Kiosk) stopAudio() {
 // reads this one.
 func (k *Kiosk) screenShown() {
 	k.stopAudio()
+	k.placeAudio()
 	k.showListen()
 	k.showAlways()
 	k.header.Refresh()
@@ -195,25 +305,103 @@ func (k *Kiosk) onAlwaysRead(on bool) {
 }
 
 // onAlways is the "Always read aloud" tick box, beside Listen on the
-// welcome screen.
-func (k *Kiosk) onAlways() { k.onAlwaysRead(!k.alwaysRead) }
+// welcome and consent screens. Turned on past the welcome screen, it
+// reads the screen at once.
+func (k *Kiosk) onAlways() {
+	k.onAlwaysRead(!k.alwaysRead)
+	if k.alwaysRead && k.welcome == nil {
+		k.play(k.screenKeys())
+	}
+}
 
-// showAlways shows "Always read aloud", in the survey's first language,
-// on the welcome screen of a survey with recordings, and hides it
-// elsewhere; the choice lasts until the visit ends.
+// alwaysLang is the language "Always read aloud" is in: on the welcome
+// screen each of the survey's languages in turn, one more each time the
+// invitation turns (so everyone sees it in theirs within a round); on the
+// consent screen the language the participant chose.
+func (k *Kiosk) alwaysLang() string {
+	if k.welcome != nil {
+		langs := k.cfg.Survey.Languages
+		return langs[k.welcome.turn%len(langs)]
+	}
+	return k.screenLang()
+}
+
+// showAlways shows "Always read aloud" on the welcome screen and on the
+// consent screen (the first in the participant's language) of a survey
+// with recordings in that language, and hides it elsewhere; the choice
+// lasts until the visit ends.
 func (k *Kiosk) showAlways() {
-	if k.welcome == nil || !k.canListen() {
+	if k.welcome == nil && k.consent == nil || !k.canListen() {
 		k.always.Hide()
 		k.alwaysBox.Hide()
 		return
 	}
-	l := k.cfg.Catalog.Localizer(k.screenLang())
+	l := k.cfg.Catalog.Localizer(k.alwaysLang())
 	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	// At large text the header's controls stop growing at 150%, and the
+	// room that leaves goes to the words, so they take fewer lines and the
+	// header hides less of the screen.
+	box := k.alwaysBox.Layout.(*minSize)
+	box.min.Width = 280
+	if k.theme.Scale >= controlsMaxScale {
+		box.min.Width = 380
+	}
 	k.always.RTL = l.Lang.RTL()
 	k.always.SetSelected(k.alwaysRead)
+	// The label in its language's own font. The holder stays (a new one
+	// would take the tick box out of the window's focus chain, and a
+	// keyboard user's Space would go nowhere); its theme changes.
+	var th fyne.Theme = k.headerTheme()
+	if k.welcome != nil {
+		th = &fontOf{Theme: th, font: k.welcome.fontFor(l.Lang.Tag)}
+	}
+	k.alwaysFont.Theme = th
 	k.always.Show()
 	k.alwaysBox.Show()
+	k.alwaysFont.Refresh()
+	k.alwaysBox.Refresh()
 }
+
+// placeAudio puts Listen and "Always read aloud" at the header's right end
+// for a left-to-right screen and mirrored, at its left end with Listen
+// outermost, for a right-to-left one (Arabic, Urdu), where the eye
+// looks for a screen's controls on the other side.
+func (k *Kiosk) placeAudio() {
+	l := k.cfg.Catalog.Localizer(k.screenLang())
+	rtl := l.Lang.RTL()
+	if rtl == k.audioRTL {
+		return
+	}
+	k.audioRTL = rtl
+	if rtl {
+		left, right := k.capped(container.NewHBox(k.listenBox, k.alwaysBox)), k.capped(k.controls)
+		k.header.Objects = []fyne.CanvasObject{k.display.root, left, right}
+		k.header.Layout = layout.NewBorderLayout(nil, nil, left, right)
+		return
+	}
+	right := k.capped(container.NewHBox(k.controls, k.alwaysBox, k.listenBox))
+	k.header.Objects = []fyne.CanvasObject{k.display.root, right}
+	k.header.Layout = layout.NewBorderLayout(nil, nil, nil, right)
+}
+
+// headerTheme is the theme of the header's controls: the kiosk's, growing
+// no larger than controlsMaxScale.
+func (k *Kiosk) headerTheme() fyne.Theme { return &cappedTheme{t: k.theme, max: controlsMaxScale} }
+
+// capped shows obj in the header's theme.
+func (k *Kiosk) capped(obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(obj, k.headerTheme())
+}
+
+// fontOf is a theme with another theme's fonts: "Always read aloud" on
+// the welcome screen, sized as the header, drawn in its language's font.
+type fontOf struct {
+	fyne.Theme
+	font fyne.Theme
+}
+
+// Font implements fyne.Theme with the other theme's fonts.
+func (t *fontOf) Font(s fyne.TextStyle) fyne.Resource { return t.font.Font(s) }
 
 // listenButton is the Listen control: a speaker, at least MinTarget
 // square, that shows the cue (a stop symbol, highlighted) while playing.
@@ -313,7 +501,32 @@ func (k *Kiosk) speaker(key string) fyne.CanvasObject {
 	}
 	b := NewButton("", k.guard(func() { k.onListenOption(key) }))
 	b.SetIcon(theme.VolumeUpIcon())
-	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b)
+	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.theme, b))
+}
+
+// bigIcons shows obj with icons half as large again as the theme's, in a
+// button no larger: the Listen control and the option speakers are a
+// symbol alone, for people who may not read, and at the theme's size the
+// speaker was a small mark in a large button (seen in the 1024×768
+// screenshots). The padding inside gives up what the icon gains, so the
+// header, which has no width to spare at 200% text, is no wider.
+func bigIcons(th fyne.Theme, obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(obj, bigIconTheme{th})
+}
+
+type bigIconTheme struct{ fyne.Theme }
+
+// Size implements fyne.Theme: the inline icon half as large again, the
+// inner padding less by as much as the icon grew.
+func (t bigIconTheme) Size(n fyne.ThemeSizeName) float32 {
+	icon := t.Theme.Size(theme.SizeNameInlineIcon)
+	switch n {
+	case theme.SizeNameInlineIcon:
+		return icon * 1.5
+	case theme.SizeNameInnerPadding:
+		return max(t.Theme.Size(n)-icon/4, 2)
+	}
+	return t.Theme.Size(n)
 }
 
 // withSpeaker puts option key's speaker at the trailing side of obj (the

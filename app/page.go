@@ -28,6 +28,7 @@ type screenPage struct {
 	links   *fyne.Container // the summary's links
 	footer  *footerLayout
 	actions *fyne.Container // the footer's cells, in tab order
+	errMsg  string          // the summary's message while it shows (listen.go reads it)
 }
 
 // newPage frames content with the actions lead (Back, No) and main (Next,
@@ -108,6 +109,7 @@ func (p *screenPage) showError(l *Localizer, msg string, target fyne.Focusable, 
 	link.Wrap, link.rtl = true, l.Lang.RTL()
 	link.Importance = widget.DangerImportance
 	p.links.Objects = []fyne.CanvasObject{link}
+	p.errMsg = msg
 	p.summary.Show()
 	p.root.Refresh()
 	// As on GOV.UK, the focus goes to the summary: Enter on its link
@@ -118,6 +120,7 @@ func (p *screenPage) showError(l *Localizer, msg string, target fyne.Focusable, 
 		p.reveal(inline)
 	}
 	p.showMore()
+	p.k.errorShown() // read aloud (listen.go)
 }
 
 // hideError hides the error summary.
@@ -125,6 +128,7 @@ func (p *screenPage) hideError() {
 	if !p.summary.Visible() {
 		return
 	}
+	p.errMsg = ""
 	p.summary.Hide()
 	p.root.Refresh()
 }

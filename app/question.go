@@ -69,6 +69,9 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	if q.Input == survey.PostcodeOutward {
 		hint = strings.TrimSpace(hint + " " + l.T("question.postcode_help"))
 	}
+	if q.Type == survey.Date {
+		hint = strings.TrimSpace(hint + " " + l.T("question.date_help"))
+	}
 	if hint != "" {
 		body.Add(para(l, hint, theme.SizeNameText, false))
 	}
@@ -189,11 +192,15 @@ func (s *questionScreen) answerArea() fyne.CanvasObject {
 		if ans.Number != nil {
 			s.entry.SetText(strconv.Itoa(*ans.Number))
 		}
-		s.entry.SetPlaceHolder(numberHint(l, *q.Min, *q.Max))
+		if q.Min != nil && q.Max != nil {
+			s.entry.SetPlaceHolder(numberHint(l, *q.Min, *q.Max))
+		}
 		s.entry.OnChanged = s.onTyped
 		s.entry.OnSubmitted = func(string) { k.pressPrimary() }
 		s.focus = s.entry
 		return container.New(&minSize{min: fyne.NewSize(320, MinTarget)}, s.entry)
+	case survey.Date, survey.Decimal:
+		return s.valueArea() // question_date.go
 	}
 	return container.NewVBox()
 }
@@ -300,10 +307,18 @@ func (s *questionScreen) onNext() {
 		return
 	}
 	if q.Required && n.Empty() {
-		s.warn(l.T("question.required"))
+		msg := q.RequiredMessage.In(k.flow.Lang)
+		if msg == "" {
+			msg = l.T("question.required")
+		}
+		s.warn(msg)
 		return
 	}
 	s.set(n)
+	if msg := s.constraintProblem(); msg != "" {
+		s.warn(msg)
+		return
+	}
 	k.goTo(k.flow.NextAfter(k.cfg.Survey, k.flow.Index))
 }
 
@@ -311,7 +326,11 @@ func (s *questionScreen) onNext() {
 func (s *questionScreen) problem(err error) string {
 	l, q := s.l, s.q
 	switch {
-	case q.Type == survey.Number:
+	case valueProblem(l, q, err) != "":
+		return valueProblem(l, q, err) // question_date.go
+	case errors.Is(err, survey.ErrOutOfRange) && q.ConstraintMessage.In(s.k.flow.Lang) != "":
+		return q.ConstraintMessage.In(s.k.flow.Lang) // an imported form's own words
+	case q.Type == survey.Number && q.Min != nil && q.Max != nil:
 		return l.T("question.number_range", map[string]any{"Min": *q.Min, "Max": *q.Max})
 	case errors.Is(err, survey.ErrPostcode):
 		return l.T("question.postcode_bad")

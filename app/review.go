@@ -94,7 +94,10 @@ func (s *reviewScreen) setBusy(busy bool) {
 	s.submit.SetText(s.l.T("review.send"))
 }
 
-func (s *reviewScreen) showError() { s.message.Show() }
+func (s *reviewScreen) showError() {
+	s.message.Show()
+	s.k.errorShown() // read aloud (listen.go)
+}
 
 // answerText is an answer in words, as the participant chose it.
 func answerText(l *Localizer, q *survey.Question, a survey.Answer, lang string) string {

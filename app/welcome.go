@@ -119,6 +119,7 @@ func (s *welcomeScreen) rotate() {
 	if s.box != nil {
 		s.box.Refresh()
 	}
+	s.k.showAlways() // "Always read aloud" turns with it (listen.go)
 }
 
 // fontFor is the kiosk's theme with the font language tag needs. Without

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -20,6 +21,9 @@ import (
 	"chorus/data/audio"
 	"chorus/data/survey"
 	"chorus/translations"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 )
 
 // espeakVoices maps a survey language to its espeak-ng voice. Somali (so)
@@ -32,16 +36,26 @@ var espeakVoices = map[string]string{
 // runSurvey is `chorus-central survey audio ...`, the survey authors'
 // commands.
 func runSurvey(c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "audio" {
-		return withHint(errors.New("survey needs a command: audio"), "chorus-central survey audio SURVEY.json --out PACK")
+	if len(args) > 0 {
+		switch args[0] {
+		case "audio":
+			return runSurveyAudio(c, args[1:])
+		case "import":
+			return runSurveyImport(c, args[1:]) // survey_xlsform.go
+		case "export":
+			return runSurveyExport(c, args[1:])
+		}
 	}
-	return runSurveyAudio(c, args[1:])
+	return withHint(errors.New("survey needs a command: audio, import or export"), "chorus-central survey import FORM.xlsx --out SURVEY.json")
 }
 
 // clipJob is one clip to make.
 type clipJob struct {
 	lang, key, text string
-	recording       string // a person's recording to use instead, or ""
+	// spell says text is one character to name, as the language names
+	// letters and digits (a receipt code's "K", "7").
+	spell     bool
+	recording string // a person's recording to use instead, or ""
 }
 
 // runSurveyAudio is `chorus-central survey audio SURVEY.json --out PACK
@@ -74,12 +88,12 @@ func runSurveyAudio(c *cli, args []string) error {
 	}
 	var jobs []clipJob
 	for _, lang := range sv.Languages {
-		texts := audio.SurveyTexts(sv, lang)
-		for _, k := range audio.AppKeys {
-			texts = append(texts, audio.Text{Key: audio.App(k), Text: words[lang][k]})
+		texts, err := clipTexts(sv, lang, words[lang])
+		if err != nil {
+			return err
 		}
 		for _, t := range texts {
-			j := clipJob{lang: lang, key: t.Key, text: t.Text}
+			j := clipJob{lang: lang, key: t.Key, text: t.Text, spell: strings.HasPrefix(t.Key, "spell.")}
 			if *recs != "" {
 				for _, ext := range []string{".mp3", ".wav"} {
 					p := filepath.Join(*recs, lang, t.Key+ext)
@@ -243,15 +257,8 @@ func makeClip(out string, j clipJob) (audio.Clip, error) {
 		}
 		wav.Close()
 		defer os.Remove(wav.Name())
-		if err := speak(voice, j.text, wav.Name(), dst); err != nil {
+		if err := speak(voice, j.text, j.spell, wav.Name(), dst); err != nil {
 			return audio.Clip{}, err
-		}
-		if silent(dst) {
-			// espeak-ng says some words with vowel marks (Arabic تخطَّ) as
-			// silence; without the marks it reads them.
-			if err := speak(voice, stripMarks(j.text), wav.Name(), dst); err != nil {
-				return audio.Clip{}, err
-			}
 		}
 	}
 	b, err := os.ReadFile(dst)
@@ -275,8 +282,16 @@ func makeClip(out string, j clipJob) (audio.Clip, error) {
 var errSilent = errors.New("the clip is silent")
 
 // speak makes an MP3 draft of text with an espeak-ng voice, through wav.
-func speak(voice, text, wav, dst string) error {
-	cmd := exec.Command("espeak-ng", "-v", voice, "-s", "150", "-w", wav, "--stdin")
+// A character to spell is said as its name ("H" as "aitch", "7" in the
+// language's own word), through SSML's say-as.
+func speak(voice, text string, spell bool, wav, dst string) error {
+	args := []string{"-v", voice, "-s", "150", "-w", wav, "--stdin"}
+	text = shaddaFirst(text)
+	if spell {
+		args = append(args, "-m")
+		text = `<speak><say-as interpret-as="characters">` + html.EscapeString(text) + `</say-as></speak>`
+	}
+	cmd := exec.Command("espeak-ng", args...)
 	cmd.Stdin = strings.NewReader(text)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("espeak-ng: %v: %s", err, bytes.TrimSpace(msg))
@@ -284,25 +299,81 @@ func speak(voice, text, wav, dst string) error {
 	return encode(wav, dst, "16")
 }
 
-// silent reports whether the MP3 at name decodes to (near) silence.
-func silent(name string) bool {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return false
+// shaddaFirst puts each Arabic shadda (U+0651, a doubled consonant)
+// before the short-vowel mark it is stacked with. Unicode's canonical
+// order, which text editors and normalisation give, has the vowel first
+// (fatha U+064E, then shadda); espeak-ng 1.51 reads only shadda-then-vowel
+// and otherwise drops the vowel. A word whose one vowel was so marked
+// became consonants alone: Arabic "Skip", تخطَّ, came out "tXt:", which is
+// near silence, so the old draft pack had no clip for it.
+func shaddaFirst(s string) string {
+	r := []rune(s)
+	for i := 1; i < len(r); i++ {
+		if r[i] == 0x0651 && isHaraka(r[i-1]) {
+			r[i-1], r[i] = r[i], r[i-1]
+		}
 	}
-	pcm, err := audio.Decode(bytes.NewReader(b))
-	return err == nil && pcm.RMS() < audio.SilenceFloor
+	return string(r)
 }
 
-// stripMarks removes combining marks (vowel signs such as Arabic fatha
-// and shadda) that are not needed to read a word.
-func stripMarks(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 0x064B && r <= 0x0652 || r == 0x0670 {
-			return -1
+// isHaraka reports whether r is an Arabic short-vowel or tanwin mark
+// (fathatan to kasra, and sukun), the marks a shadda can carry.
+func isHaraka(r rune) bool { return r >= 0x064B && r <= 0x0650 || r == 0x0652 }
+
+// clipTexts lists every text of a complete pack in lang with its key, in
+// the order of [audio.Keys]: the survey's texts, its questions' messages
+// with their numbers in place, the progress line's words and numbers, the
+// app's words, and the receipt code's characters. words are the app's
+// words in lang.
+func clipTexts(sv *survey.Survey, lang string, words map[string]string) ([]audio.Text, error) {
+	texts := audio.SurveyTexts(sv, lang)
+	loc, err := localizer(lang)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range audio.QuestionProblems(sv) {
+		cfg := &i18n.LocalizeConfig{MessageID: p.MsgID, TemplateData: p.Data}
+		if p.Count > 0 {
+			cfg.PluralCount = p.Count
 		}
-		return r
-	}, s)
+		s, err := loc.Localize(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", lang, p.MsgID, err)
+		}
+		texts = append(texts, audio.Text{Key: p.Key, Text: s})
+	}
+	words0, _ := audio.ProgressTexts(lang)
+	progress := map[string]string{}
+	for _, t := range words0 {
+		progress[t.Key] = t.Text
+	}
+	for _, key := range audio.ProgressKeys(sv, lang) {
+		text, ok := progress[key]
+		if !ok {
+			text = key[strings.LastIndexByte(key, '.')+1:] // the number, in digits
+		}
+		texts = append(texts, audio.Text{Key: key, Text: text})
+	}
+	for _, k := range audio.AppKeys {
+		texts = append(texts, audio.Text{Key: audio.App(k), Text: words[k]})
+	}
+	for _, c := range survey.ReceiptAlphabet {
+		texts = append(texts, audio.Text{Key: audio.Spell(c), Text: string(c)})
+	}
+	return texts, nil
+}
+
+// localizer gives the app's messages in lang, with plural forms, from the
+// embedded translation files.
+func localizer(lang string) (*i18n.Localizer, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, tag := range []string{"en", lang} {
+		if _, err := b.LoadMessageFileFS(translations.FS(), tag+".json"); err != nil {
+			return nil, fmt.Errorf("app words in %s: %w", tag, err)
+		}
+	}
+	return i18n.NewLocalizer(b, lang), nil
 }
 
 // encode makes a mono 16 kHz MP3 at kbps from a WAV or MP3 file with lame.

@@ -75,9 +75,10 @@ func TestSurveyAudioMakesADraftPack(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "take_part.png"), pic.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A person recorded the Somali question.
+	// A person recorded the Somali question, and the English title.
 	recs := filepath.Join(dir, "recordings")
 	writeTone(t, filepath.Join(recs, "so", audio.QuestionText("ok")+".wav"))
+	writeTone(t, filepath.Join(recs, "en", audio.KeyTitle+".wav"))
 	out := filepath.Join(dir, "two-audio")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"survey", "audio", svPath, "--out", out, "--recordings", recs}, &stdout, &stderr); code != 0 {
@@ -112,8 +113,8 @@ func TestSurveyAudioMakesADraftPack(t *testing.T) {
 		t.Error("no draft of the easy-read consent")
 	}
 	st := p.Statuses(sv)
-	if st[0].Status != audio.Draft || st[0].Clips != keys || st[0].Drafts != keys {
-		t.Errorf("en: %+v, want %d draft clips", st[0], keys)
+	if st[0].Status != audio.Draft || st[0].Clips != keys || st[0].Drafts != keys-1 {
+		t.Errorf("en: %+v, want %d clips, all but the recorded title drafts", st[0], keys)
 	}
 	if st[1].Status != audio.Missing || st[1].Clips != 1 || st[1].Drafts != 0 || st[1].Missing != keys-1 {
 		t.Errorf("so: %+v, want the one recording and %d missing", st[1], keys-1)
@@ -139,5 +140,90 @@ func TestSurveyAudioMakesADraftPack(t *testing.T) {
 				t.Errorf("%s %s: %v, rate %d, RMS %.4f", lang, key, err, pcm.Rate, pcm.RMS())
 			}
 		}
+	}
+}
+
+// TestRecordingsReplaceDraftsOneByOne: a folder of recordings named by
+// key (LANG/KEY.wav or .mp3) replaces exactly those drafts; made again with
+// one more recording, the pack changes in that clip alone.
+func TestRecordingsReplaceDraftsOneByOne(t *testing.T) {
+	for _, tool := range []string{"espeak-ng", "lame"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (scripts/install-deps test installs it)", tool)
+		}
+	}
+	dir := t.TempDir()
+	svPath := filepath.Join(dir, "two.json")
+	if err := os.WriteFile(svPath, []byte(twoLanguages), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sv, err := survey.ParseFile(svPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := filepath.Join(dir, "recordings")
+	make := func(out string) audio.Manifest {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"survey", "audio", svPath, "--out", out, "--recordings", recs}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+		p, _, err := audio.Load(os.DirFS(out), sv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Manifest
+	}
+	writeTone(t, filepath.Join(recs, "so", audio.QuestionText("ok")+".wav"))
+	first := make(filepath.Join(dir, "first"))
+	writeTone(t, filepath.Join(recs, "so", audio.App("nav.next")+".wav"))
+	writeTone(t, filepath.Join(recs, "en", audio.Spell('K')+".wav"))
+	second := make(filepath.Join(dir, "second"))
+	changed := map[string]bool{"so " + audio.App("nav.next"): true, "en " + audio.Spell('K'): true}
+	for _, lang := range sv.Languages {
+		for _, key := range audio.Keys(sv, lang) {
+			a, b := first.Languages[lang].Clips[key], second.Languages[lang].Clips[key]
+			switch {
+			case changed[lang+" "+key]:
+				if b.SHA256 == "" || b.Draft || a.SHA256 == b.SHA256 {
+					t.Errorf("%s %s: %+v then %+v, want the recording in place of the draft", lang, key, a, b)
+				}
+			case a != b:
+				t.Errorf("%s %s changed with no new recording: %+v then %+v", lang, key, a, b)
+			}
+		}
+	}
+	if n := len(second.Languages["so"].Clips); n != 2 {
+		t.Errorf("Somali has %d clips, want the 2 recorded", n)
+	}
+}
+
+// TestArabicShaddaIsSaid: espeak-ng drops the vowel of a shadda written
+// after it (Unicode's order); shaddaFirst puts it back, so Arabic "Skip"
+// is a word, not near silence.
+func TestArabicShaddaIsSaid(t *testing.T) {
+	if got, want := shaddaFirst("\u062a\u062e\u0637\u064e\u0651"), "\u062a\u062e\u0637\u0651\u064e"; got != want {
+		t.Errorf("shaddaFirst = %q, want %q", got, want)
+	}
+	for _, tool := range []string{"espeak-ng", "lame"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (scripts/install-deps test installs it)", tool)
+		}
+	}
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "skip.mp3")
+	if err := speak("ar", "تخطَّ", false, filepath.Join(dir, "skip.wav"), dst); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcm, err := audio.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rms := pcm.RMS(); rms < audio.SilenceFloor {
+		t.Errorf("Arabic Skip: RMS %.4f, silent", rms)
 	}
 }

@@ -9,6 +9,8 @@
 //	chorus-central csv --db DB --out DIR [--survey ID] [--lang TAG] [--excel]
 //	chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy] [--min-count N] [--include-quotes] [--key-questions IDS]
 //	chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+//	chorus-central survey import FORM.xlsx --out SURVEY.json [--report REPORT.txt] [--version N] [--consent CONSENT.json]
+//	chorus-central survey export SURVEY.json --out FORM.xlsx
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
 //	chorus-central ack --db DB --to DIR
@@ -48,6 +50,8 @@ const usage = `Usage:
     chorus-central report --db DB --out FILE [--survey ID] [--lang en|cy]
                           [--min-count N] [--include-quotes] [--key-questions IDS]
     chorus-central survey audio SURVEY.json --out PACK [--recordings DIR]
+    chorus-central survey import FORM.xlsx --out SURVEY.json [--report REPORT.txt]
+    chorus-central survey export SURVEY.json --out FORM.xlsx
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
     chorus-central ack --db DB --to DIR
@@ -90,6 +94,14 @@ survey audio
          person's recording where DIR/LANG/KEY.mp3 or .wav exists. Prints
          each language's clips, what is missing and durations, and the
          manifest's SHA-256 to put in the survey file.
+survey import
+         makes a Chorus survey of an XLSForm (.xlsx) and writes a report
+         of every row it left out or changed, and why (REPORT, or stderr).
+         It never writes a survey that fails Chorus's checks. --consent
+         gives the consent block (JSON); without it a placeholder is used.
+survey export
+         writes a survey as an XLSForm, a column per language, for
+         translators; importing it gives the same survey.
 withdraw withdraws, for good, the response of a participant who gives
          their receipt code (as they read it: case, spaces and dashes do
          not matter): its answers and consent record are deleted, no batch

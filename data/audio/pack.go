@@ -105,6 +105,10 @@ const (
 	Complete Status = "complete" // every key has a person's recording
 	Draft    Status = "draft"    // every key has a clip, some in a synthetic voice
 	Missing  Status = "missing"  // some keys have no usable clip
+	// None means no key has a usable clip: the kiosk shows no Listen
+	// control in the language until a project records it (Somali, which
+	// espeak-ng has no voice for).
+	None Status = "none"
 )
 
 // Load reads and checks the pack in fsys (a pack folder) against sv. It
@@ -301,6 +305,8 @@ func (p *Pack) Statuses(sv *survey.Survey) []LanguageStatus {
 			}
 		}
 		switch {
+		case s.Clips == 0:
+			s.Status = None
 		case s.Missing > 0:
 			s.Status = Missing
 		case s.Drafts > 0:

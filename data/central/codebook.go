@@ -60,6 +60,8 @@ func shownIf(c *survey.Condition) string {
 	switch {
 	case c == nil:
 		return ""
+	case c.Expr != "":
+		return c.Expr // an expression (issue 20) reads as it is written
 	case c.Answered:
 		return c.Question + " answered"
 	case c.Equals != "":

@@ -234,8 +234,24 @@ func answer(rng *rand.Rand, q *survey.Question, lang string) survey.Answer {
 		}
 		return survey.Answer{Text: string(t[:min(len(t), q.Limit())])}
 	case survey.Number:
-		n := *q.Min + rng.IntN(*q.Max-*q.Min+1)
+		lo, hi := 0, 100 // a number question may leave min and max open
+		if q.Min != nil {
+			lo = *q.Min
+		}
+		if q.Max != nil {
+			hi = *q.Max
+		}
+		if hi < lo {
+			hi = lo
+		}
+		n := lo + rng.IntN(hi-lo+1)
 		return survey.Answer{Number: &n}
+	case survey.Date:
+		return survey.Answer{Text: fmt.Sprintf("19%02d-%02d-%02d", 30+rng.IntN(70), 1+rng.IntN(12), 1+rng.IntN(28))}
+	case survey.Decimal:
+		return survey.Answer{Text: fmt.Sprintf("%d.%d", rng.IntN(100), rng.IntN(10))}
+	case survey.Info:
+		return survey.Answer{}
 	default:
 		return survey.Answer{Choice: q.Options[rng.IntN(len(q.Options))].Code}
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -13,7 +15,8 @@ import (
 
 // Answer is the answer to one question. Which field is used depends on the
 // question's type: Choice for single, faces4, scale5 and yesno; Choices for
-// multi; Text for text; Number for number.
+// multi; Text for text, date (YYYY-MM-DD) and decimal (such as 36.6);
+// Number for number.
 type Answer struct {
 	Choice  string   `json:"choice,omitempty"`
 	Choices []string `json:"choices,omitempty"`
@@ -98,10 +101,33 @@ func (q *Question) Normalize(a Answer) (Answer, error) {
 		if a.Choice != "" || len(a.Choices) > 0 || a.Text != "" {
 			return Answer{}, ErrWrongKind
 		}
-		if a.Number != nil && (*a.Number < *q.Min || *a.Number > *q.Max) {
+		if a.Number != nil && ((q.Min != nil && *a.Number < *q.Min) || (q.Max != nil && *a.Number > *q.Max)) {
 			return Answer{}, ErrOutOfRange
 		}
 		return a, nil
+	case Date, Decimal:
+		if a.Choice != "" || len(a.Choices) > 0 || a.Number != nil {
+			return Answer{}, ErrWrongKind
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			return Answer{}, nil
+		}
+		if q.Type == Date {
+			t := strings.TrimSpace(a.Text)
+			if d, err := time.Parse(time.DateOnly, t); !datePattern.MatchString(t) || err != nil || d.Year() < 1000 {
+				return Answer{}, ErrDate
+			}
+			return Answer{Text: t}, nil
+		}
+		t, err := normalizeDecimal(a.Text)
+		if err != nil {
+			return Answer{}, err
+		}
+		f, _ := strconv.ParseFloat(t, 64)
+		if (q.Min != nil && f < float64(*q.Min)) || (q.Max != nil && f > float64(*q.Max)) {
+			return Answer{}, ErrOutOfRange
+		}
+		return Answer{Text: t}, nil
 	}
 	return Answer{}, ErrWrongKind
 }
@@ -186,41 +212,24 @@ func (q *Question) Toggle(a Answer, code string) Answer {
 	return n
 }
 
-// Visible reports whether question i is shown, given the answers so far. A
-// question whose condition looks at a hidden question is hidden too.
+// Visible reports whether question i is shown, given the answers so far:
+// its condition and those of the groups it is in hold. A hidden question
+// has no answer as far as the conditions of later questions go, so a
+// question whose condition looks for an answer to a hidden question is
+// hidden too.
 func (s *Survey) Visible(i int, ans Answers) bool {
-	c := s.Questions[i].ShowIf
-	if c == nil {
-		return true
-	}
-	j, ok := s.index[c.Question]
-	if !ok || j >= i || !s.Visible(j, ans) {
+	if i < 0 || i >= len(s.Questions) {
 		return false
 	}
-	a, ok := ans[c.Question]
-	if !ok || a.Empty() {
-		return false
-	}
-	switch {
-	case c.Answered:
-		return true
-	case c.Equals != "":
-		return a.Choice == c.Equals || slices.Contains(a.Choices, c.Equals)
-	default:
-		for _, code := range c.AnyOf {
-			if a.Choice == code || slices.Contains(a.Choices, code) {
-				return true
-			}
-		}
-		return false
-	}
+	return s.pass(ans, i+1, len(s.Questions))[i] == yes
 }
 
 // Next returns the index of the first visible question after i, or -1 when
 // there is none. Next(-1, ans) is the first question.
 func (s *Survey) Next(i int, ans Answers) int {
-	for j := i + 1; j < len(s.Questions); j++ {
-		if s.Visible(j, ans) {
+	vis := s.pass(ans, len(s.Questions), len(s.Questions))
+	for j := max(i+1, 0); j < len(vis); j++ {
+		if vis[j] == yes {
 			return j
 		}
 	}
@@ -229,8 +238,9 @@ func (s *Survey) Next(i int, ans Answers) int {
 
 // Prev returns the index of the last visible question before i, or -1.
 func (s *Survey) Prev(i int, ans Answers) int {
-	for j := i - 1; j >= 0; j-- {
-		if s.Visible(j, ans) {
+	vis := s.pass(ans, i, len(s.Questions))
+	for j := len(vis) - 1; j >= 0; j-- {
+		if vis[j] == yes {
 			return j
 		}
 	}
@@ -240,8 +250,10 @@ func (s *Survey) Prev(i int, ans Answers) int {
 // Path returns the indexes of the questions a participant sees with ans.
 func (s *Survey) Path(ans Answers) []int {
 	var out []int
-	for i := s.Next(-1, ans); i >= 0; i = s.Next(i, ans) {
-		out = append(out, i)
+	for i, v := range s.pass(ans, len(s.Questions), len(s.Questions)) {
+		if v == yes {
+			out = append(out, i)
+		}
 	}
 	return out
 }

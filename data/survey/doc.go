@@ -20,7 +20,10 @@
 // # Questions and skip logic
 //
 // Questions are shown one per screen. A question's show_if condition looks
-// at one earlier answer (equals, any_of or answered); [Survey.Visible],
+// at one earlier answer (equals, any_of or answered), or is an expression
+// over earlier answers ([ParseExpr]); a [Group] shows or hides a run of
+// questions together, and [Survey.Check] checks a question's constraint.
+// [Survey.Visible],
 // [Survey.Next] and [Survey.Prev] walk the survey with those conditions, and
 // [Survey.Clean] drops answers to questions a participant ended up skipping.
 // [Survey.Progress] gives "question n of total", where total is the most

@@ -10,6 +10,7 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add(readAllTypes(f))
 	f.Add([]byte(chain))
+	f.Add([]byte(logic)) // expressions, groups, constraints, date and decimal
 	f.Add([]byte(withQuestions(`
     {"id": "a", "type": "number", "min": -5, "max": 5, "text": {"en": "A", "cy": "A"}},
     {"id": "b", "type": "text", "max_length": 3, "text": {"en": "B", "cy": "B"}, "show_if": {"question": "a", "answered": true}},

@@ -94,6 +94,12 @@ func Parse(name string, data []byte) (*Survey, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
+		var ce *conditionError
+		if errors.As(err, &ce) {
+			if p, ok := conditionProblem(name, data, pos); ok {
+				return nil, Problems{p}
+			}
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return nil, fail(lineAt(data, te.Offset), te.Field, fmt.Sprintf("must be %s, not %s", kind(te.Type.Kind().String()), te.Value))
@@ -354,4 +360,53 @@ func jsonField(t reflect.Type, key string) (string, reflect.Type) {
 		}
 	}
 	return foldedName, folded.Type
+}
+
+// conditionError is a show_if that is neither an object of the right
+// shape nor a string. Its offsets are within the condition, so Parse finds
+// the condition (conditionProblem) to name its line and field.
+type conditionError struct{ err error }
+
+func (e *conditionError) Error() string { return e.err.Error() }
+func (e *conditionError) Unwrap() error { return e.err }
+
+// conditionProblem finds the first show_if in data that does not read as
+// a condition and describes it, by its path and line.
+func conditionProblem(name string, data []byte, pos posMap) (Problem, bool) {
+	type holder struct {
+		ShowIf json.RawMessage `json:"show_if"`
+	}
+	var raw struct {
+		Groups    []holder `json:"groups"`
+		Questions []holder `json:"questions"`
+	}
+	if json.Unmarshal(data, &raw) != nil {
+		return Problem{}, false
+	}
+	check := func(list string, hs []holder) (Problem, bool) {
+		for i, h := range hs {
+			if len(h.ShowIf) == 0 || bytes.Equal(h.ShowIf, []byte("null")) {
+				continue
+			}
+			var c Condition
+			err := c.UnmarshalJSON(h.ShowIf)
+			var te *json.UnmarshalTypeError
+			if err == nil || !errors.As(err, &te) {
+				continue
+			}
+			field := fmt.Sprintf("%s[%d].show_if", list, i)
+			msg := fmt.Sprintf("must be %s, not %s", kind(te.Type.Kind().String()), te.Value)
+			if te.Field != "" {
+				field += "." + te.Field
+			} else {
+				msg = "must be an object {...} or an expression in quotes, not " + te.Value
+			}
+			return Problem{File: name, Line: pos.line(field), Field: field, Msg: msg}, true
+		}
+		return Problem{}, false
+	}
+	if p, ok := check("groups", raw.Groups); ok {
+		return p, true
+	}
+	return check("questions", raw.Questions)
 }

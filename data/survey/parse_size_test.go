@@ -175,7 +175,7 @@ func TestParseLimits(t *testing.T) {
 	t.Run("problems", func(t *testing.T) {
 		var qs []string
 		for i := range maxProblems + 5 {
-			qs = append(qs, fmt.Sprintf(`    {"id": "Q%d", "type": "text", "text": {"en": "A", "cy": "B"}}`, i))
+			qs = append(qs, fmt.Sprintf(`    {"id": "%dQ", "type": "text", "text": {"en": "A", "cy": "B"}}`, i))
 		}
 		ps := problems([]byte(withQuestions(strings.Join(qs, ",\n"))))
 		if len(ps) != maxProblems+1 || ps[maxProblems-1].Line != 13+maxProblems-1 || ps[maxProblems].Error() != "t.json: 5 more problems not listed; fix these first" {

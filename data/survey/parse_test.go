@@ -296,14 +296,14 @@ id: t`,
 		name: "bad question id",
 		doc: withQuestions(`
     {"id": "2nd", "type": "info", "text": {"en": "A", "cy": "A"}}`),
-		want: []string{`t.json:13: questions[0].id: must be 1-40 lower-case letters, digits or _ and start with a letter, not "2nd"`},
+		want: []string{`t.json:13: questions[0].id: must be 1-64 letters, digits, _ - or . and start with a letter or _, not "2nd"`},
 	},
 	{
 		name: "unknown question type",
 		doc: withQuestions(`
     {"id": "a", "type": "info", "text": {"en": "A", "cy": "A"}},
     {"id": "b", "type": "dropdown", "text": {"en": "B", "cy": "B"}}`),
-		want: []string{`t.json:14: questions[1].type: unknown type "dropdown"; use one of single, multi, faces4, scale5, yesno, text, number, info`},
+		want: []string{`t.json:14: questions[1].type: unknown type "dropdown"; use one of single, multi, faces4, scale5, yesno, text, number, info, date, decimal`},
 	},
 	{
 		name: "choice question with empty options",
@@ -346,12 +346,12 @@ id: t`,
     {"id": "a", "type": "single", "text": {"en": "A", "cy": "A"},
      "options": [
        {"code": "bus", "label": {"en": "Bus", "cy": "Bws"}},
-       {"code": "Car", "label": {"en": "Car", "cy": "Car"}},
+       {"code": "C ar", "label": {"en": "Car", "cy": "Car"}},
        {"code": "bus", "label": {"en": "Bus", "cy": "Bws"}},
        {"code": "walk", "exclusive": true, "label": {"en": "Walk", "cy": "Cerdded"}}
      ]}`),
 		want: []string{
-			`t.json:16: questions[0].options[1].code: must be 1-40 lower-case letters, digits or _, not "Car"`,
+			`t.json:16: questions[0].options[1].code: must be 1-80 letters, digits, _ - or ., without spaces, not "C ar"`,
 			`t.json:17: questions[0].options[2].code: option "bus" is listed twice`,
 			`t.json:18: questions[0].options[3].exclusive: only options of a multi question can be exclusive`,
 		},
@@ -377,14 +377,13 @@ id: t`,
 		want: []string{`t.json:14: questions[0].options: a yesno question has no options, or exactly two with codes "yes" and "no" in that order to word the answers`},
 	},
 	{
-		name: "number without min and max, min on text",
+		name: "min on text",
 		doc: withQuestions(`
     {"id": "a", "type": "info", "text": {"en": "A", "cy": "A"}},
     {"id": "b", "type": "number", "min": 1, "text": {"en": "B", "cy": "B"}},
     {"id": "c", "type": "text", "min": 1, "text": {"en": "C", "cy": "C"}}`),
 		want: []string{
-			`t.json:14: questions[1]: a number question needs min and max`,
-			`t.json:15: questions[2]: only number questions have min and max`,
+			`t.json:15: questions[2]: only number and decimal questions have min and max`,
 		},
 	},
 	{
@@ -413,6 +412,20 @@ id: t`,
     {"id": "a", "type": "info", "text": {"en": "A", "cy": "A"},
      "required": true}`),
 		want: []string{`t.json:14: questions[0].required: an info screen takes no answer, so it cannot be required`},
+	},
+	{
+		name: "required_message on a question that is not required",
+		doc: withQuestions(`
+    {"id": "a", "type": "yesno", "text": {"en": "A", "cy": "A"},
+     "required_message": {"en": "Say yes or no", "cy": "Dywedwch ie neu na"}}`),
+		want: []string{`t.json:14: questions[0].required_message: the question is not required, so this message is never shown`},
+	},
+	{
+		name: "required_message missing a language",
+		doc: withQuestions(`
+    {"id": "a", "type": "yesno", "text": {"en": "A", "cy": "A"}, "required": true,
+     "required_message": {"en": "Say yes or no"}}`),
+		want: []string{`t.json:14: questions[0].required_message: missing "cy" text`},
 	},
 	{
 		name: "show_if an unknown question",
@@ -566,7 +579,6 @@ id: t`,
 			`t.json:13: questions[0].text: missing "cy" text`,
 			`t.json:15: questions[1].show_if.question: unknown question "z"`,
 			`t.json:16: questions[2].id: "a" is already the id of questions[0]`,
-			`t.json:16: questions[2]: a number question needs min and max`,
 		},
 	},
 }

@@ -25,12 +25,22 @@ func (s *Survey) Progress(i int, ans Answers) (n, total int) {
 	if i >= 0 && i < len(s.Questions) {
 		total += s.mostShown(i, most)
 	}
+	// What the answers before i say of each later question: shown, hidden,
+	// or not known until i or a later question is answered.
+	vis := s.pass(ans, len(s.Questions), i)
 	for j := i + 1; j < len(s.Questions); j++ {
 		c := s.Questions[j].ShowIf
 		switch {
+		case s.complex(j):
+			// An expression or a group's condition can look at many
+			// answers: the question counts unless the answers so far
+			// already hide it.
+			if vis[j] != no {
+				total += most[j]
+			}
 		case c == nil:
 			total += most[j]
-		case s.index[c.Question] < i && s.Visible(j, ans):
+		case s.index[c.Question] < i && vis[j] == yes:
 			// A question whose condition looks at an answer given before
 			// i counts as that answer says; one that looks at i or a later
 			// question is counted in mostShown of that question.
@@ -61,7 +71,7 @@ func (s *Survey) mostShown(j int, most []int) int {
 	q := &s.Questions[j]
 	var deps []int // the questions whose condition looks at j
 	for k := j + 1; k < len(s.Questions); k++ {
-		if c := s.Questions[k].ShowIf; c != nil && c.Question == q.ID {
+		if c := s.Questions[k].ShowIf; c != nil && c.Expr == "" && c.Question == q.ID && !s.complex(k) {
 			deps = append(deps, k)
 		}
 	}

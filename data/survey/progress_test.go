@@ -60,6 +60,8 @@ func candidates(q *Question) []Answer {
 		for _, o := range q.Options {
 			out = append(out, Answer{Choice: o.Code})
 		}
+	case q.Type == Number && q.Min == nil:
+		out = append(out, Answer{Number: num(10)}, Answer{Number: num(30)})
 	case q.Type == Number:
 		out = append(out, Answer{Number: q.Min})
 	case q.Input == PostcodeOutward:
@@ -79,9 +81,22 @@ func candidates(q *Question) []Answer {
 func walkProgress(t testing.TB, s *Survey) int {
 	t.Helper()
 	looked := map[string]bool{}
+	conds := []*Condition{}
 	for _, q := range s.Questions {
-		if q.ShowIf != nil {
-			looked[q.ShowIf.Question] = true
+		conds = append(conds, q.ShowIf)
+	}
+	for _, g := range s.Groups {
+		conds = append(conds, g.ShowIf)
+	}
+	for _, c := range conds {
+		if c == nil {
+			continue
+		}
+		looked[c.Question] = true
+		if c.expr != nil {
+			for _, id := range c.expr.Refs() {
+				looked[id] = true
+			}
 		}
 	}
 	ways := 0
@@ -121,6 +136,18 @@ func walkProgress(t testing.TB, s *Survey) int {
 
 func TestProgressNeverGrowsAlltypes(t *testing.T) {
 	if ways := walkProgress(t, parseAllTypes(t)); ways < 10 {
+		t.Errorf("walked %d ways, want every combination", ways)
+	}
+}
+
+// The same with expressions, groups with conditions (nested), and
+// questions behind both.
+func TestProgressNeverGrowsLogic(t *testing.T) {
+	s, err := Parse("logic.json", []byte(logic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ways := walkProgress(t, s); ways < 10 {
 		t.Errorf("walked %d ways, want every combination", ways)
 	}
 }

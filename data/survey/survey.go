@@ -1,10 +1,13 @@
 package survey
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 )
 
 // Format is the value of the "format" field of a version 1 survey file.
@@ -23,9 +26,14 @@ const (
 	Free   Type = "text"   // free text up to MaxLength characters
 	Number Type = "number" // a whole number between Min and Max
 	Info   Type = "info"   // a screen of information, not answered
+	// Date is a calendar date, answered as text YYYY-MM-DD.
+	Date Type = "date"
+	// Decimal is a number that may have a fraction, answered as text such
+	// as 36.6, between Min and Max when they are set.
+	Decimal Type = "decimal"
 )
 
-var types = []Type{Single, Multi, Faces4, Scale5, YesNo, Free, Number, Info}
+var types = []Type{Single, Multi, Faces4, Scale5, YesNo, Free, Number, Info, Date, Decimal}
 
 // Text is a visible text in every language the survey declares, keyed by
 // BCP 47 tag.
@@ -51,6 +59,9 @@ type Survey struct {
 	Questions []Question `json:"questions"`
 	// Audio names the survey's audio pack, if it has one. See [AudioRef].
 	Audio *AudioRef `json:"audio,omitempty"`
+	// Groups are runs of questions shown or hidden together; a question
+	// names its group in [Question.Group]. Optional.
+	Groups []Group `json:"groups,omitempty"`
 	// KeepPartial says whether a response that is left unfinished at an idle
 	// kiosk, after consent, is kept (sealed, status partial) or discarded.
 	KeepPartial bool `json:"keep_partial,omitempty"`
@@ -60,7 +71,18 @@ type Survey struct {
 	// File is the name the survey was parsed from, for messages.
 	File string `json:"-"`
 
-	index map[string]int
+	index  map[string]int
+	groups map[string]int // index of each group in Groups
+}
+
+// Group is a run of questions, one after another, that a condition shows or
+// hides as a whole: the questions whose [Question.Group] is its id, or the
+// id of a group inside it.
+type Group struct {
+	ID string `json:"id"`
+	// In is the group this group is inside, or "".
+	In     string     `json:"in,omitempty"`
+	ShowIf *Condition `json:"show_if,omitempty"`
 }
 
 // Consent is a survey's consent block.
@@ -135,6 +157,20 @@ type Question struct {
 	ShowIf *Condition `json:"show_if,omitempty"`
 	// Section groups questions for analysts, e.g. "about_you".
 	Section string `json:"section,omitempty"`
+	// Group is the id of the innermost [Group] the question is in, or "".
+	Group string `json:"group,omitempty"`
+	// Constraint is a condition a non-empty answer must meet, in the
+	// expression language ("." is the answer), e.g. ". <= ${age}";
+	// ConstraintMessage says what to do when it does not.
+	Constraint        string `json:"constraint,omitempty"`
+	ConstraintMessage Text   `json:"constraint_message,omitempty"`
+	// RequiredMessage says, in the question's own words, what to do when
+	// a required question is left unanswered ("Choose the face that shows
+	// how you feel"), as GOV.UK's error messages do; without it the kiosk
+	// says "Please choose an answer to go on."
+	RequiredMessage Text `json:"required_message,omitempty"`
+
+	constraint *Expr
 }
 
 // Option is one answer a participant can choose.
@@ -146,13 +182,75 @@ type Option struct {
 	Exclusive bool `json:"exclusive,omitempty"`
 }
 
-// Condition shows a question only when an earlier answer matches. Exactly
-// one of Equals, AnyOf and Answered is set.
+// Condition shows a question only when earlier answers match. In a survey
+// file it is an object that looks at one earlier answer (exactly one of
+// Equals, AnyOf and Answered is set), or a string in the expression
+// language (see [ParseExpr]), which is kept in Expr.
 type Condition struct {
 	Question string   `json:"question"`
 	Equals   string   `json:"equals,omitempty"`
 	AnyOf    []string `json:"any_of,omitempty"`
 	Answered bool     `json:"answered,omitempty"`
+	// Expr is the condition as an expression, e.g. "${age} >= 16 and
+	// selected(${devices}, 'phone')", or "" for the object form.
+	Expr string `json:"-"`
+
+	expr *Expr
+}
+
+// conditionObject is Condition without its methods, as the object form
+// is written.
+type conditionObject Condition
+
+// UnmarshalJSON reads either form of a condition.
+func (c *Condition) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = Condition{Expr: s}
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var o conditionObject
+	if err := dec.Decode(&o); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &conditionError{err}
+		}
+		return err
+	}
+	*c = Condition(o)
+	c.Expr = ""
+	return nil
+}
+
+// MarshalJSON writes the condition in the form it was read in.
+func (c Condition) MarshalJSON() ([]byte, error) {
+	if c.Expr != "" {
+		return json.Marshal(c.Expr)
+	}
+	return json.Marshal(conditionObject(c))
+}
+
+// String gives the condition in the expression language.
+func (c *Condition) String() string {
+	switch {
+	case c.Expr != "":
+		return c.Expr
+	case c.Answered:
+		return "${" + c.Question + "} != ''"
+	case c.Equals != "":
+		return "selected(${" + c.Question + "}, " + quote(c.Equals) + ")"
+	}
+	parts := make([]string, len(c.AnyOf))
+	for i, code := range c.AnyOf {
+		parts[i] = "selected(${" + c.Question + "}, " + quote(code) + ")"
+	}
+	return strings.Join(parts, " or ")
 }
 
 // PostcodeOutward is the input of a text question that asks for the first

@@ -30,8 +30,15 @@ const (
 )
 
 var (
-	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
-	codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,39}$`) // option codes may be "1".."5"
+	idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+	// Question and group ids are XML names as XLSForm (pyxform) takes
+	// them, a colon aside: a letter or _, then letters, digits, _ - and .
+	// (Id10002, __fever, label-test).
+	qidPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,63}$`)
+	// Option codes are what XLSForm choice names are in practice: letters,
+	// digits, _ - and ., no spaces (a multiple-choice answer is written as
+	// codes between spaces): "1".."5", DK, -99, 1.5.
+	codePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,80}$`)
 )
 
 type validator struct {
@@ -223,8 +230,8 @@ func (v *validator) questions() {
 	for i := range s.Questions {
 		q := &s.Questions[i]
 		field := fmt.Sprintf("questions[%d]", i)
-		if !idPattern.MatchString(q.ID) {
-			v.add(field+".id", "must be 1-40 lower-case letters, digits or _ and start with a letter, not %q", q.ID)
+		if !qidPattern.MatchString(q.ID) {
+			v.add(field+".id", "must be 1-64 letters, digits, _ - or . and start with a letter or _, not %q", q.ID)
 		} else if j, dup := s.index[q.ID]; dup {
 			v.add(field+".id", "%q is already the id of questions[%d]", q.ID, j)
 		} else {
@@ -233,10 +240,12 @@ func (v *validator) questions() {
 		v.question(field, q)
 	}
 	v.circles()
+	v.groupList()
 	for i := range s.Questions {
 		if s.Questions[i].ShowIf != nil {
 			v.condition(i)
 		}
+		v.constraint(i)
 	}
 }
 
@@ -314,7 +323,7 @@ func (v *validator) question(field string, q *Question) {
 			o := &q.Options[j]
 			of := fmt.Sprintf("%s.options[%d]", field, j)
 			if !codePattern.MatchString(o.Code) {
-				v.add(of+".code", "must be 1-40 lower-case letters, digits or _, not %q", o.Code)
+				v.add(of+".code", "must be 1-80 letters, digits, _ - or ., without spaces, not %q", o.Code)
 			} else if seen[o.Code] {
 				v.add(of+".code", "option %q is listed twice", o.Code)
 			}
@@ -342,14 +351,12 @@ func (v *validator) question(field string, q *Question) {
 			v.add(field+".max_length", "a %s question has no max_length; it takes a whole postcode and keeps the first part", q.Input)
 		}
 	}
-	if q.Type == Number {
-		if q.Min == nil || q.Max == nil {
-			v.add(field, "a number question needs min and max")
-		} else if *q.Min > *q.Max {
+	if q.Type == Number || q.Type == Decimal {
+		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 			v.add(field+".min", "min %d is more than max %d", *q.Min, *q.Max)
 		}
 	} else if q.Min != nil || q.Max != nil {
-		v.add(field, "only number questions have min and max")
+		v.add(field, "only number and decimal questions have min and max")
 	}
 	if q.MaxLength != 0 && (q.Type != Free || q.MaxLength < 1 || q.MaxLength > MaxMaxLength) {
 		if q.Type != Free {
@@ -365,6 +372,10 @@ func (v *validator) condition(i int) {
 	q := &s.Questions[i]
 	c := q.ShowIf
 	field := fmt.Sprintf("questions[%d].show_if", i)
+	if c.Expr != "" {
+		c.expr = v.expr(field, c.Expr, i, nil)
+		return
+	}
 	set := 0
 	if c.Equals != "" {
 		set++
@@ -409,6 +420,7 @@ func (v *validator) condition(i int) {
 			v.add(field, "%q has no option %q", c.Question, code)
 		}
 	}
+	c.expr = c.compile()
 }
 
 // cycle returns the ids on a skip-logic cycle through question i, from i

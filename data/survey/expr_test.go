@@ -1,0 +1,201 @@
+package survey
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"chorus/assets"
+)
+
+func TestParseExpr(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{`${a} = 'yes'`, `${a} = 'yes'`},
+		{`not(selected(${skip_to_end}, 'yes'))`, `not(selected(${skip_to_end}, 'yes'))`},
+		{`${age}>=16 and(selected(${d},'x')or count-selected(${d})>2)`, `${age} >= 16 and (selected(${d}, 'x') or count-selected(${d}) > 2)`},
+		{`not(selected(., 'yes') and selected (., 'no'))`, `not(selected(., 'yes') and selected(., 'no'))`},
+		{`. <= ${a_integer}`, `. <= ${a_integer}`},
+		{`${Id10002} != "it's" or true() or false()`, `${Id10002} != "it's" or true() or false()`},
+		{`${x} > -1.5 and ${y} < .5`, `${x} > -1.5 and ${y} < 0.5`},
+		{`(${a} = 1 or ${b} = 2) and ${c} = 3`, `(${a} = 1 or ${b} = 2) and ${c} = 3`},
+		{`contains(${n}, "a'b") and string-length(.) <= 100`, `contains(${n}, "a'b") and string-length(.) <= 100`},
+	} {
+		e, err := ParseExpr(tc.src)
+		if err != nil {
+			t.Errorf("ParseExpr(%q): %v", tc.src, err)
+			continue
+		}
+		if got := e.String(); got != tc.want {
+			t.Errorf("ParseExpr(%q).String() = %q, want %q", tc.src, got, tc.want)
+		}
+		again, err := ParseExpr(e.String())
+		if err != nil || again.String() != e.String() {
+			t.Errorf("written out and read again, %q gives %v, %v", tc.src, again, err)
+		}
+	}
+}
+
+func TestParseExprErrors(t *testing.T) {
+	deep := strings.Repeat("(", MaxExprDepth+1) + "${a} = 1" + strings.Repeat(")", MaxExprDepth+1)
+	many := "${a} = 1" + strings.Repeat(" or ${a} = 1", MaxExprNodes/3)
+	for _, tc := range []struct{ src, want string }{
+		{``, "at character 1: empty; write a condition such as ${q} = 'yes'"},
+		{`${a}`, "at character 1: this is a value, not a condition; compare it, e.g. ${q} = 'yes' or ${q} != ''"},
+		{`${a} = 'yes`, "at character 8: text in quotes has no closing quote"},
+		{`${a b} = 1`, "at character 1: \"a b\" is not a question id"},
+		{`${a = 1`, "at character 1: ${ has no closing }"},
+		{`$a = 1`, "at character 1: write a reference to an answer as ${id}"},
+		{`${a} = 1 = 2`, "at character 10: one comparison at a time; join comparisons with and or or"},
+		{`${a} = 1 and`, "at character 13: expected an answer, text, number or condition, not end of the expression"},
+		{`regex(${a}, 'x')`, "at character 1: unknown function \"regex\"; Chorus knows not, selected, count-selected, contains, string-length, true and false"},
+		{`${a} = yes`, "at character 8: unknown word \"yes\"; put text in quotes ('yes') and answers in ${}"},
+		{`selected(${a}, ${b})`, "at character 16: an option code goes in quotes, e.g. 'yes', not ${b}"},
+		{`contains(${a})`, "at character 14: contains takes an answer and a text, not \")\""},
+		{`${a} + 1 > 2`, "at character 6: unexpected '+'"},
+		{`${a} ! 1`, "at character 6: write not equal as !=, and not as not(...)"},
+		{`not(${a})`, "at character 5: not takes a condition, and ${a} is a value"},
+		{`${a} = 1 and ${b}`, "at character 10: and joins conditions, and ${b} is a value; compare it, e.g. ${q} = 'yes'"},
+		{`(${a} = 1) = 1`, "at character 12: = compares values, and ${a} = 1 is a condition"},
+		{`${a} = 1)`, "at character 9: unexpected \")\"; join conditions with and or or"},
+		{deep, "at character 21: nested more than 20 deep"},
+		{many, "more than 200 parts"},
+		{strings.Repeat(" ", MaxExprLen+1), "longer than 2000 characters"},
+		{"${a} = '\xff'", "not valid UTF-8"},
+	} {
+		_, err := ParseExpr(tc.src)
+		var ee *ExprError
+		if !errors.As(err, &ee) {
+			t.Errorf("ParseExpr(%.40q) error = %v, want an ExprError", tc.src, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseExpr(%.40q) error = %q, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	num := func(n float64) value { return value{n: n, isNum: true, known: true, s: "x"} }
+	str := func(s string) value { return value{s: s, known: true} }
+	for _, tc := range []struct {
+		op   Op
+		a, b value
+		want bool
+	}{
+		{OpEq, str("yes"), str("yes"), true},
+		{OpNe, str(""), str(""), false},
+		{OpGt, str("20"), num(18), true},   // a number typed as text
+		{OpGt, str(""), num(18), false},    // no answer is not more
+		{OpLt, str(""), num(18), false},    // nor less
+		{OpEq, str("18.0"), num(18), true}, // as numbers
+		{OpLt, str("2020-01-01"), str("2021-06-30"), true},
+		{OpGe, str("abc"), num(1), false},
+		{OpLe, str(""), str("a"), false},
+	} {
+		if got := compare(tc.op, tc.a, tc.b); got != tc.want {
+			t.Errorf("compare(%s, %+v, %+v) = %v, want %v", opText[tc.op], tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// The built-in survey parses as it did before the expression language: the
+// same file bytes (so the same SHA-256, which every response records) and
+// the same survey written out.
+func TestBuiltinSurveyUnchanged(t *testing.T) {
+	data, err := assets.Survey(assets.BuiltinSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse("x.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sum = "b19c271e566b6e262ab722825cb6ab3c59b72c2eb17e748499e5c6015178d30c" // on main before issue 20
+	if s.SHA256 != sum {
+		t.Errorf("built-in survey SHA-256 = %s, want %s", s.SHA256, sum)
+	}
+	got, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// written by main's Parse and json.MarshalIndent before issue 20
+	want, err := os.ReadFile(filepath.Join("testdata", "builtin-parsed.golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got)+"\n" != string(want) {
+		t.Errorf("built-in survey written out differs from before:\n%s", got)
+	}
+}
+
+func FuzzExpr(f *testing.F) {
+	for _, s := range []string{
+		`${a} = 'yes'`, `not(selected(${a}, 'x')) and count-selected(${b}) >= 2`,
+		`. <= ${n} or (${d} > '2020-01-01' and ${e} != "")`, `true() or false()`, `((((${a} = -1.5))))`,
+		`selected(., 'DK')`, `${a} = 1 = 2`, `${`, `'`, `not(`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := ParseExpr(src)
+		if err != nil {
+			var ee *ExprError
+			if !errors.As(err, &ee) || ee.Pos < 0 || ee.Pos > len(src)+1 && ee.Pos != MaxExprLen {
+				t.Fatalf("ParseExpr(%q) error %v: want an ExprError inside the text", src, err)
+			}
+			return
+		}
+		nodes := 0
+		e.Walk(func(*Expr) { nodes++ })
+		if nodes > MaxExprNodes+1 {
+			t.Fatalf("%d nodes, more than %d", nodes, MaxExprNodes)
+		}
+		out := e.String()
+		again, err := ParseExpr(out)
+		if err != nil {
+			t.Fatalf("ParseExpr(%q) wrote %q, which does not parse: %v", src, out, err)
+		}
+		if again.String() != out {
+			t.Fatalf("ParseExpr(%q) wrote %q, then %q", src, out, again.String())
+		}
+		// Working it out never panics, known or not.
+		en := &env{answer: func(id string) (Answer, *Question, bool) {
+			return Answer{Text: id}, nil, len(id)%2 == 0
+		}}
+		e.eval(en)
+	})
+}
+
+func TestEval(t *testing.T) {
+	ans := map[string]Answer{"name": {Text: "Ana María"}, "devs": {Choices: []string{"phone", "tv"}}, "age": {Number: num(30)}}
+	en := &env{self: Answer{Text: "née"}, answer: func(id string) (Answer, *Question, bool) {
+		if id == "later" {
+			return Answer{}, nil, false
+		}
+		return ans[id], nil, true
+	}}
+	for src, want := range map[string]tri{
+		`contains(${name}, 'Mar')`:                  yes,
+		`contains(${name}, 'mar')`:                  no,
+		`string-length(${name}) = 9`:                yes, // characters, not bytes
+		`string-length(.) = 3`:                      yes,
+		`count-selected(${devs}) = 2`:               yes,
+		`selected(${devs}, 'tv') and ${age} >= 30`:  yes,
+		`selected(${devs}, 'radio') or ${age} < 18`: no,
+		`${later} = 1 or ${age} = 30`:               yes, // known enough
+		`${later} = 1 and ${age} = 30`:              unknown,
+		`not(${later} = 1)`:                         unknown,
+		`${missing} = ''`:                           yes,
+	} {
+		e, err := ParseExpr(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := e.eval(en); got != want {
+			t.Errorf("%s = %v, want %v", src, got, want)
+		}
+	}
+}
