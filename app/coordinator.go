@@ -31,6 +31,11 @@ type coordinatorTabs struct {
 	export    *Button
 	progress  *widget.ProgressBar
 	exportMsg *widget.Label
+	backup    *Button // a copy of the database into the same folder (backup.go)
+	backupMsg *widget.Label
+	ackFile   *widget.Entry // the analyst's acknowledgement (retain.go)
+	ackBtn    *Button
+	ackMsg    *widget.Label
 	history   *fyne.Container
 
 	// Staff.
@@ -89,6 +94,15 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 	c.progress.Hide()
 	c.exportMsg = widget.NewLabel("")
 	c.exportMsg.Wrapping = fyne.TextWrapWord
+	c.backup = NewButton(l.T("staff.backup"), c.onBackup)
+	c.backupMsg = widget.NewLabel("")
+	c.backupMsg.Wrapping = fyne.TextWrapWord
+	c.ackFile = widget.NewEntry()
+	c.ackFile.SetPlaceHolder("/media/usb/chorus-ack-….json")
+	chooseAck := NewButton(l.T("staff.ack_choose"), c.onChooseAck)
+	c.ackBtn = NewButton(l.T("staff.ack"), c.onAck)
+	c.ackMsg = widget.NewLabel("")
+	c.ackMsg.Wrapping = fyne.TextWrapWord
 	c.history = container.NewVBox()
 	c.refreshExport()
 	return container.NewVScroll(container.NewVBox(
@@ -97,9 +111,14 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 		widget.NewLabel(l.T("staff.folder")),
 		container.NewBorder(nil, nil, nil, choose, c.folder),
 		c.export, c.progress, c.exportMsg,
+		c.backup, c.backupMsg,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(l.T("staff.history"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.history,
+		widget.NewSeparator(),
+		widget.NewLabel(l.T("staff.ack_file")),
+		container.NewBorder(nil, nil, nil, chooseAck, c.ackFile),
+		c.ackBtn, c.ackMsg,
 	))
 }
 
@@ -219,6 +238,8 @@ func (c *coordinatorTabs) exportProblem(err error) string {
 		return l.T("staff.not_writable")
 	case errors.Is(err, batch.ErrDiskFull):
 		return l.T("staff.disk_full")
+	case errors.Is(err, store.ErrPurged):
+		return l.T("staff.purged")
 	}
 	return l.T("staff.export_failed", map[string]any{"Err": l.problem(err)})
 }

@@ -13,6 +13,7 @@
 //	chorus-central survey export SURVEY.json --out FORM.xlsx
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
+//	chorus-central ack --db DB --to DIR
 //	chorus-central dashboard-role --db URL ROLE
 //
 // keygen makes the analyst's age identity and prints the public key that
@@ -53,6 +54,7 @@ const usage = `Usage:
     chorus-central survey export SURVEY.json --out FORM.xlsx
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
+    chorus-central ack --db DB --to DIR
     chorus-central dashboard-role --db URL ROLE
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
@@ -80,7 +82,7 @@ csv      writes responses_wide.csv, answers_long.csv, codebook.csv,
          byte-order mark.
 report   writes one self-contained HTML report to FILE, replaced only when
          complete: overview, who took part, every question as a chart and
-         a table, key questions by mode and by language. Counts below
+         a table, key questions by mode, language and venue. Counts below
          --min-count (default 5) read "fewer than 5" and cannot be worked
          out from totals. Free-text answers are listed only with
          --include-quotes, and only for people who agreed to be quoted.
@@ -110,6 +112,9 @@ withdraw withdraws, for good, the response of a participant who gives
 backup   writes a consistent copy of DB into DIR as central-TIME.db,
          readable by you only; restore by copying it in DB's place.
          On PostgreSQL it refuses: use pg_dump or the server's backups.
+ack      writes, for each laptop with merged batches, DIR/chorus-ack-DEVICE.json
+         naming them; on the laptop, chorus ack --data DIR FILE then deletes
+         their sealed answers (see docs/RETENTION.md).
 dashboard-role
          lets a PostgreSQL role read the dashboard views (responses,
          answers, codebook, declined) and nothing else.
@@ -166,6 +171,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"survey":   runSurvey,
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
+		"ack":      runAck,
 
 		"dashboard-role": runDashboardRole,
 	}

@@ -24,7 +24,7 @@ func runReport(c *cli, args []string) error {
 	lang := fset.String("lang", "en", "language of the report's headings: "+strings.Join(report.Languages(), " or "))
 	minCount := fset.Int("min-count", report.DefaultMinCount, "smallest count shown; smaller ones read \"fewer than N\"")
 	quotes := fset.Bool("include-quotes", false, "list free-text answers of people who agreed to be quoted")
-	keys := fset.String("key-questions", strings.Join(report.DefaultKeyQuestions, ","), "question ids broken down by mode and language, comma-separated")
+	keys := fset.String("key-questions", strings.Join(report.DefaultKeyQuestions, ","), "question ids broken down by mode, language and venue, comma-separated")
 	rest, err := flags(fset, args)
 	if err != nil {
 		return err

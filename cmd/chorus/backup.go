@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"time"
 
 	"chorus/data/store"
 )
 
 // runBackup is `chorus backup --data DIR --to DIR`: a consistent copy of
-// the laptop's database (store.Backup), named by the time it was taken.
+// the laptop's database (store.BackupTo), named by the time it was taken.
 func runBackup(args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("chorus backup", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -37,11 +35,8 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	path := filepath.Join(*to, "chorus-backup-"+time.Now().UTC().Format("20060102T150405Z")+".db")
-	if err := st.Backup(path); err != nil {
-		return fmt.Errorf("%w: check the stick has room and is not read-only", err)
-	}
-	if err := st.Audit(context.Background(), "coordinator", "backup", "a copy of the database was written"); err != nil {
+	path, err := st.BackupTo(context.Background(), *to, "coordinator")
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written: %s\n", path)

@@ -8,6 +8,10 @@
 //	chorus fingerprint --data DIR           this laptop's line for the analyst's enrolment list
 //	chorus demo-fill --data DIR --n N       fill a demo folder with test data
 //	chorus backup --data DIR --to DIR       a consistent copy of the database
+//	chorus status --data DIR                what waits to export, the keys (read only)
+//	chorus keys --data DIR [--add-recipient FILE | --replace-recipient FILE]
+//	                                        list or change the analyst keys
+//	chorus ack --data DIR FILE              delete answers the analyst confirmed merged
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -42,6 +46,9 @@ var commands = map[string]command{
 	"demo-fill":   runDemoFill,
 	"backup":      runBackup,
 	"fontcheck":   runFontCheck, // for test harnesses: not in the usage text
+	"status":      runStatus,
+	"keys":        runKeys,
+	"ack":         runAck,
 }
 
 // run runs chorus with args (without the program's name) and returns its

@@ -8,8 +8,8 @@ import (
 )
 
 type (
-	// breakdownView is a key question broken down by mode and by
-	// language.
+	// breakdownView is a key question broken down by mode, by
+	// language and by venue.
 	breakdownView struct {
 		Words                        map[string]string
 		Anchor, Heading, HeadingLang string
@@ -29,10 +29,11 @@ type (
 	}
 )
 
-// breakdown breaks question a down by mode and by language. Rows whose
+// breakdown breaks question a down by mode, by language and by venue
+// (the venue names the sessions were opened with). Rows whose
 // group, and columns whose answer, the who-took-part and question
 // tables hide are hidden too.
-func (b *builder) breakdown(a *questionTally, langTable, modeTable *tableView) *breakdownView {
+func (b *builder) breakdown(a *questionTally, langTable, modeTable, venueTable *tableView) *breakdownView {
 	heading, lang := b.pick(a.q.Text)
 	c := &breakdownView{Words: b.words.plain, Anchor: "cross-" + a.q.ID, Heading: heading, HeadingLang: b.langAttr(lang)}
 	var cols []rowView
@@ -52,6 +53,7 @@ func (b *builder) breakdown(a *questionTally, langTable, modeTable *tableView) *
 	}{
 		{"mode", b.say("by_mode_h", nil), b.say("mode", nil), b.modeRows(), modeTable, a.byMode},
 		{"language", b.say("by_language_h", nil), b.say("language", nil), b.languageRows(), langTable, a.byLang},
+		{"venue", b.say("by_venue_h", nil), b.say("by_venue", nil), b.venueRows(), venueTable, a.byVenue},
 	} {
 		var groups []group
 		var n [][]int

@@ -50,7 +50,8 @@ type questionTally struct {
 	values   map[string]*freeValue   // free-text about_you answers, by folded text
 	byMode   map[string]*groupCounts // key questions only
 	byLang   map[string]*groupCounts // key questions only
-	key      bool                    // broken down by mode and language
+	byVenue  map[string]*groupCounts // key questions only
+	key      bool                    // broken down by mode, language and venue
 	states   []suppress.State        // of cats then no answer, once built
 }
 
@@ -124,7 +125,7 @@ func (b *builder) load(ctx context.Context, src Source) error {
 				a = &questionTally{q: q, about: q.Section == "about_you", index: map[string]int{}, values: map[string]*freeValue{}}
 				a.key = keys[q.ID] && q.Type != survey.Free
 				if a.key {
-					a.byMode, a.byLang = map[string]*groupCounts{}, map[string]*groupCounts{}
+					a.byMode, a.byLang, a.byVenue = map[string]*groupCounts{}, map[string]*groupCounts{}, map[string]*groupCounts{}
 				}
 				b.byID[q.ID] = a
 				b.questions = append(b.questions, a)
@@ -232,7 +233,7 @@ func (a *questionTally) categoryOf(code string) int {
 		a.index[code] = i
 		a.cats = append(a.cats, category{key: code, label: code})
 		a.counts = append(a.counts, 0)
-		for _, m := range []map[string]*groupCounts{a.byMode, a.byLang} {
+		for _, m := range []map[string]*groupCounts{a.byMode, a.byLang, a.byVenue} {
 			for _, row := range m {
 				row.counts = append(row.counts, 0)
 			}
@@ -314,7 +315,7 @@ func (b *builder) addResponse(r *central.ResponseRecord) error {
 			for _, g := range []struct {
 				m   map[string]*groupCounts
 				key string
-			}{{a.byMode, r.Mode}, {a.byLang, r.Language}} {
+			}{{a.byMode, r.Mode}, {a.byLang, r.Language}, {a.byVenue, r.Venue}} {
 				row := g.m[g.key]
 				if row == nil {
 					row = &groupCounts{counts: make([]int, len(a.cats))}

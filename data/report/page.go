@@ -118,7 +118,8 @@ func (b *builder) page() *pageView {
 	// Who took part.
 	langTable := b.groupTable("by-language", b.say("by_language", nil), b.languageRows())
 	modeTable := b.groupTable("by-mode", b.say("by_mode", nil), b.modeRows())
-	p.People = append(p.People, langTable, modeTable, b.groupTable("by-venue", b.say("by_venue", nil), b.venueRows()))
+	venueTable := b.groupTable("by-venue", b.say("by_venue", nil), b.venueRows())
+	p.People = append(p.People, langTable, modeTable, venueTable)
 	for _, a := range b.questions {
 		if a.about {
 			p.People = append(p.People, b.questionTable(a))
@@ -136,7 +137,7 @@ func (b *builder) page() *pageView {
 		if a == nil || !a.key || slices.ContainsFunc(p.Breakdowns, func(c *breakdownView) bool { return c.Anchor == "cross-"+id }) {
 			continue
 		}
-		p.Breakdowns = append(p.Breakdowns, b.breakdown(a, langTable, modeTable))
+		p.Breakdowns = append(p.Breakdowns, b.breakdown(a, langTable, modeTable, venueTable))
 	}
 	switch {
 	case len(b.opts.KeyQuestions) == 0:

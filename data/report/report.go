@@ -16,7 +16,7 @@
 //     answers of participants whose consent includes
 //     [Options.QuotesPurpose], in alphabetical order and without anything
 //     else about the participant;
-//   - the key questions broken down by mode and by language.
+//   - the key questions broken down by mode, by language and by venue.
 //
 // Charts are inline SVG with a title and a description, and every table
 // has header cells with scope, so the report can be read with a screen
@@ -69,8 +69,8 @@ const DefaultMinCount = 5
 // their free-text answers to be quoted without their name.
 const DefaultQuotesPurpose = "quotes"
 
-// DefaultKeyQuestions are the questions a report breaks down by mode and
-// by language when [Options.KeyQuestions] is nil: confidence, barriers
+// DefaultKeyQuestions are the questions a report breaks down by mode, by
+// language and by venue when [Options.KeyQuestions] is nil: confidence, barriers
 // and preference in the built-in digital inclusion survey.
 var DefaultKeyQuestions = []string{"confidence", "barriers", "preference"}
 
@@ -110,7 +110,7 @@ type Options struct {
 	// QuotesPurpose is the consent purpose for quotes; "" means
 	// [DefaultQuotesPurpose].
 	QuotesPurpose string
-	// KeyQuestions are broken down by mode and by language. nil means
+	// KeyQuestions are broken down by mode, by language and by venue. nil means
 	// [DefaultKeyQuestions]; ids the survey lacks, and free-text
 	// questions, are skipped.
 	KeyQuestions []string

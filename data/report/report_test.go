@@ -341,7 +341,7 @@ func repExpected(t testing.TB, db *central.DB, sv *survey.Survey, key string, k 
 	if qid, ok := strings.CutPrefix(table, "question-"); ok {
 		return repQuestionCount(t, db, sv, base, qid, rest, k)
 	}
-	for _, g := range []string{"mode", "language"} {
+	for _, g := range []string{"mode", "language", "venue"} {
 		if qid, ok := strings.CutPrefix(table, "cross-"+g+"-"); ok {
 			group, code, _ := strings.Cut(rest, "/")
 			return repQuestionCount(t, db, sv, base+` AND `+g+` = '`+group+`'`, qid, code, k)
@@ -528,8 +528,26 @@ func TestReportMatchesSQL(t *testing.T) {
 			t.Errorf("breakdown cell %s is shown, though its group's size is not", key)
 		}
 	}
+	// A venue whose size the who-took-part table hides is hidden in
+	// every breakdown by venue.
+	hiddenVenues := 0
+	for key, c := range cells {
+		venue, ok := strings.CutPrefix(key, "by-venue/")
+		if !ok || c.suppressed == "" {
+			continue
+		}
+		hiddenVenues++
+		for k2, c2 := range cells {
+			if strings.HasPrefix(k2, "cross-venue-") && strings.Contains(k2, "/"+venue+"/") && c2.suppressed == "" {
+				t.Errorf("breakdown cell %s is shown, though its venue's size is not", k2)
+			}
+		}
+	}
+	if hiddenVenues == 0 {
+		t.Error("no venue is small enough to be hidden: the check above checks nothing")
+	}
 	for _, id := range []string{"confidence", "barriers", "preference"} {
-		for _, part := range []string{"mode", "language"} {
+		for _, part := range []string{"mode", "language", "venue"} {
 			if !strings.Contains(doc, `data-cell="cross-`+part+`-`+id+`/`) {
 				t.Errorf("no breakdown of %s by %s", id, part)
 			}

@@ -145,7 +145,8 @@ func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) ([]E
 // new (age encryption is randomised), so the .tar.age file differs while
 // everything the analyst's tools see after decryption is identical. If
 // records of the batch were withdrawn since, the rebuild cannot match and
-// Reexport fails with [ErrRebuildDiffers], leaving no file.
+// Reexport fails with [ErrRebuildDiffers], leaving no file; once the
+// analyst acknowledged it ([Store.Acknowledge]), with [ErrPurged].
 func (s *Store) Reexport(ctx context.Context, seq int64, dir string, opts ExportOptions) (ExportResult, error) {
 	if err := batch.CheckFolder(dir); err != nil {
 		return ExportResult{}, err
@@ -160,6 +161,12 @@ func (s *Store) Reexport(ctx context.Context, seq int64, dir string, opts Export
 		return ExportResult{}, fmt.Errorf("%w: %d", ErrNoBatch, seq)
 	}
 	if err != nil {
+		return ExportResult{}, err
+	}
+	if p, err := s.purged(ctx, seq); err != nil || p {
+		if err == nil {
+			err = fmt.Errorf("batch %d: %w", seq, ErrPurged)
+		}
 		return ExportResult{}, err
 	}
 	return s.writeBatch(ctx, dev, seq, dir, opts, true)

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"chorus/data/batch"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// BackupTo writes a consistent copy of the database ([Store.Backup]) into
+// the folder dir, named chorus-backup-YYYYMMDDTHHMMSSZ.db by the store's
+// clock, records it in the audit log as actor's, and returns the copy's
+// path. A folder that is missing or cannot be written gets the errors of
+// [batch.CheckFolder] ([batch.ErrNoFolder], [batch.ErrNotWritable],
+// [batch.ErrDiskFull], the last also when the copy fills the folder). `chorus backup` and the coordinator's Backup
+// button both use it.
+//
+// To restore, the copy goes as chorus.db into an empty data folder.
+func (s *Store) BackupTo(ctx context.Context, dir, actor string) (string, error) {
+	if err := batch.CheckFolder(dir); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "chorus-backup-"+s.clock().UTC().Format("20060102T150405Z")+".db")
+	if err := s.Backup(path); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+			return "", fmt.Errorf("%w: %w", batch.ErrDiskFull, err)
+		}
+		return "", fmt.Errorf("%w: check the stick has room and is not read-only", err)
+	}
+	if err := s.Audit(ctx, actor, "backup", "a copy of the database was written"); err != nil {
+		return "", err
+	}
+	return path, nil
+}
