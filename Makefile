@@ -60,13 +60,13 @@ FUZZTIME ?= 30s
 reliability: deps-test
 	$(GO) test -tags ci -race -count=1 ./data/...
 	$(GO) test -tags ci -count=1 -run 'Full|Idle|Leak|Canary|WrongAndRight|Bad|Unicode|Keyboard|Shipped' ./app ./translations
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
-	$(GO) test -run '^$$' -fuzz '^FuzzParseReceipt$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
-	$(GO) test -run '^$$' -fuzz '^FuzzExpr$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey
-	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/survey/xlsform
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 0s ./data/batch
-	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./translations
-	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./data/report/suppress
+	scripts/fuzz FuzzParse ./data/survey $(FUZZTIME) 5s
+	scripts/fuzz FuzzParseReceipt ./data/survey $(FUZZTIME) 5s
+	scripts/fuzz FuzzExpr ./data/survey $(FUZZTIME) 5s
+	scripts/fuzz FuzzBuild ./data/survey/xlsform $(FUZZTIME) 5s
+	scripts/fuzz FuzzRead ./data/batch $(FUZZTIME) 0s
+	scripts/fuzz FuzzCheck ./translations $(FUZZTIME) 5s
+	scripts/fuzz FuzzApply ./data/report/suppress $(FUZZTIME) 5s
 
 ## e2e: the real binary in Xvfb, in the shipped kiosk session
 ## (kiosk/linux): a keyboard-only participant path, one sealed response,
