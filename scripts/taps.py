@@ -177,7 +177,7 @@ def largest_text():
 def _largest_text_at(s):
     """Where A++ is on screenshot s, or None."""
     for y in range(70, 300, 2):
-        xs = [x for x in range(0, W // 2 if RTL[0] else W) if s.px(x, y) == PRIMARY]
+        xs = [x for x in range(0, W) if s.px(x, y) == PRIMARY]
         if not xs:
             continue
         a0, a1 = (xs[0], xs[0])
