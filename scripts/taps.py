@@ -299,7 +299,7 @@ def walk_path(survey, tag, number=None, large=False):
             y = s.first_down(x, 260 if large else 150, H - 100, ANSWER)
             if check(f"{q['id']}: an answer to tap", y is not None):
                 tap(x, y + 20)
-                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + 12) == CHOSEN)
+                check(f"{q['id']}: the tapped answer is chosen", Screen().px(x, y + (12 if RTL[0] else 4)) == CHOSEN)
             answers[q["id"]] = [(q.get("options") or [{"code": "yes"}])[0]["code"]]
         elif t == "text" and tag != "en":
             pass  # optional here; the keys typed in English above
@@ -472,16 +472,20 @@ def main():
         # 3. Arabic at 200% text, right to left, taps only: A++ found in
         # the mirrored header, answers tapped, Next and Finish at the left,
         # Send found by its colour.
+        # Only on the venues' 1280x800 screen: at 200% on 1024x600 an
+        # answer can lie below the fold, which this script's simple search
+        # does not scroll to (the layout test covers that size).
         rtl = os.path.join(home, "rtl")
 
         def rtl_steps():
             walk_path(builtin, "ar", large=True)
-        session("rtl", ["--demo", "--kiosk", "--data", rtl], home, rtl_steps)
-        rows, answers, _ = saved(rtl, os.path.join(ROOT, "assets/demo/analyst-identity.txt"))
-        check("ar at 200%: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
-        a = answers[0] if answers else ""
-        check("ar at 200%: the response is in Arabic with the first answers tapped",
-              '"language":"ar"' in a and '"devices"' in a, a[:300])
+        if W >= 1280 and H >= 800:
+            session("rtl", ["--demo", "--kiosk", "--data", rtl], home, rtl_steps)
+            rows, answers, _ = saved(rtl, os.path.join(ROOT, "assets/demo/analyst-identity.txt"))
+            check("ar at 200%: exactly one response saved", len(rows) == 1, f"{len(rows)} responses")
+            a = answers[0] if answers else ""
+            check("ar at 200%: the response is in Arabic with the first answers tapped",
+                  '"language":"ar"' in a and '"devices"' in a, a[:300])
         leaked = [p for p in walk_files(home) if WORD.encode() in open(p, "rb").read()]
         check("the typed word is in no file", not leaked, str(leaked))
     finally:
