@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 
 	"chorus/data/batch"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // BackupTo writes a consistent copy of the database ([Store.Backup]) into
@@ -26,8 +23,7 @@ func (s *Store) BackupTo(ctx context.Context, dir, actor string) (string, error)
 	}
 	path := filepath.Join(dir, "chorus-backup-"+s.clock().UTC().Format("20060102T150405Z")+".db")
 	if err := s.Backup(path); err != nil {
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		if sqliteFull(err) {
 			return "", fmt.Errorf("%w: %w", batch.ErrDiskFull, err)
 		}
 		return "", fmt.Errorf("%w: check the stick has room and is not read-only", err)
