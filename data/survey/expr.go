@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -32,37 +33,65 @@ type Op int
 
 // The operators, functions and leaves of an expression.
 const (
-	OpOr       Op = iota + 1 // a or b
-	OpAnd                    // a and b
-	OpNot                    // not(a)
-	OpEq                     // a = b
-	OpNe                     // a != b
-	OpLt                     // a < b
-	OpLe                     // a <= b
-	OpGt                     // a > b
-	OpGe                     // a >= b
-	OpSelected               // selected(ref, 'code')
-	OpCount                  // count-selected(ref)
-	OpRef                    // ${id}: an earlier answer
-	OpSelf                   // .: the answer being checked, in a constraint
-	OpString                 // 'text' or "text"
-	OpNumber                 // 12, -3.5
-	OpTrue                   // true()
-	OpFalse                  // false()
-	OpContains               // contains(ref, 'text')
-	OpLength                 // string-length(ref)
+	OpOr         Op = iota + 1 // a or b
+	OpAnd                      // a and b
+	OpNot                      // not(a)
+	OpEq                       // a = b
+	OpNe                       // a != b
+	OpLt                       // a < b
+	OpLe                       // a <= b
+	OpGt                       // a > b
+	OpGe                       // a >= b
+	OpSelected                 // selected(ref, 'code')
+	OpCount                    // count-selected(ref)
+	OpRef                      // ${id}: an earlier answer
+	OpSelf                     // .: the answer being checked, in a constraint
+	OpString                   // 'text' or "text"
+	OpNumber                   // 12, -3.5
+	OpTrue                     // true()
+	OpFalse                    // false()
+	OpContains                 // contains(ref, 'text')
+	OpLength                   // string-length(ref)
+	OpIf                       // if(condition, a, b)
+	OpCoalesce                 // coalesce(a, b): a unless it is empty
+	OpInt                      // int(a): the whole-number part
+	OpNum                      // number(a)
+	OpAdd                      // a + b
+	OpSub                      // a - b
+	OpMul                      // a * b
+	OpDiv                      // a div b
+	OpMod                      // a mod b
+	OpRegex                    // regex(ref, 'pattern')
+	OpConcat                   // concat(a, b, ...)
+	OpToday                    // today(), now(): the date, YYYY-MM-DD
+	OpDayNum                   // decimal-date-time(a): days since 1970-01-01
+	OpDate                     // date-time(a): the date a day number is
+	OpFormatDate               // format-date-time(a, '%Y-%m-%d')
+	OpFloor                    // floor(a)
+	OpRound                    // round(a) or round(a, digits)
 )
+
+// MaxRegexLen is the longest pattern regex() may have, in bytes. Go's
+// regexp (RE2) matches in time linear in the text, whatever the pattern.
+const MaxRegexLen = 200
 
 var opText = map[Op]string{
 	OpOr: "or", OpAnd: "and", OpNot: "not", OpEq: "=", OpNe: "!=", OpLt: "<", OpLe: "<=",
 	OpGt: ">", OpGe: ">=", OpSelected: "selected", OpCount: "count-selected",
 	OpContains: "contains", OpLength: "string-length",
+	OpIf: "if", OpCoalesce: "coalesce", OpInt: "int", OpNum: "number", OpAdd: "+", OpSub: "-",
+	OpMul: "*", OpDiv: "div", OpMod: "mod", OpRegex: "regex", OpConcat: "concat", OpToday: "today",
+	OpDayNum: "decimal-date-time", OpDate: "date-time", OpFormatDate: "format-date-time",
+	OpFloor: "floor", OpRound: "round",
 }
 
 // Expr is one node of a parsed expression. Which fields are used depends on
-// Op: Args for operators, Ref for the answer OpRef, OpSelected, OpCount,
-// OpContains and OpLength look at ("" for "."), Str for OpString,
-// OpSelected's code and OpContains's text, Num for OpNumber.
+// Op: Args for operators and functions, Ref for the answer OpRef,
+// OpSelected, OpCount, OpContains, OpLength and OpRegex look at ("" for
+// "."), Str for OpString, OpSelected's code, OpContains's text, OpRegex's
+// pattern and OpFormatDate's format, Num for OpNumber. OpSelected,
+// OpContains, OpLength and OpRegex look at Args[0] instead of Ref when
+// they have an argument that is not a plain answer (an if(), say).
 type Expr struct {
 	Op   Op
 	Args []*Expr
@@ -70,6 +99,7 @@ type Expr struct {
 	Str  string
 	Num  float64
 	Pos  int // byte offset in the source, for messages
+	re   *regexp.Regexp
 }
 
 // ExprError is a problem with an expression, at a byte offset in it.
@@ -113,8 +143,10 @@ func ParseExpr(src string) (*Expr, error) {
 // boolean reports whether e is true or false rather than a value.
 func (e *Expr) boolean() bool {
 	switch e.Op {
-	case OpOr, OpAnd, OpNot, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpSelected, OpTrue, OpFalse, OpContains:
+	case OpOr, OpAnd, OpNot, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpSelected, OpTrue, OpFalse, OpContains, OpRegex:
 		return true
+	case OpIf:
+		return e.Args[1].boolean()
 	}
 	return false
 }
@@ -130,8 +162,10 @@ func (e *Expr) Walk(f func(*Expr)) {
 // LooksAt reports whether e is a node that looks at an answer, in Ref.
 func (e *Expr) LooksAt() bool {
 	switch e.Op {
-	case OpRef, OpSelected, OpCount, OpContains, OpLength:
+	case OpRef, OpCount:
 		return true
+	case OpSelected, OpContains, OpLength, OpRegex:
+		return len(e.Args) == 0
 	}
 	return false
 }
@@ -158,8 +192,39 @@ func (e *Expr) String() string {
 }
 
 func (e *Expr) write(b *strings.Builder, outer int) {
-	prec := map[Op]int{OpOr: 1, OpAnd: 2}[e.Op]
+	prec := map[Op]int{OpOr: 1, OpAnd: 2, OpAdd: 4, OpSub: 4, OpMul: 5, OpDiv: 5, OpMod: 5}[e.Op]
+	subject := func() string {
+		if len(e.Args) > 0 {
+			return e.Args[0].String()
+		}
+		return refText(e.Ref)
+	}
 	switch e.Op {
+	case OpAdd, OpSub, OpMul, OpDiv, OpMod:
+		if prec < outer {
+			b.WriteByte('(')
+		}
+		e.Args[0].write(b, prec)
+		b.WriteString(" " + opText[e.Op] + " ")
+		e.Args[1].write(b, prec+1)
+		if prec < outer {
+			b.WriteByte(')')
+		}
+	case OpIf, OpCoalesce, OpInt, OpNum, OpConcat, OpDayNum, OpDate, OpFloor, OpRound:
+		b.WriteString(opText[e.Op] + "(")
+		for i, a := range e.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			a.write(b, 0)
+		}
+		b.WriteByte(')')
+	case OpToday:
+		b.WriteString("today()")
+	case OpFormatDate:
+		b.WriteString("format-date-time(" + e.Args[0].String() + ", " + quote(e.Str) + ")")
+	case OpRegex:
+		b.WriteString("regex(" + subject() + ", " + quote(e.Str) + ")")
 	case OpOr, OpAnd:
 		if prec < outer {
 			b.WriteByte('(')
@@ -178,15 +243,15 @@ func (e *Expr) write(b *strings.Builder, outer int) {
 		e.Args[0].write(b, 0)
 		b.WriteByte(')')
 	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
-		e.Args[0].write(b, 3)
+		e.Args[0].write(b, 4)
 		b.WriteString(" " + opText[e.Op] + " ")
-		e.Args[1].write(b, 3)
+		e.Args[1].write(b, 4)
 	case OpSelected:
-		b.WriteString("selected(" + refText(e.Ref) + ", " + quote(e.Str) + ")")
+		b.WriteString("selected(" + subject() + ", " + quote(e.Str) + ")")
 	case OpCount, OpLength:
-		b.WriteString(opText[e.Op] + "(" + refText(e.Ref) + ")")
+		b.WriteString(opText[e.Op] + "(" + subject() + ")")
 	case OpContains:
-		b.WriteString("contains(" + refText(e.Ref) + ", " + quote(e.Str) + ")")
+		b.WriteString("contains(" + subject() + ", " + quote(e.Str) + ")")
 	case OpRef:
 		b.WriteString(refText(e.Ref))
 	case OpSelf:

@@ -1,9 +1,11 @@
 package survey
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -36,6 +38,7 @@ type env struct {
 	answer func(id string) (Answer, *Question, bool)
 	self   Answer
 	selfQ  *Question
+	today  string // YYYY-MM-DD
 }
 
 // eval works e out as true, false or unknown.
@@ -75,8 +78,25 @@ func (e *Expr) eval(en *env) tri {
 			}
 		}
 		return out
+	case OpIf:
+		switch e.Args[0].eval(en) {
+		case yes:
+			return e.Args[1].eval(en)
+		case no:
+			return e.Args[2].eval(en)
+		}
+		return unknown
+	case OpRegex:
+		v := e.subject(en)
+		if !v.known {
+			return unknown
+		}
+		if e.re != nil && e.re.MatchString(v.s) {
+			return yes
+		}
+		return no
 	case OpSelected:
-		v := en.lookup(e.Ref)
+		v := e.subject(en)
 		if !v.known {
 			return unknown
 		}
@@ -87,7 +107,7 @@ func (e *Expr) eval(en *env) tri {
 		}
 		return no
 	case OpContains:
-		v := en.lookup(e.Ref)
+		v := e.subject(en)
 		if !v.known {
 			return unknown
 		}
@@ -120,15 +140,175 @@ func (e *Expr) value(en *env) value {
 	case OpNumber:
 		return value{s: strconv.FormatFloat(e.Num, 'f', -1, 64), n: e.Num, isNum: true, known: true, literal: true}
 	case OpLength:
-		v := en.lookup(e.Ref)
+		v := e.subject(en)
 		n := float64(utf8.RuneCountInString(v.s))
 		return value{s: strconv.Itoa(int(n)), n: n, isNum: true, known: v.known}
 	case OpCount:
 		v := en.lookup(e.Ref)
 		n := float64(len(strings.Fields(v.s)))
 		return value{s: strconv.Itoa(int(n)), n: n, isNum: true, known: v.known}
+	case OpIf:
+		switch e.Args[0].eval(en) {
+		case yes:
+			return e.Args[1].value(en)
+		case no:
+			return e.Args[2].value(en)
+		}
+		return value{}
+	case OpCoalesce:
+		a := e.Args[0].value(en)
+		if !a.known || a.s != "" {
+			return a
+		}
+		return e.Args[1].value(en)
+	case OpConcat:
+		var b strings.Builder
+		for _, a := range e.Args {
+			v := a.value(en)
+			if !v.known {
+				return value{}
+			}
+			b.WriteString(v.s)
+		}
+		return value{s: b.String(), known: true}
+	case OpToday:
+		if en.today == "" {
+			return value{}
+		}
+		return value{s: en.today, known: true}
+	case OpFormatDate:
+		v := e.Args[0].value(en)
+		if !v.known {
+			return value{}
+		}
+		d, ok := v.day()
+		if !ok {
+			return value{s: "", known: true}
+		}
+		return value{s: formatDay(d, e.Str), known: true}
+	case OpDate:
+		v := e.Args[0].value(en)
+		if !v.known {
+			return value{}
+		}
+		d, ok := v.day()
+		if !ok {
+			return value{s: "", known: true}
+		}
+		return value{s: time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly), known: true}
+	case OpInt, OpNum, OpFloor, OpRound, OpDayNum, OpAdd, OpSub, OpMul, OpDiv, OpMod:
+		return e.arith(en)
 	}
 	return value{known: true}
+}
+
+// subject is the value a function looks at: its argument, or the answer.
+func (e *Expr) subject(en *env) value {
+	if len(e.Args) > 0 {
+		return e.Args[0].value(en)
+	}
+	return en.lookup(e.Ref)
+}
+
+// arith works out a node whose value is a number. A value that is not a
+// number makes NaN, as in XPath; NaN is neither equal to, more nor less than
+// anything.
+func (e *Expr) arith(en *env) value {
+	xs := make([]float64, len(e.Args))
+	for i, a := range e.Args {
+		v := a.value(en)
+		if !v.known {
+			return value{}
+		}
+		n, ok := v.number()
+		if e.Op == OpDayNum {
+			var d int
+			d, ok = v.day()
+			n = float64(d)
+		}
+		if !ok {
+			n = math.NaN()
+		}
+		xs[i] = n
+	}
+	var n float64
+	switch e.Op {
+	case OpInt:
+		n = math.Trunc(xs[0])
+	case OpNum, OpDayNum:
+		n = xs[0]
+	case OpFloor:
+		n = math.Floor(xs[0])
+	case OpRound:
+		if len(xs) == 2 && !math.IsNaN(xs[1]) {
+			p := math.Pow(10, math.Max(-15, math.Min(15, math.Trunc(xs[1]))))
+			n = math.Round(xs[0]*p) / p
+		} else {
+			n = math.Floor(xs[0] + 0.5)
+		}
+	case OpAdd:
+		n = xs[0] + xs[1]
+	case OpSub:
+		n = xs[0] - xs[1]
+	case OpMul:
+		n = xs[0] * xs[1]
+	case OpDiv:
+		n = xs[0] / xs[1]
+	case OpMod:
+		n = math.Mod(xs[0], xs[1])
+	}
+	return value{s: strconv.FormatFloat(n, 'f', -1, 64), n: n, isNum: true, known: true}
+}
+
+// day reads v as a day: days since 1970-01-01, from a date YYYY-MM-DD (or
+// the start of a date and time) or a number of days.
+func (v value) day() (int, bool) {
+	if !v.isNum && len(v.s) >= 10 {
+		if t, err := time.Parse(time.DateOnly, v.s[:10]); err == nil {
+			return int(t.Unix() / 86400), true
+		}
+	}
+	n, ok := v.number()
+	if !ok || math.Abs(n) > 3e6 { // about 8,000 years either side of 1970
+		return 0, false
+	}
+	return int(math.Floor(n)), true
+}
+
+var monthAbbr = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// formatDay writes day d with a format-date-time pattern: %Y, %y, %m, %n,
+// %d, %e and %b; any other character is written as it is.
+func formatDay(d int, f string) string {
+	t := time.Unix(int64(d)*86400, 0).UTC()
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' || i+1 == len(f) {
+			b.WriteByte(f[i])
+			continue
+		}
+		i++
+		switch f[i] {
+		case 'Y':
+			b.WriteString(strconv.Itoa(t.Year()))
+		case 'y':
+			fmt.Fprintf(&b, "%02d", t.Year()%100)
+		case 'm':
+			fmt.Fprintf(&b, "%02d", int(t.Month()))
+		case 'n':
+			b.WriteString(strconv.Itoa(int(t.Month())))
+		case 'd':
+			fmt.Fprintf(&b, "%02d", t.Day())
+		case 'e':
+			b.WriteString(strconv.Itoa(t.Day()))
+		case 'b':
+			b.WriteString(monthAbbr[t.Month()-1])
+		default:
+			b.WriteByte('%')
+			b.WriteByte(f[i])
+		}
+	}
+	return b.String()
 }
 
 // lookup gives the value of the answer to question id ("" for self).
@@ -179,6 +359,9 @@ func compare(op Op, a, b value) bool {
 	x, okA := a.number()
 	y, okB := b.number()
 	numeric := okA && okB && (a.isNum || b.isNum)
+	if (a.isNum && math.IsNaN(a.n)) || (b.isNum && math.IsNaN(b.n)) {
+		return op == OpNe // NaN equals nothing
+	}
 	if op == OpEq || op == OpNe {
 		eq := a.s == b.s
 		if numeric {

@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,8 +23,9 @@ const (
 	tComma
 	tString
 	tNumber
-	tName // and, or, not, selected, count-selected, true, false
-	tOp   // = != < <= > >=
+	tName  // and, or, not, selected, count-selected, true, false
+	tOp    // = != < <= > >=
+	tArith // + - *
 )
 
 type token struct {
@@ -43,7 +45,7 @@ func (t token) describe() string {
 		return "text " + quote(t.text)
 	case tNumber:
 		return "number " + t.text
-	case tName, tOp:
+	case tName, tOp, tArith:
 		return "\"" + t.text + "\""
 	}
 	return "\"" + map[tokKind]string{tDot: ".", tLParen: "(", tRParen: ")", tComma: ","}[t.kind] + "\""
@@ -53,6 +55,7 @@ type parser struct {
 	src   string
 	off   int
 	tok   token
+	prev  tokKind // the kind of the token before tok
 	depth int
 	nodes int
 	err   *ExprError
@@ -81,6 +84,7 @@ func (p *parser) next() {
 	if p.err != nil {
 		return
 	}
+	p.prev = p.tok.kind
 	s := p.src
 	for p.off < len(s) && strings.IndexByte(" \t\r\n", s[p.off]) >= 0 {
 		p.off++
@@ -110,6 +114,9 @@ func (p *parser) next() {
 		}
 		p.tok = token{kind: tRef, pos: start, text: id}
 		p.off = start + end + 1
+	case c == '+' || c == '*' || (c == '-' && p.afterValue()):
+		p.tok = token{kind: tArith, pos: start, text: string(c)}
+		p.off++
 	case c == '.' && (start+1 >= len(s) || s[start+1] < '0' || s[start+1] > '9'):
 		one(tDot)
 	case c == '(':
@@ -162,6 +169,16 @@ func (p *parser) next() {
 		r, _ := utf8.DecodeRuneInString(s[start:])
 		p.fail(start, fmt.Sprintf("unexpected %q", r))
 	}
+}
+
+// afterValue reports whether the token just read ends a value, so that a
+// "-" after it subtracts rather than starting a negative number.
+func (p *parser) afterValue() bool {
+	switch p.prev {
+	case tRef, tDot, tRParen, tString, tNumber:
+		return true
+	}
+	return false
 }
 
 // node counts a new node against MaxExprNodes.
@@ -219,13 +236,13 @@ func (p *parser) chain(op Op, word string, operand func() *Expr) *Expr {
 var compareOps = map[string]Op{"=": OpEq, "!=": OpNe, "<": OpLt, "<=": OpLe, ">": OpGt, ">=": OpGe}
 
 func (p *parser) compare() *Expr {
-	left := p.primary()
+	left := p.additive()
 	if p.err != nil || p.tok.kind != tOp {
 		return left
 	}
 	op, pos := compareOps[p.tok.text], p.tok.pos
 	p.next()
-	right := p.primary()
+	right := p.additive()
 	if p.err != nil {
 		return left
 	}
@@ -240,6 +257,40 @@ func (p *parser) compare() *Expr {
 		return left
 	}
 	return p.node(&Expr{Op: op, Pos: pos, Args: []*Expr{left, right}})
+}
+
+// additive reads a + b - c ..., multiplicative a * b div c mod d ...: both
+// join values, left to right.
+func (p *parser) additive() *Expr {
+	return p.arith(map[string]Op{"+": OpAdd, "-": OpSub}, p.multiplicative)
+}
+
+func (p *parser) multiplicative() *Expr {
+	return p.arith(map[string]Op{"*": OpMul, "div": OpDiv, "mod": OpMod}, p.primary)
+}
+
+func (p *parser) arith(ops map[string]Op, operand func() *Expr) *Expr {
+	left := operand()
+	for p.err == nil && (p.tok.kind == tArith || p.tok.kind == tName) {
+		op, ok := ops[p.tok.text]
+		if !ok {
+			break
+		}
+		pos := p.tok.pos
+		p.next()
+		right := operand()
+		if p.err != nil {
+			break
+		}
+		for _, x := range []*Expr{left, right} {
+			if x.boolean() {
+				p.fail(pos, fmt.Sprintf("%s works on numbers, and %s is a condition", opText[op], x.String()))
+				return left
+			}
+		}
+		left = p.node(&Expr{Op: op, Pos: pos, Args: []*Expr{left, right}})
+	}
+	return left
 }
 
 // expect reads a token of kind k or fails with msg.
@@ -306,20 +357,58 @@ func (p *parser) call(t token) *Expr {
 	}
 	defer func() { p.depth-- }()
 	p.next()
-	ref := func() (string, bool) {
-		switch p.tok.kind {
-		case tRef:
-			id := p.tok.text
-			p.next()
-			return id, true
-		case tDot:
-			p.next()
-			return "", true
+	// value reads an argument that is a value, not a condition.
+	value := func() *Expr {
+		a := p.or()
+		if p.err == nil && a.boolean() {
+			p.fail(a.Pos, fmt.Sprintf("%s takes a value here, and %s is a condition", t.text, a.String()))
 		}
-		p.fail(p.tok.pos, fmt.Sprintf("%s looks at an answer, ${id} or ., not %s", t.text, p.tok.describe()))
-		return "", false
+		return a
 	}
-	var e *Expr
+	// subject reads the answer or value a function looks at into e.
+	subject := func(e *Expr) bool {
+		a := value()
+		if p.err != nil {
+			return false
+		}
+		switch a.Op {
+		case OpRef:
+			e.Ref = a.Ref
+		case OpSelf:
+		default:
+			e.Args = []*Expr{a}
+		}
+		return true
+	}
+	quoted := func(what string) (string, bool) {
+		if !p.expect(tComma, t.text+" takes an answer and "+what) {
+			return "", false
+		}
+		if p.tok.kind != tString {
+			p.fail(p.tok.pos, fmt.Sprintf("%s goes in quotes, e.g. 'yes', not %s", what, p.tok.describe()))
+			return "", false
+		}
+		s := p.tok.text
+		p.next()
+		return s, true
+	}
+	// args reads n values (or up to max, at least n, when max > n).
+	args := func(e *Expr, n, max int) bool {
+		for i := 0; p.err == nil; i++ {
+			if i > 0 {
+				if p.tok.kind != tComma || i >= max {
+					if i < n {
+						p.fail(p.tok.pos, fmt.Sprintf("%s takes %d values, not %s", t.text, n, p.tok.describe()))
+					}
+					break
+				}
+				p.next()
+			}
+			e.Args = append(e.Args, value())
+		}
+		return p.err == nil
+	}
+	e := &Expr{Pos: t.pos}
 	switch t.text {
 	case "not":
 		a := p.or()
@@ -327,34 +416,102 @@ func (p *parser) call(t token) *Expr {
 			p.fail(a.Pos, fmt.Sprintf("not takes a condition, and %s is a value", a.String()))
 		}
 		e = &Expr{Op: OpNot, Pos: t.pos, Args: []*Expr{a}}
-	case "selected", "contains":
-		what := map[string]string{"selected": "an option code", "contains": "a text"}[t.text]
-		id, ok := ref()
-		if !ok || !p.expect(tComma, t.text+" takes an answer and "+what) {
+	case "selected", "contains", "regex":
+		what := map[string]string{"selected": "an option code", "contains": "a text", "regex": "a pattern"}[t.text]
+		e.Op = map[string]Op{"selected": OpSelected, "contains": OpContains, "regex": OpRegex}[t.text]
+		if !subject(e) {
 			return &Expr{Op: OpFalse}
 		}
-		if p.tok.kind != tString {
-			p.fail(p.tok.pos, fmt.Sprintf("%s goes in quotes, e.g. 'yes', not %s", what, p.tok.describe()))
-			return &Expr{Op: OpFalse}
-		}
-		e = &Expr{Op: OpSelected, Pos: t.pos, Ref: id, Str: strings.TrimSpace(p.tok.text)}
-		if t.text == "contains" {
-			e.Op, e.Str = OpContains, p.tok.text
-		}
-		p.next()
-	case "count-selected", "string-length":
-		id, ok := ref()
+		str, ok := quoted(what)
 		if !ok {
 			return &Expr{Op: OpFalse}
 		}
-		e = &Expr{Op: OpCount, Pos: t.pos, Ref: id}
-		if t.text == "string-length" {
-			e.Op = OpLength
+		e.Str = str
+		switch e.Op {
+		case OpSelected:
+			e.Str = strings.TrimSpace(str)
+		case OpRegex:
+			if len(str) > MaxRegexLen {
+				p.fail(t.pos, fmt.Sprintf("the pattern is longer than %d characters", MaxRegexLen))
+				return &Expr{Op: OpFalse}
+			}
+			re, err := regexp.Compile(str)
+			if err != nil {
+				p.fail(t.pos, fmt.Sprintf("the pattern %s cannot be read: %v", quote(str), err))
+				return &Expr{Op: OpFalse}
+			}
+			e.re = re
 		}
+	case "count-selected", "string-length":
+		e.Op = map[string]Op{"count-selected": OpCount, "string-length": OpLength}[t.text]
+		if t.text == "count-selected" {
+			switch p.tok.kind {
+			case tRef:
+				e.Ref = p.tok.text
+				p.next()
+			case tDot:
+				p.next()
+			default:
+				p.fail(p.tok.pos, fmt.Sprintf("%s looks at an answer, ${id} or ., not %s", t.text, p.tok.describe()))
+				return &Expr{Op: OpFalse}
+			}
+		} else if !subject(e) {
+			return &Expr{Op: OpFalse}
+		}
+	case "if":
+		e.Op = OpIf
+		c := p.or()
+		if p.err == nil && !c.boolean() {
+			p.fail(c.Pos, fmt.Sprintf("if takes a condition first, and %s is a value", c.String()))
+		}
+		if !p.expect(tComma, "if takes a condition, a value if it is true and one if not") {
+			return &Expr{Op: OpFalse}
+		}
+		a := p.or()
+		if !p.expect(tComma, "if takes a condition, a value if it is true and one if not") {
+			return &Expr{Op: OpFalse}
+		}
+		b := p.or()
+		if p.err == nil && a.boolean() != b.boolean() {
+			p.fail(b.Pos, "if gives a condition on one side and a value on the other")
+		}
+		e.Args = []*Expr{c, a, b}
+	case "coalesce":
+		e.Op = OpCoalesce
+		if !args(e, 2, 2) {
+			return &Expr{Op: OpFalse}
+		}
+	case "concat":
+		e.Op = OpConcat
+		if !args(e, 1, 10) {
+			return &Expr{Op: OpFalse}
+		}
+	case "int", "number", "decimal-date-time", "date-time", "floor", "date":
+		e.Op = map[string]Op{"int": OpInt, "number": OpNum, "decimal-date-time": OpDayNum, "date-time": OpDate, "date": OpDate, "floor": OpFloor}[t.text]
+		if !args(e, 1, 1) {
+			return &Expr{Op: OpFalse}
+		}
+	case "round":
+		e.Op = OpRound
+		if !args(e, 1, 2) {
+			return &Expr{Op: OpFalse}
+		}
+	case "format-date-time", "format-date":
+		e.Op = OpFormatDate
+		if !args(e, 1, 1) {
+			return &Expr{Op: OpFalse}
+		}
+		f, ok := quoted("a format")
+		if !ok {
+			return &Expr{Op: OpFalse}
+		}
+		e.Str = f
+	case "today", "now":
+		e.Op = OpToday
 	case "true", "false":
-		e = &Expr{Op: map[string]Op{"true": OpTrue, "false": OpFalse}[t.text], Pos: t.pos}
+		e.Op = map[string]Op{"true": OpTrue, "false": OpFalse}[t.text]
 	default:
-		p.fail(t.pos, fmt.Sprintf("unknown function %q; Chorus knows not, selected, count-selected, contains, string-length, true and false", t.text))
+		p.fail(t.pos, fmt.Sprintf("unknown function %q; Chorus knows %s", t.text, knownFunctions))
 		return &Expr{Op: OpFalse}
 	}
 	if !p.expect(tRParen, fmt.Sprintf("%s(...) needs a closing )", t.text)) {
@@ -362,6 +519,10 @@ func (p *parser) call(t token) *Expr {
 	}
 	return p.node(e)
 }
+
+// knownFunctions lists the functions of the expression language, for
+// messages.
+const knownFunctions = "not, selected, count-selected, contains, string-length, regex, if, coalesce, concat, int, number, floor, round, today, decimal-date-time, date-time, format-date-time, true and false"
 
 // validRef reports whether id can be a question id in ${id}.
 func validRef(id string) bool {

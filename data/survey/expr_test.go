@@ -22,6 +22,17 @@ func TestParseExpr(t *testing.T) {
 		{`${x} > -1.5 and ${y} < .5`, `${x} > -1.5 and ${y} < 0.5`},
 		{`(${a} = 1 or ${b} = 2) and ${c} = 3`, `(${a} = 1 or ${b} = 2) and ${c} = 3`},
 		{`contains(${n}, "a'b") and string-length(.) <= 100`, `contains(${n}, "a'b") and string-length(.) <= 100`},
+		{`${a} - 1 > ${b}-${c}*2 div 3 mod 4`, `${a} - 1 > ${b} - ${c} * 2 div 3 mod 4`},
+		{`(${a} - (${b} - 1)) * (${c} + 1) = 6`, `(${a} - (${b} - 1)) * (${c} + 1) = 6`},
+		{`if(selected(${a}, 'x') or ${b} > 2, 'yes', 'no') = 'yes'`, `if(selected(${a}, 'x') or ${b} > 2, 'yes', 'no') = 'yes'`},
+		{`selected(if(${a} = '', 'n', ${a}), 'y')`, `selected(if(${a} = '', 'n', ${a}), 'y')`},
+		{`regex(., '^[0-9]{3}$') and regex(${e}, '@')`, `regex(., '^[0-9]{3}$') and regex(${e}, '@')`},
+		{`coalesce(${a}, ${b}) != '' and int(${c}) = number('3')`, `coalesce(${a}, ${b}) != '' and int(${c}) = number('3')`},
+		{`floor(decimal-date-time(today()) - decimal-date-time(.)) <= 365`, `floor(decimal-date-time(today()) - decimal-date-time(.)) <= 365`},
+		{`. <= now() and . >= date-time(decimal-date-time(today()) - 30)`, `. <= today() and . >= date-time(decimal-date-time(today()) - 30)`},
+		{`round(${w} div 7, 2) > 12 and format-date-time(${d}, "%e %b, %Y") != ''`, `round(${w} div 7, 2) > 12 and format-date-time(${d}, '%e %b, %Y') != ''`},
+		{`concat(${a}, ' (', ${b}, ')') = 'x (y)' and -1 < 2`, `concat(${a}, ' (', ${b}, ')') = 'x (y)' and -1 < 2`},
+		{`if(${a} = 1, ${b} = 2, false())`, `if(${a} = 1, ${b} = 2, false())`},
 	} {
 		e, err := ParseExpr(tc.src)
 		if err != nil {
@@ -50,11 +61,18 @@ func TestParseExprErrors(t *testing.T) {
 		{`$a = 1`, "at character 1: write a reference to an answer as ${id}"},
 		{`${a} = 1 = 2`, "at character 10: one comparison at a time; join comparisons with and or or"},
 		{`${a} = 1 and`, "at character 13: expected an answer, text, number or condition, not end of the expression"},
-		{`regex(${a}, 'x')`, "at character 1: unknown function \"regex\"; Chorus knows not, selected, count-selected, contains, string-length, true and false"},
+		{`jr:choice-name(${a}, 'x') = ''`, "at character 3: unexpected ':'"},
+		{`pulldata('a', 'b') = 1`, "at character 1: unknown function \"pulldata\""},
+		{`regex(${a}, '(x')`, "at character 1: the pattern '(x' cannot be read"},
+		{`regex(${a}, '` + strings.Repeat("a", MaxRegexLen+1) + `')`, "the pattern is longer than 200 characters"},
+		{`if(${a}, 1, 2) = 1`, "at character 4: if takes a condition first, and ${a} is a value"},
+		{`if(${a} = 1, 1, ${b} = 2)`, "if gives a condition on one side and a value on the other"},
+		{`${a} + (${b} = 1) > 2`, "at character 6: + works on numbers, and ${b} = 1 is a condition"},
+		{`coalesce(${a}) = 1`, "at character 14: coalesce takes 2 values, not \")\""},
+		{`string-length(${a} = 1) > 0`, "string-length takes a value here, and ${a} = 1 is a condition"},
 		{`${a} = yes`, "at character 8: unknown word \"yes\"; put text in quotes ('yes') and answers in ${}"},
 		{`selected(${a}, ${b})`, "at character 16: an option code goes in quotes, e.g. 'yes', not ${b}"},
 		{`contains(${a})`, "at character 14: contains takes an answer and a text, not \")\""},
-		{`${a} + 1 > 2`, "at character 6: unexpected '+'"},
 		{`${a} ! 1`, "at character 6: write not equal as !=, and not as not(...)"},
 		{`not(${a})`, "at character 5: not takes a condition, and ${a} is a value"},
 		{`${a} = 1 and ${b}`, "at character 10: and joins conditions, and ${b} is a value; compare it, e.g. ${q} = 'yes'"},
@@ -137,6 +155,11 @@ func FuzzExpr(f *testing.F) {
 		`${a} = 'yes'`, `not(selected(${a}, 'x')) and count-selected(${b}) >= 2`,
 		`. <= ${n} or (${d} > '2020-01-01' and ${e} != "")`, `true() or false()`, `((((${a} = -1.5))))`,
 		`selected(., 'DK')`, `${a} = 1 = 2`, `${`, `'`, `not(`,
+		`if(selected(${a}, 'x'), 1, if(${b} = '', 2, ${c})) - ${d} * 2 div 3 mod 4 > 0`,
+		`regex(${a}, '^[a-z]+@[a-z]+$') or contains(coalesce(${a}, ${b}), 'x')`,
+		`floor(decimal-date-time(today()) - decimal-date-time(.)) <= round(${w} div 7, 2)`,
+		`format-date-time(date-time(decimal-date-time(${d}) + 280), '%e %b, %Y') = concat(int(${x}), number('1'))`,
+		`regex(., '(a*)*b')`, `${a}-1 = -1`, `string-length(if(${a} = 1, 'ab', ''))`,
 	} {
 		f.Add(s)
 	}
@@ -172,24 +195,38 @@ func FuzzExpr(f *testing.F) {
 
 func TestEval(t *testing.T) {
 	ans := map[string]Answer{"name": {Text: "Ana María"}, "devs": {Choices: []string{"phone", "tv"}}, "age": {Number: num(30)}}
-	en := &env{self: Answer{Text: "née"}, answer: func(id string) (Answer, *Question, bool) {
+	en := &env{self: Answer{Text: "née"}, today: "2026-12-03", answer: func(id string) (Answer, *Question, bool) {
 		if id == "later" {
 			return Answer{}, nil, false
 		}
 		return ans[id], nil, true
 	}}
 	for src, want := range map[string]tri{
-		`contains(${name}, 'Mar')`:                  yes,
-		`contains(${name}, 'mar')`:                  no,
-		`string-length(${name}) = 9`:                yes, // characters, not bytes
-		`string-length(.) = 3`:                      yes,
-		`count-selected(${devs}) = 2`:               yes,
-		`selected(${devs}, 'tv') and ${age} >= 30`:  yes,
-		`selected(${devs}, 'radio') or ${age} < 18`: no,
-		`${later} = 1 or ${age} = 30`:               yes, // known enough
-		`${later} = 1 and ${age} = 30`:              unknown,
-		`not(${later} = 1)`:                         unknown,
-		`${missing} = ''`:                           yes,
+		`contains(${name}, 'Mar')`:                                        yes,
+		`contains(${name}, 'mar')`:                                        no,
+		`string-length(${name}) = 9`:                                      yes, // characters, not bytes
+		`string-length(.) = 3`:                                            yes,
+		`count-selected(${devs}) = 2`:                                     yes,
+		`selected(${devs}, 'tv') and ${age} >= 30`:                        yes,
+		`selected(${devs}, 'radio') or ${age} < 18`:                       no,
+		`${later} = 1 or ${age} = 30`:                                     yes, // known enough
+		`${later} = 1 and ${age} = 30`:                                    unknown,
+		`not(${later} = 1)`:                                               unknown,
+		`${missing} = ''`:                                                 yes,
+		`if(${age} > 18, 'adult', 'child') = 'adult'`:                     yes,
+		`if(${later} > 18, 'adult', 'child') = 'adult'`:                   unknown,
+		`coalesce(${missing}, ${name}) = 'Ana María'`:                     yes,
+		`${age} - 10 = 20 and ${age} * 2 div 4 = 15 and ${age} mod 7 = 2`: yes,
+		`${missing} + 1 = 1`:                                              no, // NaN
+		`${missing} + 1 != 1`:                                             yes,
+		`int('7.9') = 7 and number('x') != number('x') and floor(-1.5) = -2 and round(2.345, 2) = 2.35`: yes,
+		`regex(${name}, '^Ana') and not(regex(., '^[a-z]+$'))`:                                          yes,
+		`today() = '2026-12-03' and decimal-date-time('1970-01-11') = 10`:                               yes,
+		`date-time(decimal-date-time(today()) + 30) = '2027-01-02'`:                                     yes,
+		`floor((decimal-date-time(today()) - decimal-date-time('2026-11-03')) div 7) = 4`:               yes,
+		`format-date-time('2026-02-05', '%e %b, %Y') = '5 Feb, 2026'`:                                   yes,
+		`concat(${name}, '!') = 'Ana María!' and string-length(concat(${name}, '!')) = 10`:              yes,
+		`selected(if(${age} > 18, 'a b', 'c'), 'b')`:                                                    yes,
 	} {
 		e, err := ParseExpr(src)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // This file is the skip logic beyond one earlier answer: conditions in the
@@ -53,7 +54,10 @@ func (v *validator) expr(field, src string, before int, self *Question) *Expr {
 				ok = false
 			}
 			return
-		case OpRef, OpSelected, OpCount, OpContains, OpLength:
+		case OpRef, OpSelected, OpCount, OpContains, OpLength, OpRegex:
+			if !n.LooksAt() {
+				return // it looks at its argument, which the walk reaches
+			}
 			if n.Ref == "" || (self != nil && n.Ref == self.ID) {
 				if self == nil {
 					v.add(field, "\".\" is the answer a constraint checks; in show_if name the question, ${id}")
@@ -265,7 +269,7 @@ func (s *Survey) pass(ans Answers, n, cut int) []tri {
 	vis := make([]tri, max(n, 0))
 	groups := make([]tri, len(s.Groups))
 	done := make([]bool, len(s.Groups))
-	en := &env{answer: func(id string) (Answer, *Question, bool) {
+	en := &env{today: s.today(), answer: func(id string) (Answer, *Question, bool) {
 		j, ok := s.index[id]
 		if !ok || j >= len(vis) {
 			return Answer{}, nil, true
@@ -309,6 +313,15 @@ func (s *Survey) pass(ans Answers, n, cut int) []tri {
 	return vis
 }
 
+// today is the date today() means, YYYY-MM-DD in local time.
+func (s *Survey) today() string {
+	now := time.Now
+	if s.Clock != nil {
+		now = s.Clock
+	}
+	return now().Format(time.DateOnly)
+}
+
 // evalCond works out a checked condition; one that did not check (only in
 // a survey that did not come from Parse) is false.
 func evalCond(c *Condition, en *env) tri {
@@ -338,7 +351,7 @@ func (s *Survey) Check(i int, ans Answers) error {
 		return nil
 	}
 	vis := s.pass(ans, len(s.Questions), len(s.Questions))
-	en := &env{self: a, selfQ: q, answer: func(id string) (Answer, *Question, bool) {
+	en := &env{self: a, selfQ: q, today: s.today(), answer: func(id string) (Answer, *Question, bool) {
 		j, ok := s.index[id]
 		if !ok {
 			return Answer{}, nil, true

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Format is the value of the "format" field of a version 1 survey file.
@@ -70,6 +71,9 @@ type Survey struct {
 	SHA256 string `json:"-"`
 	// File is the name the survey was parsed from, for messages.
 	File string `json:"-"`
+	// Clock gives the time today() means in expressions; nil is the
+	// system clock. The kiosk sets its own clock here.
+	Clock func() time.Time `json:"-"`
 
 	index  map[string]int
 	groups map[string]int // index of each group in Groups
