@@ -113,6 +113,26 @@ func (e *ExprError) Error() string { return fmt.Sprintf("at character %d: %s", e
 // ParseExpr reads a condition: an expression that is true or false. It
 // never panics; a bad expression gives an [*ExprError].
 func ParseExpr(src string) (*Expr, error) {
+	e, err := parseAny(src)
+	if err != nil {
+		return nil, err
+	}
+	if !e.boolean() {
+		return nil, &ExprError{Pos: e.Pos, Msg: "this is a value, not a condition; compare it, e.g. ${q} = 'yes' or ${q} != ''"}
+	}
+	return e, nil
+}
+
+// ParseValue reads an expression that is a value (an XLSForm calculation,
+// say) or a condition, within the same limits as [ParseExpr].
+func ParseValue(src string) (*Expr, error) {
+	return parseAny(src)
+}
+
+// IsCondition reports whether e is true or false rather than a value.
+func (e *Expr) IsCondition() bool { return e.boolean() }
+
+func parseAny(src string) (*Expr, error) {
 	if len(src) > MaxExprLen {
 		return nil, &ExprError{Pos: MaxExprLen, Msg: fmt.Sprintf("longer than %d characters; split the logic over groups or questions", MaxExprLen)}
 	}
@@ -133,9 +153,6 @@ func ParseExpr(src string) (*Expr, error) {
 	}
 	if p.err != nil {
 		return nil, p.err
-	}
-	if !e.boolean() {
-		return nil, &ExprError{Pos: e.Pos, Msg: "this is a value, not a condition; compare it, e.g. ${q} = 'yes' or ${q} != ''"}
 	}
 	return e, nil
 }

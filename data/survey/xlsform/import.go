@@ -57,8 +57,10 @@ type Figures struct {
 	Questions, Mapped, MappedBefore          int
 	Relevant, RelevantMapped, RelevantBefore int
 	// Calculations are the calculate, hidden and string rows among the
-	// questions: worked out or carried, never asked.
-	Calculations int
+	// questions: worked out or carried, never asked. CalculationsUsed of
+	// them are worked into the relevant and constraint expressions that use
+	// them (see [Import]).
+	Calculations, CalculationsUsed int
 }
 
 func (r *Report) add(sheet string, row int, format string, args ...any) {
@@ -111,6 +113,12 @@ type importer struct {
 	filled   map[string][]int // "sheet column" -> rows whose text was filled from the default language
 	groupIDs map[string]bool
 	names    map[string]int // every name on the survey sheet, and how many rows have it
+	at       int            // the survey row being mapped
+	rowPath  map[int]string // each survey row's path, /group/name
+	pathRow  map[string]int // the row of each path (-1 when rows share it)
+	rowID    map[int]string // the question id each mapped row has
+	calcRow  map[int]*calc  // calculate, hidden and string rows
+	calcs    map[string]*calc
 }
 
 // Import reads an XLSForm (.xlsx) and makes a Chorus survey of it. name is
@@ -154,7 +162,8 @@ func Import(name string, data []byte, opt Options) (*Result, error) {
 func build(name string, sur, ch, set, extra *sheet, opt Options) (*Result, error) {
 	rep := &Report{File: name}
 	im := &importer{rep: rep, cols: map[string]map[string]int{}, lists: map[string][]option{},
-		byID: map[string]*mapped{}, filled: map[string][]int{}, groupIDs: map[string]bool{}, choices: ch}
+		byID: map[string]*mapped{}, filled: map[string][]int{}, groupIDs: map[string]bool{}, choices: ch,
+		rowID: map[int]string{}, calcRow: map[int]*calc{}, calcs: map[string]*calc{}}
 	settings := func(col string) string {
 		if set == nil || len(set.rows) == 0 {
 			return ""

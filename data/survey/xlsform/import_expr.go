@@ -18,7 +18,15 @@ func (im *importer) check(src string, self *survey.Question) (*survey.Expr, stri
 	if err != nil {
 		return nil, err.Error()
 	}
-	why := ""
+	e, why := im.inline(e, 0, nil)
+	if why != "" {
+		return nil, why
+	}
+	if text := e.String(); len(text) > survey.MaxExprLen {
+		return nil, fmt.Sprintf("with the calculations it uses worked in, it is longer than %d characters", survey.MaxExprLen)
+	} else if e, err = survey.ParseExpr(text); err != nil {
+		return nil, "with the calculations it uses worked in: " + err.Error()
+	}
 	e.Walk(func(n *survey.Expr) {
 		if why != "" {
 			return
@@ -89,7 +97,17 @@ func (im *importer) condition(s *sheet, r row, src string, self *survey.Question
 	if c := legacy(e); c != nil {
 		return c, true
 	}
-	return &survey.Condition{Expr: im.paths(src)}, true
+	return &survey.Condition{Expr: im.exprText(src, e)}, true
+}
+
+// exprText is the text a mapped expression is kept as: as written (with
+// paths as ${}), unless calculations were worked into it.
+func (im *importer) exprText(src string, e *survey.Expr) string {
+	text := im.paths(src)
+	if orig, err := survey.ParseExpr(text); err == nil && orig.String() == e.String() {
+		return text
+	}
+	return e.String()
 }
 
 // legacy returns the object-form condition e means, if there is one.
@@ -135,7 +153,7 @@ func (im *importer) constraint(s *sheet, r row, q *survey.Question, src string) 
 		im.rep.add(s.name, r.num, "%s: constraint %q is left out: %s", q.ID, src, why)
 		return
 	}
-	q.Constraint = im.paths(src)
+	q.Constraint = im.exprText(src, e)
 	if m := im.text(s, r, "constraint_message"); len(m) > 0 {
 		q.ConstraintMessage = im.fill(m, s.name, "constraint_message", r.num)
 	} else if m := im.text(s, r, "jr:constraintmsg"); len(m) > 0 {
@@ -182,12 +200,15 @@ func bounds(e *survey.Expr, q *survey.Question) {
 
 // paths rewrites XPath references to questions (../age, ./age,
 // /data/group/age), which forms written for CHT and older ODK tools use,
-// as ${age} when the last step is a name on the survey sheet that only one
-// row has. Text in quotes is left alone.
+// as ${age}: the row the path leads to from the row being mapped, else
+// the row with the last step's name when only one row has it. Data from
+// outside the form, instance('...')/..., is empty text: a kiosk has no
+// earlier visits. Text in quotes is left alone.
 func (im *importer) paths(src string) string {
 	if !strings.ContainsAny(src, "/") {
 		return src
 	}
+	src = instanceRef.ReplaceAllString(src, "''")
 	var b strings.Builder
 	isPath := func(c byte) bool {
 		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-./:", c) >= 0
@@ -211,10 +232,8 @@ func (im *importer) paths(src string) string {
 			for j < len(src) && isPath(src[j]) {
 				j++
 			}
-			steps := strings.Split(strings.TrimRight(src[i:j], "/"), "/")
-			last := steps[len(steps)-1]
-			if im.names[last] == 1 {
-				b.WriteString("${" + last + "}")
+			if ref := im.resolve(src[i:j], im.at); ref != "" {
+				b.WriteString("${" + ref + "}")
 				i = j
 				continue
 			}

@@ -16,7 +16,7 @@ const (
 	whyRepeat   = "a repeat asks its questions again for each person or thing, so the participant has to manage a list; a kiosk asks each question once. Ask them as separate questions if you need them"
 	whyGeo      = "a kiosk stays in one place, and a participant's location is personal data Chorus does not collect"
 	whyMedia    = "a kiosk does not take photos, recordings, files or barcodes: they need a camera or microphone and could identify the participant"
-	whyCalc     = "a calculation is not asked, and Chorus does not run calculations; work it out from the answers in analysis"
+	whyCalc     = "a calculation is not asked, and no relevant or constraint Chorus maps uses this one; work it out from the answers in analysis"
 	whyMeta     = "device metadata, not a question: Chorus records its own times and device, and never a phone number, SIM or user name"
 	whyTime     = "Chorus asks dates, not times of day; ask for a date, or a select_one of parts of the day"
 	whyNoKiosk  = "no kiosk equivalent"
@@ -117,7 +117,9 @@ func (im *importer) questions(s *sheet) {
 	for _, r := range s.rows {
 		im.names[s.get(r, "name")]++
 	}
+	im.rowPaths(s)
 	for _, r := range s.rows {
+		im.at = r.num
 		typ := strings.Join(strings.Fields(s.get(r, "type")), " ")
 		lower := strings.ToLower(typ)
 		name := s.get(r, "name")
@@ -180,6 +182,12 @@ func (im *importer) questions(s *sheet) {
 			im.rep.add(s.name, r.num, "%s is in repeat %s (row %d); left out", name, rp.name, rp.row)
 			continue
 		}
+		if base == "calculate" || base == "hidden" || base == "string" {
+			if relevant != "" {
+				im.rep.add(s.name, r.num, "%s: the relevant of a calculation is left out", name)
+			}
+			continue // see rowPaths and inline
+		}
 		q, before, ok := im.question(s, r, typ, lower, name)
 		if !ok {
 			continue
@@ -199,6 +207,7 @@ func (im *importer) questions(s *sheet) {
 		}
 		im.sv.Questions = append(im.sv.Questions, *q)
 		im.byID[q.ID] = &mapped{q: &im.sv.Questions[len(im.sv.Questions)-1], before: before}
+		im.rowID[r.num] = q.ID
 		fig.Mapped++
 		if before {
 			fig.MappedBefore++
@@ -207,6 +216,7 @@ func (im *importer) questions(s *sheet) {
 	if len(stack) > 0 {
 		im.rep.add(s.name, stack[len(stack)-1].row, "group %s has no end; it ends at the last row", stack[len(stack)-1].name)
 	}
+	im.calcItems(s.name)
 	// byID points into the questions; appending may have moved them.
 	for i := range im.sv.Questions {
 		im.byID[im.sv.Questions[i].ID].q = &im.sv.Questions[i]
