@@ -111,3 +111,59 @@ func TestCalculations(t *testing.T) {
 		t.Error("2 alive of 1 born passes the constraint")
 	}
 }
+
+// A repeat with a count is asked as copies, each shown while the count
+// reaches it, with references inside a copy to its own questions; one
+// without a count is left out.
+func TestRepeatCopies(t *testing.T) {
+	rows := [][]string{
+		{"type", "name", "label", "relevant", "calculation", "repeat_count"},
+		{"integer", "kids", "How many children?"},
+		{"begin repeat", "kid", "", "", "", "${kids}"},
+		{"text", "name", "Name?"},
+		{"select_one yn", "school", "At school?"},
+		{"calculate", "at_school", "", "", "if(selected(../school, 'yes'), 1, 0)"},
+		{"note", "bus", "Takes the bus", "${at_school} = 1"},
+		{"end repeat"},
+		{"begin repeat", "twice", "", "", "", "2"},
+		{"text", "pet", "Pet?", "${kids} > 0"},
+		{"end repeat"},
+		{"begin repeat", "free", ""},
+		{"text", "thing", "Thing?"},
+		{"end repeat"},
+	}
+	res, err := Import("r.xlsx", workbook(t, rows, withChoices(yesNo)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := res.Report.String()
+	for _, line := range []string{
+		"survey row 3: repeat kid is asked as up to 5 copies of its questions, one after another, each shown while its count (${kids}) reaches it",
+		"survey row 9: repeat twice is asked 2 times",
+		"survey row 12: repeat free is left out with the questions in it",
+	} {
+		if !strings.Contains(text, "\n"+line) {
+			t.Errorf("report has no line %q:\n%s", line, text)
+		}
+	}
+	if strings.Count(text, "survey row 6:") != 1 || strings.Contains(text, "at_school_2") {
+		t.Errorf("the report speaks of a later copy, or not of the first:\n%s", text)
+	}
+	f := res.Report.Figures
+	if f.Questions != 7 || f.Mapped != 5 || f.Relevant != 2 || f.RelevantMapped != 2 {
+		t.Errorf("figures %+v; want each row counted once", f)
+	}
+	sv := res.Survey
+	if q, ok := sv.Question("name_2"); !ok || q.Text.In("en") != "(2) Name?" {
+		t.Errorf("name_2 = %+v", q)
+	}
+	n := func(v int) *int { return &v }
+	var ids []string
+	for _, i := range sv.Path(survey.Answers{"kids": {Number: n(2)}, "school_1": {Choice: "no"}, "school_2": {Choice: "yes"}}) {
+		ids = append(ids, sv.Questions[i].ID)
+	}
+	want := "kids name_1 school_1 name_2 school_2 bus_2 pet_1 pet_2"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("shown %q, want %q", got, want)
+	}
+}

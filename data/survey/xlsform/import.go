@@ -102,23 +102,25 @@ func pct(n, d int) string {
 
 // importer holds the state of one import.
 type importer struct {
-	rep      *Report
-	langs    []string // default first
-	def      string
-	cols     map[string]map[string]int // sheet -> column header -> language index; see texts
-	lists    map[string][]option
-	choices  *sheet
-	sv       *survey.Survey
-	byID     map[string]*mapped
-	filled   map[string][]int // "sheet column" -> rows whose text was filled from the default language
-	groupIDs map[string]bool
-	names    map[string]int // every name on the survey sheet, and how many rows have it
-	at       int            // the survey row being mapped
-	rowPath  map[int]string // each survey row's path, /group/name
-	pathRow  map[string]int // the row of each path (-1 when rows share it)
-	rowID    map[int]string // the question id each mapped row has
-	calcRow  map[int]*calc  // calculate, hidden and string rows
-	calcs    map[string]*calc
+	rep       *Report
+	langs     []string // default first
+	def       string
+	cols      map[string]map[string]int // sheet -> column header -> language index; see texts
+	lists     map[string][]option
+	choices   *sheet
+	sv        *survey.Survey
+	byID      map[string]*mapped
+	filled    map[string][]int // "sheet column" -> rows whose text was filled from the default language
+	groupIDs  map[string]bool
+	names     map[string]int // every name on the survey sheet, and how many rows have it
+	at        int            // the survey row being mapped
+	rowPath   map[int]string // each survey row's path, /group/name
+	pathRow   map[string]int // the row of each path (-1 when rows share it)
+	rowID     map[int]string // the question id each mapped row has
+	calcRow   map[int]*calc  // calculate, hidden and string rows
+	calcs     map[string]*calc
+	copies    map[int]int  // repeats asked as copies: the begin row, and how many
+	repeatRel map[int]bool // those of them with a relevant of their own
 }
 
 // Import reads an XLSForm (.xlsx) and makes a Chorus survey of it. name is
@@ -163,7 +165,7 @@ func build(name string, sur, ch, set, extra *sheet, opt Options) (*Result, error
 	rep := &Report{File: name}
 	im := &importer{rep: rep, cols: map[string]map[string]int{}, lists: map[string][]option{},
 		byID: map[string]*mapped{}, filled: map[string][]int{}, groupIDs: map[string]bool{}, choices: ch,
-		rowID: map[int]string{}, calcRow: map[int]*calc{}, calcs: map[string]*calc{}}
+		rowID: map[int]string{}, calcRow: map[int]*calc{}, calcs: map[string]*calc{}, copies: map[int]int{}, repeatRel: map[int]bool{}}
 	settings := func(col string) string {
 		if set == nil || len(set.rows) == 0 {
 			return ""

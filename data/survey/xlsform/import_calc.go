@@ -21,7 +21,9 @@ const maxInline = 8
 
 // calc is a calculate, hidden or string row.
 type calc struct {
-	row  int
+	row  int // in the sheet
+	key  int // the row's key (see row)
+	copy int
 	name string
 	typ  string
 	src  string       // the calculation, as written
@@ -51,7 +53,7 @@ func (im *importer) rowPaths(s *sheet) {
 		case "begin group", "begin_group", "begin repeat", "begin_repeat":
 			stack = append(stack, name)
 			repeats = append(repeats, strings.Contains(typ, "repeat"))
-			im.setPath(r.num, "/"+strings.Join(stack, "/"))
+			im.setPath(r.key, "/"+strings.Join(stack, "/"))
 			continue
 		case "end group", "end_group", "end repeat", "end_repeat":
 			if len(stack) > 0 {
@@ -62,10 +64,10 @@ func (im *importer) rowPaths(s *sheet) {
 		if name == "" {
 			continue
 		}
-		im.setPath(r.num, "/"+strings.Join(append(slices.Clone(stack), name), "/"))
+		im.setPath(r.key, "/"+strings.Join(append(slices.Clone(stack), name), "/"))
 		base, _, _ := strings.Cut(typ, " ")
 		if (base == "calculate" || base == "hidden" || base == "string") && !slices.Contains(repeats, true) {
-			im.addCalc(s, r, name, base)
+			im.addCalc(s, r, name+r.suffix, base)
 		}
 	}
 }
@@ -135,9 +137,9 @@ func (im *importer) calcKey(c *calc) string {
 
 // addCalc records a calculate, hidden or string row outside repeats.
 func (im *importer) addCalc(s *sheet, r row, name, typ string) {
-	c := &calc{row: r.num, name: name, typ: typ, src: s.get(r, "calculation")}
+	c := &calc{row: r.num, key: r.key, copy: r.copy, name: name, typ: typ, src: s.get(r, "calculation")}
 	c.outside = instanceRef.MatchString(c.src)
-	im.calcRow[r.num] = c
+	im.calcRow[r.key] = c
 	im.calcs[im.calcKey(c)] = c
 	switch {
 	case c.src == "":
@@ -155,7 +157,7 @@ func (im *importer) parse(c *calc) {
 		return
 	}
 	at := im.at
-	im.at = c.row
+	im.at = c.key
 	e, err := survey.ParseValue(im.paths(c.src))
 	im.at = at
 	if err != nil {
@@ -237,6 +239,9 @@ func (im *importer) inline(e *survey.Expr, depth int, seen []string) (*survey.Ex
 // calcItems adds the report's line for each calculation.
 func (im *importer) calcItems(sheetName string) {
 	for _, c := range im.calcRow {
+		if c.copy > 1 {
+			continue // the report speaks of the first copy
+		}
 		if c.used {
 			im.rep.Figures.CalculationsUsed++
 		}

@@ -98,6 +98,40 @@ type frame struct {
 
 func (im *importer) questions(s *sheet) {
 	var stack []frame
+	fig := &im.rep.Figures
+	im.unroll(s)
+	im.names = map[string]int{}
+	for _, r := range s.rows {
+		im.names[s.get(r, "name")+r.suffix]++
+	}
+	im.rowPaths(s)
+	for _, r := range s.rows {
+		if r.copy > 1 {
+			// A later copy of a repeat: its rows count once, in the first,
+			// and the report speaks of the first.
+			items := len(im.rep.Items)
+			figures := *fig
+			im.row(s, r, &stack)
+			im.rep.Items = im.rep.Items[:items]
+			*fig = figures
+			continue
+		}
+		im.row(s, r, &stack)
+	}
+	if len(stack) > 0 {
+		im.rep.add(s.name, stack[len(stack)-1].row, "group %s has no end; it ends at the last row", stack[len(stack)-1].name)
+	}
+	im.calcItems(s.name)
+	// byID points into the questions; appending may have moved them.
+	for i := range im.sv.Questions {
+		im.byID[im.sv.Questions[i].ID].q = &im.sv.Questions[i]
+	}
+}
+
+// row maps one survey row; stack holds the groups and repeats open.
+func (im *importer) row(s *sheet, r row, stackp *[]frame) {
+	stack := *stackp
+	defer func() { *stackp = stack }()
 	inRepeat := func() (frame, bool) {
 		for i := len(stack) - 1; i >= 0; i-- {
 			if stack[i].repeat {
@@ -113,36 +147,41 @@ func (im *importer) questions(s *sheet) {
 		return stack[len(stack)-1].group
 	}
 	fig := &im.rep.Figures
-	im.names = map[string]int{}
-	for _, r := range s.rows {
-		im.names[s.get(r, "name")]++
-	}
-	im.rowPaths(s)
-	for _, r := range s.rows {
-		im.at = r.num
+	{
+		im.at = r.key
 		typ := strings.Join(strings.Fields(s.get(r, "type")), " ")
 		lower := strings.ToLower(typ)
-		name := s.get(r, "name")
+		name := s.get(r, "name") + r.suffix
 		relevant := s.get(r, "relevant")
 		switch lower {
 		case "begin group", "begin_group", "begin repeat", "begin_repeat":
 			rep := strings.Contains(lower, "repeat")
 			fr := frame{name: name, repeat: rep, row: r.num, group: current()}
-			if relevant != "" {
+			copyOf := r.copy > 0 && r.suffix == "" // a copy of a repeat (see unroll)
+			if relevant != "" && (!copyOf || im.repeatRel[r.num]) {
 				fig.Relevant++
+			}
+			if copyOf && r.copy == 1 {
+				if n, count := im.copies[r.num], s.get(r, "repeat_count"); count == strconv.Itoa(n) {
+					im.rep.add(s.name, r.num, "repeat %s is asked %d times: its questions are asked again as copies, one after another, their ids ending _1, _2 and so on", strings.TrimSuffix(name, "_1"), n)
+				} else {
+					im.rep.add(s.name, r.num, "repeat %s is asked as up to %d copies of its questions, one after another, each shown while its count (%s) reaches it; their ids end _1, _2 and so on. A count over %d asks %d", strings.TrimSuffix(name, "_1"), n, count, n, n)
+				}
 			}
 			if _, in := inRepeat(); in || rep {
 				if rep {
 					im.rep.add(s.name, r.num, "repeat %s is left out with the questions in it: %s", name, whyRepeat)
 				}
 				stack = append(stack, fr)
-				continue
+				return
 			}
 			if relevant != "" {
 				id := im.groupID(name)
 				c, ok := im.condition(s, r, relevant, nil)
-				if ok {
+				if ok && (!copyOf || im.repeatRel[r.num]) {
 					fig.RelevantMapped++
+				}
+				if ok {
 					im.sv.Groups = append(im.sv.Groups, survey.Group{ID: id, In: current(), ShowIf: c})
 					im.groupIDs[id] = true
 					fr.group, fr.own = id, id
@@ -152,23 +191,23 @@ func (im *importer) questions(s *sheet) {
 				im.rep.add(s.name, r.num, "group appearance %q: %s; ignored", a, whyNoKiosk)
 			}
 			stack = append(stack, fr)
-			continue
+			return
 		case "end group", "end_group", "end repeat", "end_repeat":
 			if len(stack) == 0 {
 				im.rep.add(s.name, r.num, "%s without a begin; ignored", typ)
-				continue
+				return
 			}
 			stack = stack[:len(stack)-1]
-			continue
+			return
 		case "":
 			if name != "" {
 				im.rep.add(s.name, r.num, "%s has no type; left out", name)
 			}
-			continue
+			return
 		}
 		if metadata[lower] {
 			im.rep.add(s.name, r.num, "%s (%s): %s; left out", name, typ, whyMeta)
-			continue
+			return
 		}
 		fig.Questions++
 		base, _, _ := strings.Cut(lower, " ")
@@ -180,17 +219,17 @@ func (im *importer) questions(s *sheet) {
 		}
 		if rp, in := inRepeat(); in {
 			im.rep.add(s.name, r.num, "%s is in repeat %s (row %d); left out", name, rp.name, rp.row)
-			continue
+			return
 		}
 		if base == "calculate" || base == "hidden" || base == "string" {
 			if relevant != "" {
 				im.rep.add(s.name, r.num, "%s: the relevant of a calculation is left out", name)
 			}
-			continue // see rowPaths and inline
+			return // see rowPaths and inline
 		}
 		q, before, ok := im.question(s, r, typ, lower, name)
 		if !ok {
-			continue
+			return
 		}
 		q.Group = current()
 		if relevant != "" {
@@ -207,19 +246,11 @@ func (im *importer) questions(s *sheet) {
 		}
 		im.sv.Questions = append(im.sv.Questions, *q)
 		im.byID[q.ID] = &mapped{q: &im.sv.Questions[len(im.sv.Questions)-1], before: before}
-		im.rowID[r.num] = q.ID
+		im.rowID[r.key] = q.ID
 		fig.Mapped++
 		if before {
 			fig.MappedBefore++
 		}
-	}
-	if len(stack) > 0 {
-		im.rep.add(s.name, stack[len(stack)-1].row, "group %s has no end; it ends at the last row", stack[len(stack)-1].name)
-	}
-	im.calcItems(s.name)
-	// byID points into the questions; appending may have moved them.
-	for i := range im.sv.Questions {
-		im.byID[im.sv.Questions[i].ID].q = &im.sv.Questions[i]
 	}
 }
 
@@ -336,6 +367,11 @@ func (im *importer) question(s *sheet, r row, typ, lower, name string) (*survey.
 	label := im.text(s, r, "label")
 	if len(label) == 0 {
 		return fail("no label; Chorus shows every question and note as text")
+	}
+	if r.copy > 0 {
+		for l, v := range label {
+			label[l] = fmt.Sprintf("(%d) %s", r.copy, v)
+		}
 	}
 	before = before && im.complete(label)
 	if piping.MatchString(strings.Join(values(label), " ")) {

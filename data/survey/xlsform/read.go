@@ -45,8 +45,14 @@ type formula struct {
 }
 
 type row struct {
-	num   int
+	num   int // the row's number in the sheet, for the report
 	cells []string
+	// key tells rows apart where a repeat is asked as copies (see
+	// unroll); suffix is what the copy adds to names (_2), and copy which
+	// copy it is (0 outside repeats).
+	key    int
+	suffix string
+	copy   int
 }
 
 // get returns the cell of r under column col (matched without regard to
@@ -58,6 +64,19 @@ func (s *sheet) get(r row, col string) string {
 		}
 	}
 	return ""
+}
+
+// set puts v in r's cell under column col, if the sheet has that column.
+func (s *sheet) set(r *row, col, v string) {
+	for i, h := range s.header {
+		if strings.EqualFold(h, col) {
+			for len(r.cells) <= i {
+				r.cells = append(r.cells, "")
+			}
+			r.cells[i] = v
+			return
+		}
+	}
 }
 
 // has reports whether the sheet has column col.
