@@ -401,8 +401,9 @@ type answerKeys struct {
 // (s.entry) is already built.
 func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 	q := s.q
-	if q.Type == survey.Number && q.Min != nil && q.Max != nil {
-		p := newNumPad(s.entry, *q.Min, *q.Max, k.touch)
+	switch q.Type {
+	case survey.Number, survey.Decimal, survey.Date:
+		p := newPad(s.entry, padFor{min: q.Min, max: q.Max, decimal: q.Type == survey.Decimal, date: q.Type == survey.Date}, k.touch)
 		return &answerKeys{pad: p, root: p.root}
 	}
 	focus := s.focus

@@ -12,49 +12,80 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// numPad is the on-screen pad under a number question: the digits, delete,
-// a minus sign when the range goes below zero, and − and + keys that step
-// the number down and up within the question's range.
+// numPad is the on-screen pad under a number, decimal or date question:
+// the digits and delete, with
+//   - − and + keys that step the number within its range, for a whole
+//     number with a minimum and a maximum;
+//   - a minus sign when the number may be below zero;
+//   - a decimal point, for a decimal question;
+//   - for a date, the dashes of YYYY-MM-DD put in as the digits are typed,
+//     so eight taps give 2001-02-03.
+//
+// Its keys keep their places in right-to-left languages, as a phone's
+// number pad does: digits are written left to right in all twelve.
 type numPad struct {
 	entry    *widget.Entry
 	min, max int
+	bounded  bool // min and max hold, and − and + step within them
+	date     bool
 	onInput  func()
 	root     *fyne.Container
 	digits   [10]*keyCap
-	minus    *keyCap // types "-"; nil unless min < 0
+	minus    *keyCap // types "-"; nil unless the number may be negative
+	point    *keyCap // types "."; nil unless a decimal
 	back     *keyCap
-	dec, inc *keyCap
+	dec, inc *keyCap // nil unless bounded
 }
 
 // padKey is the width of a pad's keys: wider than a letter key, as on a
 // phone's number pad.
 const padKey = 88
 
+// padFor describes the pad a question needs.
+type padFor struct {
+	min, max *int
+	decimal  bool
+	date     bool
+}
+
 func newNumPad(entry *widget.Entry, lo, hi int, onInput func()) *numPad {
-	p := &numPad{entry: entry, min: lo, max: hi, onInput: onInput}
+	return newPad(entry, padFor{min: &lo, max: &hi}, onInput)
+}
+
+func newPad(entry *widget.Entry, f padFor, onInput func()) *numPad {
+	p := &numPad{entry: entry, onInput: onInput, date: f.date}
+	p.bounded = f.min != nil && f.max != nil && !f.decimal && !f.date
+	if p.bounded {
+		p.min, p.max = *f.min, *f.max
+	}
 	for d := range 10 {
 		s := strconv.Itoa(d)
 		p.digits[d] = newKeyCap(s, padKey, func() { p.typeRune(rune('0' + d)) })
 	}
-	p.back = newKeyCap("⌫", padKey, func() {
-		p.input()
-		p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
-		refocus(p.entry)
-	})
-	p.dec = newKeyCap("−", padKey, func() { p.step(-1) })
-	p.inc = newKeyCap("+", padKey, func() { p.step(+1) })
-	p.dec.bold, p.inc.bold = true, true
-	var last fyne.CanvasObject = newSpacerKey()
-	if lo < 0 {
+	p.back = newKeyCap("⌫", padKey, p.delete)
+	col4 := []fyne.CanvasObject{newSpacerKey(), newSpacerKey()}
+	if p.bounded {
+		p.dec = newKeyCap("−", padKey, func() { p.step(-1) })
+		p.inc = newKeyCap("+", padKey, func() { p.step(+1) })
+		p.dec.bold, p.inc.bold = true, true
+		col4 = []fyne.CanvasObject{p.dec, p.inc}
+	}
+	var left, right fyne.CanvasObject = newSpacerKey(), newSpacerKey()
+	if !f.date && (f.min == nil || *f.min < 0) {
 		p.minus = newKeyCap("-", padKey, func() { p.typeRune('-') })
-		last = p.minus
+		left = p.minus
+	}
+	if f.decimal {
+		p.point = newKeyCap(".", padKey, func() { p.typeRune('.') })
+		p.point.bold = true
+		right = p.point
 	}
 	d := p.digits
 	tray, _ := keyTray(
 		[]fyne.CanvasObject{d[1], d[2], d[3], p.back},
-		[]fyne.CanvasObject{d[4], d[5], d[6], p.dec},
-		[]fyne.CanvasObject{d[7], d[8], d[9], p.inc},
-		[]fyne.CanvasObject{last, d[0], newSpacerKey(), newSpacerKey()},
+		[]fyne.CanvasObject{d[4], d[5], d[6], col4[0]},
+		[]fyne.CanvasObject{d[7], d[8], d[9], col4[1]},
+		[]fyne.CanvasObject{left, d[0], right, newSpacerKey()},
 	)
 	// Like the keyboard, the pad scrolls into view when the question opens.
 	p.root = container.New(&revealLayout{reveal: func() bool {
@@ -62,6 +93,48 @@ func newNumPad(entry *widget.Entry, lo, hi int, onInput func()) *numPad {
 		return ok
 	}}, tray)
 	return p
+}
+
+// delete takes back the last thing typed: the character before the cursor,
+// or for a date the last digit (with the dash before it).
+func (p *numPad) delete() {
+	p.input()
+	if p.date {
+		digits := dateDigits(p.entry.Text)
+		if len(digits) > 0 {
+			digits = digits[:len(digits)-1]
+		}
+		p.setDate(digits)
+		return
+	}
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	refocus(p.entry)
+}
+
+// dateDigits is the digits of a date as typed, at most eight.
+func dateDigits(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		if r >= '0' && r <= '9' && b.Len() < 8 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// setDate shows digits as YYYY-MM-DD so far, the cursor at the end.
+func (p *numPad) setDate(digits string) {
+	text := digits
+	if len(digits) > 4 {
+		text = digits[:4] + "-" + digits[4:]
+	}
+	if len(digits) > 6 {
+		text = digits[:4] + "-" + digits[4:6] + "-" + digits[6:]
+	}
+	p.entry.SetText(text)
+	p.entry.CursorRow, p.entry.CursorColumn = 0, utf8.RuneCountInString(text)
+	p.entry.Refresh()
+	refocus(p.entry)
 }
 
 func (p *numPad) input() {
@@ -72,6 +145,10 @@ func (p *numPad) input() {
 
 func (p *numPad) typeRune(r rune) {
 	p.input()
+	if p.date {
+		p.setDate(dateDigits(p.entry.Text + string(r)))
+		return
+	}
 	p.entry.TypedRune(r)
 	refocus(p.entry)
 }
