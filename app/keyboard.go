@@ -403,7 +403,8 @@ func (k *Kiosk) keysFor(s *questionScreen) *answerKeys {
 	q := s.q
 	switch q.Type {
 	case survey.Number, survey.Decimal, survey.Date:
-		p := newPad(s.entry, padFor{min: q.Min, max: q.Max, decimal: q.Type == survey.Decimal, date: q.Type == survey.Date}, k.touch)
+		short := k.theme.Scale >= 2 && k.win.Canvas().Size().Height < 800
+		p := newPad(s.entry, padFor{min: q.Min, max: q.Max, decimal: q.Type == survey.Decimal, date: q.Type == survey.Date, compact: short}, k.touch)
 		return &answerKeys{pad: p, root: p.root}
 	}
 	focus := s.focus

@@ -46,6 +46,7 @@ type padFor struct {
 	min, max *int
 	decimal  bool
 	date     bool
+	compact  bool // two rows of keys instead of four
 }
 
 func newNumPad(entry *widget.Entry, lo, hi int, onInput func()) *numPad {
@@ -77,16 +78,32 @@ func newPad(entry *widget.Entry, f padFor, onInput func()) *numPad {
 	}
 	if f.decimal {
 		p.point = newKeyCap(".", padKey, func() { p.typeRune('.') })
-		p.point.bold = true
 		right = p.point
 	}
 	d := p.digits
-	tray, _ := keyTray(
-		[]fyne.CanvasObject{d[1], d[2], d[3], p.back},
-		[]fyne.CanvasObject{d[4], d[5], d[6], col4[0]},
-		[]fyne.CanvasObject{d[7], d[8], d[9], col4[1]},
-		[]fyne.CanvasObject{left, d[0], right, newSpacerKey()},
-	)
+	rows := [][]fyne.CanvasObject{
+		{d[1], d[2], d[3], p.back},
+		{d[4], d[5], d[6], col4[0]},
+		{d[7], d[8], d[9], col4[1]},
+		{left, d[0], right, newSpacerKey()},
+	}
+	if f.compact {
+		// Two rows, so that box and pad fit together on a short screen at
+		// large text (1024x768 at 200%): the digits in order, as on a
+		// keyboard's top row.
+		rows = [][]fyne.CanvasObject{{d[1], d[2], d[3], d[4], d[5], p.back}, {d[6], d[7], d[8], d[9], d[0]}}
+		if p.bounded {
+			rows[0] = append(rows[0], p.dec)
+			rows[1] = append(rows[1], p.inc)
+		}
+		if p.minus != nil {
+			rows[1] = append(rows[1], p.minus)
+		}
+		if p.point != nil {
+			rows[1] = append(rows[1], p.point)
+		}
+	}
+	tray, _ := keyTray(rows...)
 	// Like the keyboard, the pad scrolls into view when the question opens.
 	p.root = container.New(&revealLayout{reveal: func() bool {
 		_, ok := scrollIntoView(p.root, entry)

@@ -10,6 +10,7 @@ import (
 	"chorus/data/survey"
 	"chorus/data/survey/xlsform"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 )
@@ -119,5 +120,43 @@ func TestPadsByTapsOnly(t *testing.T) {
 				t.Errorf("sealed answers\n%v\nwant\n%v", got, want)
 			}
 		})
+	}
+}
+
+// At the largest text on a 1024x768 screen the pad folds into two rows
+// (1-5 and delete, 6-0 and the point), so that on the real screen the date
+// box and every key fit together between the header and the buttons (seen
+// in screenshots: with four rows, the 0 key lay under the buttons in
+// Arabic); at normal text it keeps the phone's four rows.
+func TestPadRowsAtLargestText(t *testing.T) {
+	for _, tc := range []struct {
+		scale float32
+		rows  int
+	}{{1, 4}, {2, 2}} {
+		r := newRig(t, padForm(t))
+		k := r.k
+		size := fyne.NewSize(1024, 768)
+		r.win.Resize(size)
+		test.Tap(k.welcome.langs["ar"])
+		k.display.setScale(tc.scale)
+		test.Tap(k.consent.agree)
+		k.goTo(1)
+		s := r.onQuestion(t, "change")
+		settleLayout(r.win, size)
+		p := s.keys.pad
+		if p == nil {
+			t.Fatal("no pad")
+		}
+		ys := map[float32]bool{}
+		for _, key := range append(p.digits[:], p.back, p.point, p.minus) {
+			at, ok := positionIn(p.root, key)
+			if !ok {
+				t.Fatalf("at %v%%: a key is not on the pad", tc.scale*100)
+			}
+			ys[at.Y] = true
+		}
+		if len(ys) != tc.rows {
+			t.Errorf("at %v%%: the keys are in %d rows, want %d", tc.scale*100, len(ys), tc.rows)
+		}
 	}
 }
