@@ -56,10 +56,10 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	s.message.Importance = widget.DangerImportance
 	s.message.Hide()
 
-	body := container.NewVBox(heading(l, q.Text.In(lang)))
+	body := container.NewVBox(heading(l, s.pipe(q.Text.In(lang))))
 	// The help, "you need to answer" and "you can choose more than one"
 	// are one paragraph: two would cost a gap that large text cannot spare.
-	hint := q.Help.In(lang)
+	hint := s.pipe(q.Help.In(lang))
 	if q.Required {
 		hint = strings.TrimSpace(l.T("question.required_mark") + " " + hint)
 	}
@@ -92,6 +92,15 @@ func (s *questionScreen) build() fyne.CanvasObject {
 	s.page = k.newPage(l, body, s.back, s.next, s.skip)
 	s.root = s.page.root
 	return s.root
+}
+
+// pipe puts this participant's earlier answers into a text of the
+// question where it names them, ${id} (see survey.Survey.Pipe). Only
+// k.flow's answers are used: they belong to the participant at the screen
+// and are cleared before the next one.
+func (s *questionScreen) pipe(text string) string {
+	k, l := s.k, s.l
+	return k.cfg.Survey.Pipe(k.flow.Index, text, k.flow.Lang, k.flow.Answers, func(code string) string { return l.T("answer." + code) })
 }
 
 // answerArea builds the controls for the question's type.

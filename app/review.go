@@ -41,7 +41,7 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 		s.change[q.ID] = b
 		qt, at := para(l, "", theme.SizeNameText, true), para(l, "", theme.SizeNameText, false)
 		narrow := rtlWidth - 260 // beside the Change button
-		setTextWidth(l, qt, q.Text.In(lang), narrow)
+		setTextWidth(l, qt, sv.Pipe(i, q.Text.In(lang), lang, k.flow.Answers, func(c string) string { return l.T("answer." + c) }), narrow)
 		setTextWidth(l, at, text, narrow)
 		item := container.NewVBox(qt, at)
 		var row fyne.CanvasObject

@@ -291,3 +291,59 @@ func (s *Survey) Missing(ans Answers) []string {
 	}
 	return out
 }
+
+// pipeRef is a reference to an answer in a question's text, ${id}.
+var pipeRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}`)
+
+// Pipe returns text (question i's text or help, in language lang) with
+// each ${id} of an earlier question replaced by this participant's answer
+// to it, as the participant saw it: an option's label in lang, the labels
+// chosen joined with ", ", or what was typed. A question that was hidden or
+// not answered gives nothing; ${id} of a question that is not earlier is
+// left as written. words gives the label of an option that has none of its
+// own (a yes/no question's, which are the kiosk's words); nil shows the
+// code. ans must be this participant's answers only: the kiosk passes the
+// answers of the participant at the screen, which it clears between
+// participants.
+func (s *Survey) Pipe(i int, text, lang string, ans Answers, words func(code string) string) string {
+	if !strings.Contains(text, "${") {
+		return text
+	}
+	var vis []tri
+	return pipeRef.ReplaceAllStringFunc(text, func(m string) string {
+		j, ok := s.index[m[2:len(m)-1]]
+		if !ok || j >= i || i > len(s.Questions) {
+			return m
+		}
+		if vis == nil {
+			vis = s.pass(ans, i, len(s.Questions))
+		}
+		q := &s.Questions[j]
+		if vis[j] != yes || !q.Answerable() {
+			return ""
+		}
+		a := ans[q.ID]
+		label := func(code string) string {
+			if o, ok := q.Option(code); ok && o.Label.In(lang) != "" {
+				return o.Label.In(lang)
+			}
+			if words != nil {
+				return words(code)
+			}
+			return code
+		}
+		switch {
+		case a.Number != nil:
+			return strconv.Itoa(*a.Number)
+		case a.Choice != "":
+			return label(a.Choice)
+		case len(a.Choices) > 0:
+			parts := make([]string, len(a.Choices))
+			for k, c := range a.Choices {
+				parts[k] = label(c)
+			}
+			return strings.Join(parts, ", ")
+		}
+		return a.Text
+	})
+}

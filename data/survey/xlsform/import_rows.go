@@ -374,9 +374,7 @@ func (im *importer) question(s *sheet, r row, typ, lower, name string) (*survey.
 		}
 	}
 	before = before && im.complete(label)
-	if piping.MatchString(strings.Join(values(label), " ")) {
-		im.rep.add(s.name, r.num, "%s: the label shows %s as written; Chorus does not put answers into texts", name, piping.FindString(strings.Join(values(label), " ")))
-	}
+	im.piped(s, r, name, label)
 	q.Text = im.fill(label, s.name, "label", r.num)
 	if h := im.text(s, r, "hint"); len(h) > 0 {
 		q.Help = im.fill(h, s.name, "hint", r.num)
@@ -457,6 +455,27 @@ func (im *importer) chorusColumns(s *sheet, r row, q *survey.Question) {
 	}
 	q.Input = s.get(r, "chorus_input")
 	q.Section = s.get(r, "chorus_section")
+}
+
+// piped says in the report which ${} in a label the kiosk cannot fill in:
+// one of an earlier question it can (the participant's own answer, see
+// survey.Survey.Pipe).
+func (im *importer) piped(s *sheet, r row, name string, label survey.Text) {
+	seen := map[string]bool{}
+	for _, m := range piping.FindAllString(strings.Join(values(label), " "), -1) {
+		id := m[2 : len(m)-1]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		switch mq, c := im.byID[id], im.calcs[id]; {
+		case mq != nil && mq.q.Answerable():
+		case c != nil:
+			im.rep.add(s.name, r.num, "%s: the label shows %s as written: it is a calculation, and the kiosk puts only answers into texts", name, m)
+		default:
+			im.rep.add(s.name, r.num, "%s: the label shows %s as written: it is not an earlier question Chorus has", name, m)
+		}
+	}
 }
 
 func clone(t survey.Text) survey.Text {
