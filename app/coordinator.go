@@ -435,6 +435,10 @@ func (c *coordinatorTabs) audioStatus() map[string]audio.Status {
 func (c *coordinatorTabs) onLoadSurvey() {
 	l, sh := c.l, c.sh
 	path := strings.TrimSpace(c.surveyFile.Text)
+	if strings.HasSuffix(strings.ToLower(path), ".xlsx") {
+		c.loadXLSForm(path) // survey_import.go
+		return
+	}
 	sv, err := survey.ParseFile(path)
 	if err != nil {
 		c.surveyMsg.SetText(l.T("staff.survey_bad") + "\n" + err.Error())
