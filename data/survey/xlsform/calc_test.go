@@ -57,6 +57,7 @@ func TestCalculations(t *testing.T) {
 		{"calculate", "fever_label", "", "", "jr:choice-name(${fever}, '${fever}')"},
 		{"note", "said", "You said yes", "${fever_label} = 'Yes'"},
 		{"calculate", "unused", "", "", "1 + 1"},
+		{"select_one yn", "carried", "NO_LABEL", "", "'yes'"},
 	}
 	res, err := Import("c.xlsx", workbook(t, rows, withChoices(yesNo)), Options{})
 	if err != nil {
@@ -69,16 +70,20 @@ func TestCalculations(t *testing.T) {
 		"survey row 16: ctx (calculate): not asked; worked into the relevant and constraint expressions that use it, with the data it takes from outside the form (instance(...)) empty",
 		`survey row 23: relevant "${fever_label} = 'Yes'" cannot be mapped: it uses the calculation fever_label (survey row 22), which cannot be worked out: jr:choice-name`,
 		"survey row 24: unused (calculate): a calculation is not asked, and no relevant or constraint Chorus maps uses this one",
+		"survey row 25: carried (select_one): a calculation is not asked", // a value the form carries, never shown
 	} {
 		if !strings.Contains(text, "\n"+line) {
 			t.Errorf("report has no line %q:\n%s", line, text)
 		}
 	}
 	f := res.Report.Figures
-	if f.Relevant != 8 || f.RelevantMapped != 7 || f.Calculations != 7 || f.CalculationsUsed != 5 {
+	if f.Relevant != 8 || f.RelevantMapped != 7 || f.Calculations != 8 || f.CalculationsUsed != 5 {
 		t.Errorf("figures %+v", f)
 	}
 	sv := res.Survey
+	if _, ok := sv.Question("carried"); ok {
+		t.Error("a select_one with a calculation is asked")
+	}
 	sv.Clock = func() time.Time { return time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC) }
 	n := func(v int) *int { return &v }
 	shown := func(ans survey.Answers) string {

@@ -66,7 +66,7 @@ func (im *importer) rowPaths(s *sheet) {
 		}
 		im.setPath(r.key, "/"+strings.Join(append(slices.Clone(stack), name), "/"))
 		base, _, _ := strings.Cut(typ, " ")
-		if (base == "calculate" || base == "hidden" || base == "string") && !slices.Contains(repeats, true) {
+		if isCalc(base, s.get(r, "calculation")) && !slices.Contains(repeats, true) {
 			im.addCalc(s, r, name+r.suffix, base)
 		}
 	}

@@ -211,7 +211,8 @@ func (im *importer) row(s *sheet, r row, stackp *[]frame) {
 		}
 		fig.Questions++
 		base, _, _ := strings.Cut(lower, " ")
-		if base == "calculate" || base == "hidden" || base == "string" {
+		calculated := isCalc(base, s.get(r, "calculation"))
+		if calculated {
 			fig.Calculations++
 		}
 		if relevant != "" {
@@ -221,7 +222,7 @@ func (im *importer) row(s *sheet, r row, stackp *[]frame) {
 			im.rep.add(s.name, r.num, "%s is in repeat %s (row %d); left out", name, rp.name, rp.row)
 			return
 		}
-		if base == "calculate" || base == "hidden" || base == "string" {
+		if calculated {
 			if relevant != "" {
 				im.rep.add(s.name, r.num, "%s: the relevant of a calculation is left out", name)
 			}
@@ -252,6 +253,13 @@ func (im *importer) row(s *sheet, r row, stackp *[]frame) {
 			fig.MappedBefore++
 		}
 	}
+}
+
+// isCalc reports whether a row of type base is worked out rather than
+// asked: a calculate, hidden or string row, or any other with a
+// calculation (a CHT form's select_one that only carries a value).
+func isCalc(base, calculation string) bool {
+	return base == "calculate" || base == "hidden" || base == "string" || calculation != ""
 }
 
 // groupID gives a Chorus group id for an XLSForm group name.
