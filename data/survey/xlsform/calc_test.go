@@ -172,3 +172,47 @@ func TestRepeatCopies(t *testing.T) {
 		t.Errorf("shown %q, want %q", got, want)
 	}
 }
+
+// or_other adds the choice other and a text box shown when it is chosen.
+func TestOrOther(t *testing.T) {
+	rows := [][]string{
+		{"type", "name", "label"},
+		{"select_one yn or_other", "pick", "Pick one"},
+		{"select_multiple yn or_other", "many", "Pick any"},
+		{"note", "end", "Done"},
+	}
+	res, err := Import("o.xlsx", workbook(t, rows, withChoices(yesNo)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := res.Survey
+	var ids []string
+	for _, q := range sv.Questions {
+		ids = append(ids, q.ID)
+	}
+	if got := strings.Join(ids, " "); got != "pick pick_other many many_other end" {
+		t.Fatalf("questions %s", got)
+	}
+	if q, _ := sv.Question("pick"); len(q.Options) != 3 || q.Options[2].Code != "other" || q.Options[2].Label.In("en") != "Other" {
+		t.Errorf("pick's options %+v", q.Options)
+	}
+	if !strings.Contains(res.Report.String(), "\nsurvey row 2: pick: or_other adds the choice other and a text box, pick_other, shown when it is chosen") {
+		t.Errorf("report:\n%s", res.Report.String())
+	}
+	shown := func(ans survey.Answers) string {
+		var out []string
+		for _, i := range sv.Path(ans) {
+			out = append(out, sv.Questions[i].ID)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := shown(survey.Answers{"pick": {Choice: "other"}, "many": {Choices: []string{"yes"}}}); got != "pick pick_other many end" {
+		t.Errorf("other chosen once: shown %q", got)
+	}
+	if got := shown(survey.Answers{"many": {Choices: []string{"yes", "other"}}}); got != "pick many many_other end" {
+		t.Errorf("other among several: shown %q", got)
+	}
+	if f := res.Report.Figures; f.Questions != 3 || f.Mapped != 3 {
+		t.Errorf("figures %+v; the boxes are not rows of the form", f)
+	}
+}

@@ -119,8 +119,9 @@ type importer struct {
 	rowID     map[int]string // the question id each mapped row has
 	calcRow   map[int]*calc  // calculate, hidden and string rows
 	calcs     map[string]*calc
-	copies    map[int]int  // repeats asked as copies: the begin row, and how many
-	repeatRel map[int]bool // those of them with a relevant of their own
+	copies    map[int]int      // repeats asked as copies: the begin row, and how many
+	repeatRel map[int]bool     // those of them with a relevant of their own
+	other     *survey.Question // or_other's text box, to follow the question just mapped
 }
 
 // Import reads an XLSForm (.xlsx) and makes a Chorus survey of it. name is

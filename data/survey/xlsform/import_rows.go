@@ -248,11 +248,39 @@ func (im *importer) row(s *sheet, r row, stackp *[]frame) {
 		im.sv.Questions = append(im.sv.Questions, *q)
 		im.byID[q.ID] = &mapped{q: &im.sv.Questions[len(im.sv.Questions)-1], before: before}
 		im.rowID[r.key] = q.ID
+		if o := im.other; o != nil {
+			// or_other's box, after its question (not counted: the form
+			// has no row of its own for it)
+			im.other = nil
+			o.Group = q.Group
+			im.sv.Questions = append(im.sv.Questions, *o)
+			im.byID[o.ID] = &mapped{q: &im.sv.Questions[len(im.sv.Questions)-1]}
+		}
 		fig.Mapped++
 		if before {
 			fig.MappedBefore++
 		}
 	}
+}
+
+// orOther gives a select with or_other the option "other" and, in
+// im.other, a text question for it shown when it is chosen, as pyxform
+// does: "Other" and "Specify other." in the form's default language (the
+// report lists them as texts to translate), ids <name>_other.
+func (im *importer) orOther(s *sheet, r row, q *survey.Question, codes map[string]bool) {
+	id := q.ID + "_other"
+	switch {
+	case codes["other"]:
+		im.rep.add(s.name, r.num, "%s: or_other is left out: the list has a choice other already", q.ID)
+		return
+	case im.names[id] > 0 || im.byID[id] != nil || len(id) > 64:
+		im.rep.add(s.name, r.num, "%s: or_other is left out: the name %s for its text box is taken", q.ID, id)
+		return
+	}
+	q.Options = append(q.Options, survey.Option{Code: "other", Label: im.fill(survey.Text{im.def: "Other"}, s.name, "or_other", r.num)})
+	im.other = &survey.Question{ID: id, Type: survey.Free, Text: im.fill(survey.Text{im.def: "Specify other."}, s.name, "or_other", r.num),
+		ShowIf: &survey.Condition{Question: q.ID, Equals: "other"}}
+	im.rep.add(s.name, r.num, "%s: or_other adds the choice other and a text box, %s, shown when it is chosen", q.ID, id)
 }
 
 // isCalc reports whether a row of type base is worked out rather than
@@ -339,9 +367,9 @@ func (im *importer) question(s *sheet, r row, typ, lower, name string) (*survey.
 		}
 		_, rawList, _ := strings.Cut(typ, " ")
 		rawList = strings.TrimSpace(rawList)
+		orOther := false
 		if l, other := strings.CutSuffix(rawList, " or_other"); other {
-			rawList = strings.TrimSpace(l)
-			im.rep.add(s.name, r.num, "%s: or_other is left out (Chorus adds no \"other\" box); add an other option and a text question with a relevant", name)
+			rawList, orOther = strings.TrimSpace(l), true
 		}
 		if strings.Contains(rawList, " ") || rawList == "" {
 			return fail("%s", "it names no choice list")
@@ -367,6 +395,9 @@ func (im *importer) question(s *sheet, r row, typ, lower, name string) (*survey.
 			}
 			before = before && oldCode.MatchString(o.code) && im.complete(o.label)
 			q.Options = append(q.Options, survey.Option{Code: o.code, Label: im.fill(clone(o.label), "choices", "label", o.row), Exclusive: o.excl})
+		}
+		if orOther {
+			im.orOther(s, r, q, seen)
 		}
 		_ = list
 	default:

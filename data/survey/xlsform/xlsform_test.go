@@ -293,6 +293,7 @@ func FuzzBuild(f *testing.F) {
 	f.Add("type|name|label::English (en)|relevant|constraint\nselect_one yn|a|A?||\ninteger|b|B?|selected(${a}, 'y')|. > 0\nbegin group|g||${b} > 3|\ndate|c|C?||\nend group|||", "list_name|name|label\nyn|y|Yes\nyn|n|No")
 	f.Add("type|name|label\nbegin repeat|r|\ntext|t|T\nend repeat\ngeopoint|p|P\ncalculate|x|", "")
 	f.Add("type|name|label::fr|label::Welsh (cy)\nnote|n|N|\ndecimal|d||D", "list_name|name|label\n")
+	f.Add("type|name|label\nselect_one yn or_other|a|A?\nselect_multiple yn or_other|b|B?\ntext|a_other|X", "list_name|name|label\nyn|y|Yes\nyn|other|Other")
 	f.Add("type|name|label|relevant|calculation|repeat_count\ninteger|k|K?|||\nbegin repeat|r|||| ${k}\nselect_one yn|s|S?|||\ncalculate|c|||if(selected(../s, 'y'), 1, 0)|\nnote|n|N|${c} = 1 and ../../k > 1||\nend repeat|||||\nhidden|h|||||\nnote|m|M|./h = '' and instance('x')/a/b != ''||", "list_name|name|label\nyn|y|Yes\nyn|n|No")
 	f.Fuzz(func(t *testing.T, surveyText, choicesText string) {
 		if len(surveyText) > 4000 || len(choicesText) > 2000 {
