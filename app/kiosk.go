@@ -104,6 +104,9 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 		cfg.Mode = survey.ModeSelf
 	}
 	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
+	if cfg.Survey != nil {
+		cfg.Survey.Clock = k.now // today() in expressions (issue 20)
+	}
 	k.body = container.NewStack()
 	k.display = newDisplayBar(k)
 	k.listen = newListenButton(k.guard(k.onListen))
@@ -166,7 +169,13 @@ func (k *Kiosk) currentVisit() Visit {
 }
 
 // SetSurvey changes the survey for the next visit.
-func (k *Kiosk) SetSurvey(sv *survey.Survey) { k.cfg.Survey = sv }
+func (k *Kiosk) SetSurvey(sv *survey.Survey) {
+	sv.Clock = k.now // today() in expressions (issue 20)
+	k.cfg.Survey = sv
+}
+
+// now reads the kiosk's clock, whichever it is at the time.
+func (k *Kiosk) now() time.Time { return k.cfg.Clock() }
 
 // SetAudio changes the audio pack (nil for none) for the next visit.
 func (k *Kiosk) SetAudio(pack *audio.Pack) { k.cfg.Audio = pack }

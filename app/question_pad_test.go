@@ -160,3 +160,46 @@ func TestPadRowsAtLargestText(t *testing.T) {
 		}
 	}
 }
+
+// today() in a constraint is the kiosk's own clock's date (24 November 2026
+// in these tests), not the machine's.
+func TestTodayIsTheKiosksClock(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "survey")
+	for i, r := range [][]any{
+		{"type", "name", "label::English (en)", "constraint", "constraint_message::English (en)"},
+		{"date", "moved", "When did you move here?", ". <= today()", "That date has not come yet."},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow("survey", cell, &r)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	res, err := xlsform.Import("today.xlsx", b.Bytes(), xlsform.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "today.json")
+	if err := os.WriteFile(path, res.JSON, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, path)
+	k := r.k
+	test.Tap(k.welcome.langs["en"])
+	test.Tap(k.consent.agree)
+	s := r.onQuestion(t, "moved")
+	s.entry.SetText("2026-11-30")
+	test.Tap(s.next)
+	r.onQuestion(t, "moved")
+	if !s.message.Visible() || s.message.Text != "That date has not come yet." {
+		t.Errorf("a date after the kiosk's today: message %q (shown %v)", s.message.Text, s.message.Visible())
+	}
+	s.entry.SetText("2026-11-20")
+	test.Tap(s.next)
+	if k.review == nil {
+		t.Error("a date before the kiosk's today is refused")
+	}
+}

@@ -38,7 +38,7 @@ type env struct {
 	answer func(id string) (Answer, *Question, bool)
 	self   Answer
 	selfQ  *Question
-	today  string // YYYY-MM-DD
+	today  func() string // YYYY-MM-DD; asked only by an expression with today()
 }
 
 // eval works e out as true, false or unknown.
@@ -172,10 +172,10 @@ func (e *Expr) value(en *env) value {
 		}
 		return value{s: b.String(), known: true}
 	case OpToday:
-		if en.today == "" {
+		if en.today == nil {
 			return value{}
 		}
-		return value{s: en.today, known: true}
+		return value{s: en.today(), known: true}
 	case OpFormatDate:
 		v := e.Args[0].value(en)
 		if !v.known {

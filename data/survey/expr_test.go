@@ -195,7 +195,7 @@ func FuzzExpr(f *testing.F) {
 
 func TestEval(t *testing.T) {
 	ans := map[string]Answer{"name": {Text: "Ana María"}, "devs": {Choices: []string{"phone", "tv"}}, "age": {Number: num(30)}}
-	en := &env{self: Answer{Text: "née"}, today: "2026-12-03", answer: func(id string) (Answer, *Question, bool) {
+	en := &env{self: Answer{Text: "née"}, today: func() string { return "2026-12-03" }, answer: func(id string) (Answer, *Question, bool) {
 		if id == "later" {
 			return Answer{}, nil, false
 		}

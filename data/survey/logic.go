@@ -269,7 +269,7 @@ func (s *Survey) pass(ans Answers, n, cut int) []tri {
 	vis := make([]tri, max(n, 0))
 	groups := make([]tri, len(s.Groups))
 	done := make([]bool, len(s.Groups))
-	en := &env{today: s.today(), answer: func(id string) (Answer, *Question, bool) {
+	en := &env{today: s.today, answer: func(id string) (Answer, *Question, bool) {
 		j, ok := s.index[id]
 		if !ok || j >= len(vis) {
 			return Answer{}, nil, true
@@ -351,7 +351,7 @@ func (s *Survey) Check(i int, ans Answers) error {
 		return nil
 	}
 	vis := s.pass(ans, len(s.Questions), len(s.Questions))
-	en := &env{self: a, selfQ: q, today: s.today(), answer: func(id string) (Answer, *Question, bool) {
+	en := &env{self: a, selfQ: q, today: s.today, answer: func(id string) (Answer, *Question, bool) {
 		j, ok := s.index[id]
 		if !ok {
 			return Answer{}, nil, true
