@@ -27,7 +27,7 @@ type Button struct {
 	// alone for people who may not read.
 	iconScale float32
 	focused   bool
-	hovered bool
+	hovered   bool
 }
 
 // NewButton returns a button with label and handler.

@@ -37,7 +37,7 @@ type Choice struct {
 
 	// onFocus runs when the choice gains the keyboard focus; a page sets
 	// it to scroll the choice into view.
-	onFocus  func(fyne.CanvasObject)
+	onFocus func(fyne.CanvasObject)
 	// fonts, when set, draw the words in these fonts (see fontText), and
 	// Label is then in reading order: "Always read aloud", which turns
 	// through the languages on the welcome screen. Without them Label is
