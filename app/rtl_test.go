@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -180,5 +181,59 @@ func TestLanguageButtonsStayPutAsTheInvitationTurns(t *testing.T) {
 				k.welcome.invite[1].text, k.welcome.invite[2].text, last.Position().Y+last.Size().Height, box.Size().Height)
 		}
 		k.welcome.rotate()
+	}
+}
+
+// TestWelcomeFitsTheScreenAsSoonAsItHasItsSize: a kiosk starts before its
+// window is full screen; the welcome screen is built again for the full
+// size at once, not at the invitation's next turn, up to four seconds
+// later: the language buttons moved then, and a tap or Space in the
+// settle time after the move went nowhere (taps.py and e2e.py lost their
+// first tap that way).
+func TestWelcomeFitsTheScreenAsSoonAsItHasItsSize(t *testing.T) {
+	r, clk := builtinRig(t)
+	k := r.k
+	r.win.Resize(fyne.NewSize(1024, 600))
+	k.Start()
+	if n := len(k.welcome.invite); n != 1 {
+		t.Fatalf("%d invitation lines on a 1024x600 screen, want 1", n)
+	}
+	clk.add(time.Second)
+	r.win.Resize(fyne.NewSize(1280, 800)) // full screen arrives
+	r.win.Canvas().Capture()
+	if n := len(k.welcome.invite); n != 3 {
+		t.Fatalf("%d invitation lines once the window is 1280x800, want 3 before the next turn", n)
+	}
+	clk.add(settleTime)
+	r.tap(clk, k.welcome.langs["cy"])
+	if k.consent == nil {
+		t.Fatal("a tap on Cymraeg after the settle time did not start the visit")
+	}
+}
+
+// TestOneLanguageWelcomeIsBuiltOnce: a survey in fewer languages than the
+// invitation has lines (alltypes.json has two) shows each once whatever the
+// screen's size; the welcome screen must not
+// take that for a screen built for another size and build itself again
+// (at each turn it did, moving nothing but restarting the settle time; on
+// a resize it looped and the window stayed black).
+func TestFewLanguagesWelcomeIsBuiltOnce(t *testing.T) {
+	r := newRig(t, "../data/survey/testdata/alltypes.json")
+	k := r.k
+	if n := len(k.cfg.Survey.Languages); n >= 3 {
+		t.Fatalf("alltypes.json has %d languages; this test needs fewer than 3", n)
+	}
+	r.win.Resize(fyne.NewSize(1280, 800))
+	k.Start()
+	r.win.Canvas().Capture()
+	w := k.welcome
+	if n := len(w.invite); n != 2 {
+		t.Fatalf("%d invitation lines, want 2", n)
+	}
+	w.rotate()
+	w.rotate()
+	r.win.Canvas().Capture()
+	if k.welcome != w {
+		t.Error("the two-language welcome screen was built again")
 	}
 }

@@ -77,8 +77,54 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 	tap := para(first, first.T("welcome.choose"), theme.SizeNameText, false)
 	tap.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(invite, widget.NewSeparator(), tap, grid)
-	s.root = k.newPage(first, body, nil, nil).root
+	// Built before the window had its full-screen size (at start-up), the
+	// screen is built again as soon as it has it, before anyone can tap
+	// it: waiting for the next turn of the invitation moved the language
+	// buttons up to four seconds after start, and a tap or a Space in the
+	// settle time after the move went nowhere.
+	s.root = container.New(&onResize{do: s.resized}, k.newPage(first, body, nil, nil).root)
 	return s.root
+}
+
+// resized builds the screen again, after the present event, when the
+// window's new size calls for another number of invitation lines.
+func (s *welcomeScreen) resized(fyne.Size) {
+	if s.k.welcome != s || s.k.win.Canvas().Size().Height <= 0 || s.wantLines() == len(s.invite) {
+		return
+	}
+	fyne.Do(func() {
+		if s.k.welcome == s && s.wantLines() != len(s.invite) {
+			s.rotate()
+		}
+	})
+}
+
+// onResize lays out its objects over the whole of its size, as a stack,
+// and calls do when the size changes.
+type onResize struct {
+	do   func(fyne.Size)
+	last fyne.Size
+}
+
+func (r *onResize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	if size != r.last {
+		r.last = size
+		r.do(size)
+	}
+}
+
+func (r *onResize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m = m.Max(o.MinSize())
+		}
+	}
+	return m
 }
 
 func columnsFor(n int) int {
@@ -101,12 +147,18 @@ func (s *welcomeScreen) lines() int {
 	return 3
 }
 
+// wantLines is how many invitation lines the screen should have: lines,
+// or fewer when the survey has fewer languages.
+func (s *welcomeScreen) wantLines() int {
+	return min(s.lines(), len(s.k.cfg.Survey.Languages))
+}
+
 // rotate shows the invitation in the next two languages, so an idle kiosk
 // invites people in every language in turn. A welcome screen built before
 // the window had its size (at start-up, full screen) or for another size
 // is built again first, with as many lines as the screen has room for.
 func (s *welcomeScreen) rotate() {
-	if h := s.k.win.Canvas().Size().Height; h > 0 && s.lines() != len(s.invite) {
+	if h := s.k.win.Canvas().Size().Height; h > 0 && s.wantLines() != len(s.invite) {
 		// A language button with the keyboard's focus keeps it in the
 		// new screen: a person part way through Tab and Space must not
 		// find their Space going nowhere.
