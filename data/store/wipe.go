@@ -509,3 +509,11 @@ func (rep WipeReport) Text() string {
 	}
 	return b.String()
 }
+
+// WipeConfirmed reports whether typed is the laptop's name, as the
+// deliberate step before a wipe: spaces around it and the case of its
+// letters do not matter; an empty name never matches.
+func WipeConfirmed(name, typed string) bool {
+	name, typed = strings.TrimSpace(name), strings.TrimSpace(typed)
+	return name != "" && strings.EqualFold(name, typed)
+}
