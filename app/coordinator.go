@@ -38,6 +38,7 @@ type coordinatorTabs struct {
 	ackMsg    *widget.Label
 	history   *fyne.Container
 	wipe      *wipePanel // the end-of-project wipe (wipe.go)
+	keys      *keysPanel // changing the analyst key (keys.go)
 
 	// Staff.
 	staffList *fyne.Container
@@ -120,6 +121,7 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 		widget.NewLabel(l.T("staff.ack_file")),
 		container.NewBorder(nil, nil, nil, chooseAck, c.ackFile),
 		c.ackBtn, c.ackMsg,
+		c.keysSection(keys),
 		c.wipeSection(),
 	))
 }

@@ -23,8 +23,9 @@ func (s *Store) BackupTo(ctx context.Context, dir, actor string) (string, error)
 		return "", err
 	}
 	path := filepath.Join(dir, "chorus-backup-"+s.clock().UTC().Format("20060102T150405Z")+".db")
+	recorded := path // for the wipe, which may run from another folder
 	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
+		recorded = abs
 	}
 	if err := s.Backup(path); err != nil {
 		if sqliteFull(err) {
@@ -38,7 +39,7 @@ func (s *Store) BackupTo(ctx context.Context, dir, actor string) (string, error)
 	}
 	defer tx.Rollback()
 	// Recorded so that [Store.Wipe] can destroy the copy at the end.
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO backups (path, written_at) VALUES (?, ?)`, path, utc(s.clock())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO backups (path, written_at) VALUES (?, ?)`, recorded, utc(s.clock())); err != nil {
 		return "", err
 	}
 	if err := s.audit(ctx, tx, actor, "backup", "a copy of the database was written"); err != nil {
