@@ -66,7 +66,8 @@ type WipeOptions struct {
 	Force bool
 }
 
-// WipeReport says what [Store.Wipe] destroyed. It holds counts, batch
+// WipeReport says what [Store.Wipe] destroyed. WipedAt is zero when
+// nothing was. It holds counts, batch
 // numbers, the laptop's name and fingerprint and key fingerprints: never
 // an answer, a receipt code, a PIN or a key.
 type WipeReport struct {
@@ -213,10 +214,12 @@ func (s *Store) Wipe(ctx context.Context, opts WipeOptions) (WipeReport, error) 
 	if err := tx.Commit(); err != nil {
 		return rep, err
 	}
+	// From here on the rows are gone: a report with WipedAt set says so,
+	// whatever error follows.
+	rep.WipedAt = s.clock().UTC().Truncate(time.Second)
 	if err := s.Checkpoint(); err != nil {
 		return rep, err
 	}
-	rep.WipedAt = s.clock().UTC().Truncate(time.Second)
 	for _, p := range backups {
 		b := WipedBackup{Path: p}
 		if err := destroyBackup(p); err != nil {
