@@ -241,7 +241,14 @@ def main():
         class A:  # the walker's options
             lang, keyboard, text = "en", True, CANARY
         A.out = out
-        walk.Walk(A).run()
+        try:
+            walk.Walk(A).run()
+            check("the keyboard walk went through every screen", True)
+        except walk.Stuck as e:
+            check("the keyboard walk went through every screen", False, f"{e} (screenshots in {out})")
+            log.flush()
+            with open(os.path.join(home, "app.log"), errors="replace") as f:
+                print("     the app's log, last lines:\n" + "".join("     | " + l for l in f.readlines()[-15:]))
 
         db = os.path.join(data, "chorus.db")
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

@@ -29,6 +29,11 @@ def sh(*args, check=True):
     return subprocess.run(args, check=check, capture_output=True, text=True).stdout
 
 
+class Stuck(Exception):
+    """The walk pressed something and the screen did not change: it says
+    which step, so a failed run names where it stopped."""
+
+
 class Walk:
     def __init__(self, a):
         self.a = a
@@ -62,12 +67,14 @@ class Walk:
         """Waits until the screen differs from before and has stopped
         changing, or timeout seconds pass: a loaded machine (or a big
         font's first use) can take longer than SETTLE to draw the next
-        screen, and a walk that goes on early falls out of step."""
+        screen, and a walk that goes on early falls out of step. Returns
+        whether the screen changed at all."""
         end = time.time() + timeout
         now = self.screen()
         while now == before and time.time() < end:
             time.sleep(0.1)
             now = self.screen()
+        changed = now != before
         while time.time() < end:
             time.sleep(0.3)
             again = self.screen()
@@ -75,27 +82,49 @@ class Walk:
                 break
             now = again
         time.sleep(SETTLE)  # past the kiosk's settle time for the next tap
+        return changed
+
+    def ready(self, timeout=60):
+        """Waits until the first screen is drawn and has been still for a
+        second and a half (a cold start on a slow machine parses the fonts
+        and lays the welcome screen out again once the window has its
+        full-screen size)."""
+        end = time.time() + timeout
+        last, since = self.screen(), time.time()
+        while time.time() < end:
+            time.sleep(0.25)
+            now = self.screen()
+            if now != last:
+                last, since = now, time.time()
+            elif time.time() - since >= 1.5:
+                return
+        raise Stuck(f"the first screen was still changing after {timeout} s")
+
+    def step(self, what, act, before):
+        """Runs act (a key press or a click), waits for the screen it leads
+        to, and raises Stuck naming what when nothing changed."""
+        act()
+        if not self.settled(before):
+            raise Stuck(f"{what}: the screen did not change within 15 s")
 
     def press(self, tabs):
         """Tabs to a button, presses it with Space and waits for the
         screen it leads to."""
         self.key(*tabs)
         time.sleep(0.3)
-        before = self.screen()
-        self.key("space")
-        self.settled(before)
+        self.step(f"{self.where}: Space after {len(tabs)} Tab", lambda: self.key("space"), self.screen())
 
     def next(self):
         """Presses the primary button (Next, Agree, Send, Finish) and
         waits for the next screen."""
         before = self.screen()
         if self.a.keyboard:
-            self.key("Return")  # the kiosk maps Enter to its primary action
+            # the kiosk maps Enter to its primary action
+            self.step(f"{self.where}: Enter", lambda: self.key("Return"), before)
         else:
             w, h = getattr(self.a, "width", 1280), getattr(self.a, "height", 800)
             x = 112 if self.rtl else w - 112
-            sh("xdotool", "mousemove", str(x), str(h - 44), "click", "1")
-        self.settled(before)
+            self.step(f"{self.where}: a tap on Next", lambda: sh("xdotool", "mousemove", str(x), str(h - 44), "click", "1"), before)
 
     def send(self):
         """Presses Send on check answers: Enter with the keyboard, else a
@@ -113,9 +142,8 @@ class Walk:
         xs = [x for x in range(0, w, 2) if tuple(data[(y * sw + x) * 3:(y * sw + x) * 3 + 3]) == (0x00, 0x7F, 0x3B)]
         if not xs:
             sys.exit("check answers: no Send button (green) in the footer")
-        before = self.screen()
-        sh("xdotool", "mousemove", str((xs[0] + xs[-1]) // 2), str(y), "click", "1")
-        self.settled(before)
+        x = (xs[0] + xs[-1]) // 2
+        self.step("check answers: a tap on Send", lambda: sh("xdotool", "mousemove", str(x), str(y), "click", "1"), self.screen())
 
     def visible(self, q, answers):
         """Whether q is shown given answers (option codes by question id),
@@ -140,7 +168,8 @@ class Walk:
         tags = self.survey["languages"]
         if self.a.lang not in tags:
             sys.exit(f"the built-in survey has no {self.a.lang}")
-        time.sleep(SETTLE)
+        self.where = "welcome"
+        self.ready()
         # The display bar's buttons come after the languages in Tab order:
         # A, A+, A++, then high contrast.
         sizes = {1.0: 1, 1.5: 2, 2.0: 3}
@@ -151,15 +180,18 @@ class Walk:
         self.shot("welcome")
         self.press(["Tab"] * (tags.index(self.a.lang) + 1))
         self.shot("consent")
+        self.where = "consent"
         self.next()
         if self.survey.get("intro", {}).get(self.a.lang):
             self.shot("intro")
+            self.where = "intro"
             self.next()
         answers = {}
         for q in self.survey["questions"]:
             if not self.visible(q, answers):
                 continue
             t = q["type"]
+            self.where = f"question {q['id']}"
             limit = q.get("max_length", 10 if q.get("input") == "postcode_outward" else 2000)
             if t in ("single", "multi", "faces4", "scale5", "yesno"):
                 self.choose_first()
@@ -182,6 +214,7 @@ class Walk:
         self.send()
         time.sleep(1.5)
         self.shot("thanks")
+        self.where = "thank-you"
         self.next()
         self.shot("welcome-after")
 
