@@ -95,13 +95,13 @@ func TestListenReadsProgressAndErrors(t *testing.T) {
 	if got := lastPlay(fake.take()); !strings.HasPrefix(got, wantProgress+" q.confidence.text app.question.required_mark") {
 		t.Errorf("question: played\n%s\nwant it to start\n%s q.confidence.text app.question.required_mark", got, wantProgress)
 	}
-	r.tap(clk, s.next) // no answer to a required question
-	if got := lastPlay(fake.take()); got != "app.question.required" {
+	r.tap(clk, s.next) // no answer to a required question: its own words
+	if got := lastPlay(fake.take()); got != "q.confidence.required_message" {
 		t.Errorf("failed Next with always read aloud: played %q, want the error", got)
 	}
 	r.tap(clk, k.listen)
 	r.tap(clk, k.listen) // stop, then again
-	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "app.question.required "+wantProgress+" q.confidence.text") {
+	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "q.confidence.required_message "+wantProgress+" q.confidence.text") {
 		t.Errorf("Listen after the error: played\n%s", got)
 	}
 	// The same in English, left to right, on a text question too long.
@@ -157,6 +157,9 @@ func TestEveryClipTheKioskAsksForIsInThePack(t *testing.T) {
 			check(lang, q.ID, k.screenKeys())
 			// Each message questionScreen.problem can give this question.
 			msgs := []string{l.T("question.required"), l.T("question.try_again")}
+			if m := q.RequiredMessage.In(lang); q.Required && m != "" {
+				msgs = append(msgs, m) // the question's own words
+			}
 			switch {
 			case q.Input == survey.PostcodeOutward:
 				msgs = append(msgs, l.T("question.postcode_bad"), l.T("question.bad_text"))
