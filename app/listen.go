@@ -75,6 +75,8 @@ func (k *Kiosk) screenKeys() []string {
 			keys = append(keys, app("question.choose_any"))
 		case q.Input == survey.PostcodeOutward:
 			keys = append(keys, app("question.postcode_help"))
+		case q.Type == survey.Date:
+			keys = append(keys, app("question.date_help"))
 		}
 		for _, o := range q.Options {
 			keys = append(keys, audio.OptionKey(q, o))
@@ -158,7 +160,8 @@ func (k *Kiosk) errorKeys(l *Localizer, q *survey.Question, msg string) []string
 	if m := q.ConstraintMessage.In(lang); m != "" && m == msg {
 		return []string{audio.QuestionConstraint(q.ID)}
 	}
-	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again"} {
+	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again",
+		"question.date_bad", "question.decimal_bad", "question.number_bad"} {
 		if l.T(key) == msg {
 			return []string{audio.App(key)}
 		}

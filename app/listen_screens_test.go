@@ -318,3 +318,33 @@ func TestSurveysOwnErrorMessagesHaveClips(t *testing.T) {
 		}
 	}
 }
+
+// TestDateAndDecimalWordsAreRead: a date question's hint and the date,
+// decimal and number questions' errors are read from the pack's own clips
+// in every language with a voice (they were silent: no key was asked for).
+func TestDateAndDecimalWordsAreRead(t *testing.T) {
+	r, _, _ := audioRig(t)
+	k := r.k
+	for _, lang := range r.sv.Languages {
+		if !k.cfg.Audio.Speaks(lang) {
+			continue
+		}
+		l := k.cfg.Catalog.Localizer(lang)
+		for typ, key := range map[survey.Type]string{
+			survey.Date: "question.date_bad", survey.Decimal: "question.decimal_bad", survey.Number: "question.number_bad",
+		} {
+			q := &survey.Question{ID: "q", Type: typ}
+			keys := k.errorKeys(l, q, l.T(key))
+			if len(keys) != 1 || keys[0] != audio.App(key) {
+				t.Errorf("%s %s: error read as %v, want %s", lang, typ, keys, audio.App(key))
+				continue
+			}
+			if !k.cfg.Audio.Has(lang, keys[0]) {
+				t.Errorf("%s: the pack has no clip %s", lang, keys[0])
+			}
+		}
+		if !k.cfg.Audio.Has(lang, audio.App("question.date_help")) {
+			t.Errorf("%s: the pack has no clip for the date hint", lang)
+		}
+	}
+}
