@@ -25,6 +25,22 @@ func pgFiles(t *testing.T, dataDir string, oid int64, needle []byte) ([]string, 
 	return inFolder(t, filepath.Join(dataDir, "base", fmt.Sprint(oid)), needle)
 }
 
+// pgDatabase is the cluster's data folder and db's database's OID.
+func pgDatabase(t *testing.T, db *central.DB) (dataDir string, oid int64) {
+	t.Helper()
+	var name string
+	if err := db.SQL().QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Admin().QueryRow(`SHOW data_directory`).Scan(&dataDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Admin().QueryRow(`SELECT oid FROM pg_database WHERE datname = $1`, name).Scan(&oid); err != nil {
+		t.Fatal(err)
+	}
+	return dataDir, oid
+}
+
 // TestWipeAtCentral is the end-of-project wipe of the analyst database on
 // real batches from two devices, on SQLite and on PostgreSQL: a wrong
 // confirmation wipes nothing; the right one deletes everything, the
@@ -84,16 +100,7 @@ func TestWipeAtCentral(t *testing.T) {
 		return hits
 	}
 	if db.Postgres() {
-		var name string
-		if err := db.SQL().QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		if err := pg.Admin().QueryRow(`SHOW data_directory`).Scan(&dataDir); err != nil {
-			t.Fatal(err)
-		}
-		if err := pg.Admin().QueryRow(`SELECT oid FROM pg_database WHERE datname = $1`, name).Scan(&oid); err != nil {
-			t.Fatal(err)
-		}
+		dataDir, oid = pgDatabase(t, db)
 	}
 	for i, n := range needles {
 		if len(search(n)) == 0 {
