@@ -5,6 +5,9 @@ export LANG := en_GB.UTF-8
 export CGO_ENABLED := 1
 PKGS := ./...
 BIN := bin/chorus
+# Every build and test leaves out Fyne's emoji font (-tags no_emoji): no
+# Chorus text has an emoji, and Fyne parses its 4 MB font again for each
+# theme scope (about 20 MB each); see docs/ARCHITECTURE.md, "Memory".
 
 .PHONY: test-postgres deps-postgres run test build vet bench bench-start e2e a11y analysis screenshots screenshots-a11y reliability deps-build deps-test deps-e2e deps-a11y deps-analysis deps-cross deps-package clean central cross package wine-e2e
 
@@ -13,15 +16,15 @@ run: deps-build build
 	./$(BIN) --demo
 
 build:
-	$(GO) build -o $(BIN) ./cmd/chorus
+	$(GO) build -tags no_emoji -o $(BIN) ./cmd/chorus
 
 central:
-	$(GO) build -o bin/chorus-central ./cmd/chorus-central
+	$(GO) build -tags no_emoji -o bin/chorus-central ./cmd/chorus-central
 
 ## test: the full test suite (headless: Fyne's test driver, real SQLite, real age),
 ## then the analyst database's suite again on PostgreSQL
 test: deps-test deps-postgres vet
-	$(GO) test -tags ci -count=1 -timeout 30m $(PKGS)
+	$(GO) test -tags ci,no_emoji -count=1 -timeout 30m $(PKGS)
 	$(MAKE) test-postgres
 
 ## test-postgres: data/central and chorus-central against a throw-away
@@ -31,20 +34,20 @@ PG_PKGS := ./data/central ./cmd/chorus-central
 test-postgres:
 	@if [ -z "$$CI" ] && ! ls $${CHORUS_PG_BIN:-/usr/lib/postgresql/*/bin}/initdb >/dev/null 2>&1; then \
 	  echo "SKIP: the PostgreSQL half of the tests: no PostgreSQL server installed (make deps-postgres installs Debian's)"; \
-	else CHORUS_TEST_DB=postgres $(GO) test -tags ci -count=1 $(PG_PKGS); fi
+	else CHORUS_TEST_DB=postgres $(GO) test -tags ci,no_emoji -count=1 $(PG_PKGS); fi
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet -tags ci $(PKGS)
+	$(GO) vet -tags ci,no_emoji $(PKGS)
 
 ## bench: benchmarks, each with its baseline in the same run
 bench: deps-test
-	$(GO) test -tags ci -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
-	$(GO) test -tags ci -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
-	$(GO) test -tags ci -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
-	$(GO) test -tags ci -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
-	$(GO) test -tags ci -run '^$$' -bench 'TapToScreen' -benchtime 5x ./app
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'BenchmarkSubmit$$|BenchmarkRawInsert$$' -benchtime 300x -count 5 ./data/store
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'TapToScreen' -benchtime 5x ./app
 	$(MAKE) bench-start
 
 ## bench-start: time to the welcome screen and memory, against a minimal
@@ -58,8 +61,8 @@ bench-start: deps-build deps-e2e build
 ## lists every test and figure. The kiosk escape checks are in `make e2e`.
 FUZZTIME ?= 30s
 reliability: deps-test
-	$(GO) test -tags ci -race -count=1 ./data/...
-	$(GO) test -tags ci -count=1 -run 'Full|Idle|Leak|Canary|WrongAndRight|Bad|Unicode|Keyboard|Shipped' ./app ./translations
+	$(GO) test -tags ci,no_emoji -race -count=1 ./data/...
+	$(GO) test -tags ci,no_emoji -count=1 -run 'Full|Idle|Leak|Canary|WrongAndRight|Bad|Unicode|Keyboard|Shipped' ./app ./translations
 	scripts/fuzz FuzzParse ./data/survey $(FUZZTIME) 5s
 	scripts/fuzz FuzzParseReceipt ./data/survey $(FUZZTIME) 5s
 	scripts/fuzz FuzzExpr ./data/survey $(FUZZTIME) 5s
@@ -109,10 +112,10 @@ screenshots-a11y: deps-build deps-e2e build
 ## and macOS without cgo (the OS-specific files compile on both)
 MINGW_CC ?= x86_64-w64-mingw32-gcc
 cross: deps-cross
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) build -o bin/windows/chorus-central.exe ./cmd/chorus-central
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) build -o bin/windows/chorus.exe ./cmd/chorus
-	CGO_ENABLED=0 GOOS=windows $(GO) vet -tags ci ./data/... ./cmd/chorus-central
-	CGO_ENABLED=0 GOOS=darwin $(GO) vet -tags ci ./data/...
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) build -tags no_emoji -o bin/windows/chorus-central.exe ./cmd/chorus-central
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) build -tags no_emoji -o bin/windows/chorus.exe ./cmd/chorus
+	CGO_ENABLED=0 GOOS=windows $(GO) vet -tags ci,no_emoji ./data/... ./cmd/chorus-central
+	CGO_ENABLED=0 GOOS=darwin $(GO) vet -tags ci,no_emoji ./data/...
 
 deps-build:
 	@scripts/install-deps build

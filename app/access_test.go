@@ -405,7 +405,7 @@ func TestWelcomeInvitesInEveryLanguageInTurn(t *testing.T) {
 		clk.add(time.Second)
 		r.k.Tick()
 		for _, lb := range r.k.welcome.invite {
-			seen[lb.Text] = true
+			seen[lb.text] = true
 		}
 	}
 	for _, tag := range r.k.cfg.Survey.Languages {

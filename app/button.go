@@ -21,9 +21,13 @@ type Button struct {
 	// rtl says Text is right-to-left text in reading order: a wrapping
 	// button breaks it into lines and puts each in visual order itself
 	// (Fyne would wrap the visual order, so the last line read first).
-	rtl     bool
-	focused bool
-	hovered bool
+	rtl bool
+	// iconScale, when above 0, draws the icon that much larger than the
+	// theme's (a wrapping button only): an option's speaker, a symbol
+	// alone for people who may not read.
+	iconScale float32
+	focused   bool
+	hovered   bool
 }
 
 // NewButton returns a button with label and handler.

@@ -37,7 +37,12 @@ type Choice struct {
 
 	// onFocus runs when the choice gains the keyboard focus; a page sets
 	// it to scroll the choice into view.
-	onFocus  func(fyne.CanvasObject)
+	onFocus func(fyne.CanvasObject)
+	// fonts, when set, draw the words in these fonts (see fontText), and
+	// Label is then in reading order: "Always read aloud", which turns
+	// through the languages on the welcome screen. Without them Label is
+	// in the order it is drawn (see visual).
+	fonts    fontPair
 	focused  bool
 	hovered  bool
 	lastTap  time.Time
@@ -133,7 +138,8 @@ func (c *Choice) CreateRenderer() fyne.WidgetRenderer {
 		pic.FillMode = canvas.ImageFillContain
 		pic.SetMinSize(fyne.NewSquareSize(72))
 	}
-	r := &choiceRenderer{c: c, bg: bg, label: label, marker: marker, pic: pic}
+	ft := newFontText("", fontPair{}, c.RTL, theme.SizeNameText, false)
+	r := &choiceRenderer{c: c, bg: bg, label: label, ft: ft, marker: marker, pic: pic}
 	r.build()
 	r.Refresh()
 	return r
@@ -143,19 +149,21 @@ type choiceRenderer struct {
 	c      *Choice
 	bg     *canvas.Rectangle
 	label  *widget.Label
+	ft     *fontText // the words instead of label when the choice has fonts
 	marker *widget.Icon
 	pic    *canvas.Image
 	box    *fyne.Container
 }
 
 func (r *choiceRenderer) build() {
+	words := container.NewStack(r.label, r.ft)
 	if r.c.vertical {
 		r.label.Alignment = fyne.TextAlignCenter
 		var top fyne.CanvasObject = r.marker
 		if r.pic != nil {
 			top = container.NewCenter(r.pic)
 		}
-		r.box = container.NewBorder(top, nil, nil, nil, r.label)
+		r.box = container.NewBorder(top, nil, nil, nil, words)
 		return
 	}
 	var markerBox fyne.CanvasObject = container.NewCenter(r.marker)
@@ -164,9 +172,9 @@ func (r *choiceRenderer) build() {
 	}
 	if r.c.RTL {
 		r.label.Alignment = fyne.TextAlignTrailing
-		r.box = container.NewBorder(nil, nil, nil, markerBox, r.label)
+		r.box = container.NewBorder(nil, nil, nil, markerBox, words)
 	} else {
-		r.box = container.NewBorder(nil, nil, markerBox, nil, r.label)
+		r.box = container.NewBorder(nil, nil, markerBox, nil, words)
 	}
 }
 
@@ -188,6 +196,19 @@ func (r *choiceRenderer) Refresh() {
 	th := fyne.CurrentApp().Settings().Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.label.SetText(c.Label)
+	if c.fonts.regular != nil {
+		r.label.Hide()
+		r.ft.Show()
+		r.ft.text, r.ft.fonts, r.ft.rtl = c.Label, c.fonts, c.RTL
+		r.ft.align = fyne.TextAlignLeading
+		if c.RTL {
+			r.ft.align = fyne.TextAlignTrailing
+		}
+		r.ft.bold = c.Selected
+	} else {
+		r.label.Show()
+		r.ft.Hide()
+	}
 	switch {
 	case c.Selected:
 		r.bg.FillColor = th.Color(theme.ColorNameSelection, v)
@@ -221,6 +242,7 @@ func (r *choiceRenderer) Refresh() {
 	}
 	r.bg.Refresh()
 	r.label.Refresh()
+	r.ft.Refresh()
 }
 
 func (r *choiceRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.box} }

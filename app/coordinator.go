@@ -37,6 +37,8 @@ type coordinatorTabs struct {
 	ackBtn    *Button
 	ackMsg    *widget.Label
 	history   *fyne.Container
+	wipe      *wipePanel // the end-of-project wipe (wipe.go)
+	keys      *keysPanel // changing the analyst key (keys.go)
 
 	// Staff.
 	staffList *fyne.Container
@@ -119,6 +121,8 @@ func (c *coordinatorTabs) exportTab() fyne.CanvasObject {
 		widget.NewLabel(l.T("staff.ack_file")),
 		container.NewBorder(nil, nil, nil, chooseAck, c.ackFile),
 		c.ackBtn, c.ackMsg,
+		c.keysSection(keys),
+		c.wipeSection(),
 	))
 }
 

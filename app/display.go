@@ -49,7 +49,7 @@ func newDisplayBar(k *Kiosk) *displayBar {
 	d.contrast = NewButton("", d.toggleContrast)
 	d.contrast.SetIcon(fyne.NewStaticResource("contrast.svg", assets.ContrastIcon()))
 	controls.Add(container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, d.contrast))
-	d.capped = container.NewThemeOverride(controls, &cappedTheme{t: k.theme, max: controlsMaxScale, latin: true})
+	d.capped = newThemeScope(controls, &cappedTheme{t: k.theme, max: controlsMaxScale, latin: true})
 	d.status = container.NewStack()
 	d.root = container.NewBorder(nil, nil, d.corner, d.capped, d.status)
 	d.mark()

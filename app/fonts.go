@@ -205,6 +205,9 @@ type glyphChecker struct {
 	systemHas    map[rune]bool
 	system       *fontscan.FontMap // nil until needed, and after each call
 	systemFailed bool
+	// parsed holds each font parsed during a check, once: every chain
+	// tries Fyne's Noto Sans after its own font.
+	parsed map[fyne.Resource]*font.Face
 }
 
 // faceChain is what Fyne tries for a text in one theme font: that font,
@@ -257,7 +260,7 @@ func anyFaceHas(faces []*font.Face, r rune) bool {
 
 // chain returns the faces for theme font family, parsed on first use.
 func (c *glyphChecker) chain(family string) *faceChain {
-	if ch, ok := c.chains[family]; ok {
+	if ch, ok := c.chains[family]; ok && ch.regular != nil {
 		return ch
 	}
 	if c.chains == nil {
@@ -272,13 +275,38 @@ func (c *glyphChecker) chain(family string) *faceChain {
 		reg, bold = fyne.NewStaticResource(r.Name, r.Data), fyne.NewStaticResource(b.Name, b.Data)
 	}
 	emoji := theme.DefaultEmojiFont() // nil when built with no_emoji
-	ch := &faceChain{
-		regular: parseFaces(reg, theme.DefaultTextFont(), emoji),
-		bold:    parseFaces(bold, theme.DefaultTextBoldFont(), emoji),
-		known:   map[rune]bool{},
+	ch := c.chains[family]
+	if ch == nil {
+		ch = &faceChain{known: map[rune]bool{}}
+		c.chains[family] = ch
 	}
-	c.chains[family] = ch
+	ch.regular = c.faces(reg, theme.DefaultTextFont(), emoji)
+	ch.bold = c.faces(bold, theme.DefaultTextBoldFont(), emoji)
 	return ch
+}
+
+// faces is parseFaces, parsing each font once per check.
+func (c *glyphChecker) faces(res ...fyne.Resource) []*font.Face {
+	if c.parsed == nil {
+		c.parsed = map[fyne.Resource]*font.Face{}
+	}
+	var out []*font.Face
+	for _, r := range res {
+		if r == nil {
+			continue
+		}
+		f, ok := c.parsed[r]
+		if !ok {
+			if fs := parseFaces(r); len(fs) == 1 {
+				f = fs[0]
+			}
+			c.parsed[r] = f
+		}
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // parseFaces parses each font (nil ones skipped; one that does not parse is
@@ -330,12 +358,19 @@ var systemFontMap = func() (*fontscan.FontMap, error) {
 func (c *glyphChecker) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.chains, c.systemHas, c.system, c.systemFailed = nil, nil, nil, false
+	c.chains, c.systemHas, c.system, c.systemFailed, c.parsed = nil, nil, nil, false, nil
 }
 
-// release drops the system font map and the faces it loaded (CJK fonts are
-// large); the answers stay in known.
-func (c *glyphChecker) release() { c.system = nil }
+// release drops the system font map and every parsed face, its own and
+// those it loaded (the emoji and CJK fonts are large: kept, they held 68 MB
+// of a kiosk's memory for its whole life); the answers stay in known and
+// systemHas, and a later check parses only what it needs again.
+func (c *glyphChecker) release() {
+	c.system, c.parsed = nil, nil
+	for _, ch := range c.chains {
+		ch.regular, ch.bold = nil, nil
+	}
+}
 
 // fontCacheDir is where fontscan keeps its index of the system fonts: the
 // user's cache folder, as Fyne uses (fontscan keeps one index per process,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"github.com/go-text/typesetting/fontscan"
 
 	"chorus/assets"
@@ -189,5 +190,41 @@ func TestGlyphCoverageFontsHidden(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "no system fonts: ok") {
 		t.Fatalf("the run did not confirm that it saw no system fonts:\n%s", out)
+	}
+}
+
+// TestScriptFontsHoldTheirTexts: the welcome screen draws its invitation
+// and "Always read aloud" in each language's script font alone (fontText,
+// canvas.Text's FontSource: no fallback to Chorus Sans or Fyne's fonts),
+// so that font must hold every character of those texts.
+func TestScriptFontsHoldTheirTexts(t *testing.T) {
+	cat, problems := LoadCatalog(translations.FS())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	checked := 0
+	for _, lang := range cat.Languages() {
+		fonts := fontsFor(lang)
+		if fonts.regular == nil {
+			continue
+		}
+		l := cat.Localizer(lang.Tag)
+		for _, res := range []fyne.Resource{fonts.regular, fonts.bold} {
+			faces := parseFaces(res)
+			if len(faces) != 1 {
+				t.Fatalf("%s: %s does not parse", lang.Tag, res.Name())
+			}
+			for _, key := range []string{"welcome.title", "audio.always"} {
+				for _, r := range l.T(key) {
+					if !needsNoGlyph(r) && !anyFaceHas(faces, r) {
+						t.Errorf("%s %s: %q (U+%04X) is not in %s", lang.Tag, key, r, r, res.Name())
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 5*2*2 {
+		t.Errorf("checked %d texts, want those of the five languages with script fonts", checked)
 	}
 }

@@ -74,7 +74,6 @@ type Kiosk struct {
 	// controls are the journey's header buttons; audioRTL says the
 	// header has Listen on the left, mirrored (listen.go placeAudio).
 	controls   fyne.CanvasObject
-	alwaysFont *container.ThemeOverride // "Always read aloud" in its language's font
 	audioRTL   bool
 	alwaysRead bool
 	audioGen   int
@@ -115,8 +114,7 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.always.Picture = theme.VolumeUpIcon()
 	k.always.OnTapped = k.guard(k.onAlways)
 	// The choice's words wrap to its width: give it room for a line.
-	k.alwaysFont = container.NewThemeOverride(k.always, k.headerTheme())
-	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.alwaysFont)
+	k.alwaysBox = container.New(&minSize{min: fyne.NewSize(280, MinTarget)}, k.always)
 	k.listenBox = container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.headerTheme(), k.listen))
 	k.journey = newJourneyBar(k)
 	k.controls = k.journey.controls()

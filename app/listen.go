@@ -75,6 +75,8 @@ func (k *Kiosk) screenKeys() []string {
 			keys = append(keys, app("question.choose_any"))
 		case q.Input == survey.PostcodeOutward:
 			keys = append(keys, app("question.postcode_help"))
+		case q.Type == survey.Date:
+			keys = append(keys, app("question.date_help"))
 		}
 		for _, o := range q.Options {
 			keys = append(keys, audio.OptionKey(q, o))
@@ -158,7 +160,8 @@ func (k *Kiosk) errorKeys(l *Localizer, q *survey.Question, msg string) []string
 	if m := q.ConstraintMessage.In(lang); m != "" && m == msg {
 		return []string{audio.QuestionConstraint(q.ID)}
 	}
-	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again"} {
+	for _, key := range []string{"question.required", "question.postcode_bad", "question.bad_text", "question.try_again",
+		"question.date_bad", "question.decimal_bad", "question.number_bad"} {
 		if l.T(key) == msg {
 			return []string{audio.App(key)}
 		}
@@ -344,7 +347,13 @@ func (k *Kiosk) showAlways() {
 		return
 	}
 	l := k.cfg.Catalog.Localizer(k.alwaysLang())
-	k.always.Label = visual(l.Lang, l.T("audio.always"))
+	// The words in their language's own font (the choice then wraps and
+	// orders them itself, see fontText): on the welcome screen they turn
+	// through the languages with the invitation.
+	k.always.Label, k.always.fonts = l.T("audio.always"), fontsFor(l.Lang)
+	if k.always.fonts.regular == nil {
+		k.always.Label = visual(l.Lang, k.always.Label)
+	}
 	// At large text the header's controls stop growing at 150%, and the
 	// room that leaves goes to the words, so they take fewer lines and the
 	// header hides less of the screen.
@@ -355,17 +364,8 @@ func (k *Kiosk) showAlways() {
 	}
 	k.always.RTL = l.Lang.RTL()
 	k.always.SetSelected(k.alwaysRead)
-	// The label in its language's own font. The holder stays (a new one
-	// would take the tick box out of the window's focus chain, and a
-	// keyboard user's Space would go nowhere); its theme changes.
-	var th fyne.Theme = k.headerTheme()
-	if k.welcome != nil {
-		th = &fontOf{Theme: th, font: k.welcome.fontFor(l.Lang.Tag)}
-	}
-	k.alwaysFont.Theme = th
 	k.always.Show()
 	k.alwaysBox.Show()
-	k.alwaysFont.Refresh()
 	k.alwaysBox.Refresh()
 }
 
@@ -397,18 +397,8 @@ func (k *Kiosk) headerTheme() fyne.Theme { return &cappedTheme{t: k.theme, max: 
 
 // capped shows obj in the header's theme.
 func (k *Kiosk) capped(obj fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewThemeOverride(obj, k.headerTheme())
+	return newThemeScope(obj, k.headerTheme())
 }
-
-// fontOf is a theme with another theme's fonts: "Always read aloud" on
-// the welcome screen, sized as the header, drawn in its language's font.
-type fontOf struct {
-	fyne.Theme
-	font fyne.Theme
-}
-
-// Font implements fyne.Theme with the other theme's fonts.
-func (t *fontOf) Font(s fyne.TextStyle) fyne.Resource { return t.font.Font(s) }
 
 // listenButton is the Listen control: a speaker, at least MinTarget
 // square, that shows the cue (a stop symbol, highlighted) while playing.
@@ -507,8 +497,11 @@ func (k *Kiosk) speaker(key string) fyne.CanvasObject {
 		return nil
 	}
 	b := NewButton("", k.guard(func() { k.onListenOption(key) }))
+	// The icon half as large again, drawn by Chorus's own button (a theme
+	// scope per speaker would measure every text on the screen again).
+	b.Wrap, b.iconScale = true, 1.5
 	b.SetIcon(theme.VolumeUpIcon())
-	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, bigIcons(k.theme, b))
+	return container.New(&minSize{min: fyne.NewSquareSize(MinTarget)}, b)
 }
 
 // bigIcons shows obj with icons half as large again as the theme's, in a
@@ -518,7 +511,7 @@ func (k *Kiosk) speaker(key string) fyne.CanvasObject {
 // screenshots). The padding inside gives up what the icon gains, so the
 // header, which has no width to spare at 200% text, is no wider.
 func bigIcons(th fyne.Theme, obj fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewThemeOverride(obj, bigIconTheme{th})
+	return newThemeScope(obj, bigIconTheme{th})
 }
 
 type bigIconTheme struct{ fyne.Theme }

@@ -95,13 +95,13 @@ func TestListenReadsProgressAndErrors(t *testing.T) {
 	if got := lastPlay(fake.take()); !strings.HasPrefix(got, wantProgress+" q.confidence.text app.question.required_mark") {
 		t.Errorf("question: played\n%s\nwant it to start\n%s q.confidence.text app.question.required_mark", got, wantProgress)
 	}
-	r.tap(clk, s.next) // no answer to a required question
-	if got := lastPlay(fake.take()); got != "app.question.required" {
+	r.tap(clk, s.next) // no answer to a required question: its own words
+	if got := lastPlay(fake.take()); got != "q.confidence.required_message" {
 		t.Errorf("failed Next with always read aloud: played %q, want the error", got)
 	}
 	r.tap(clk, k.listen)
 	r.tap(clk, k.listen) // stop, then again
-	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "app.question.required "+wantProgress+" q.confidence.text") {
+	if got := lastPlay(fake.take()); !strings.HasPrefix(got, "q.confidence.required_message "+wantProgress+" q.confidence.text") {
 		t.Errorf("Listen after the error: played\n%s", got)
 	}
 	// The same in English, left to right, on a text question too long.
@@ -157,6 +157,9 @@ func TestEveryClipTheKioskAsksForIsInThePack(t *testing.T) {
 			check(lang, q.ID, k.screenKeys())
 			// Each message questionScreen.problem can give this question.
 			msgs := []string{l.T("question.required"), l.T("question.try_again")}
+			if m := q.RequiredMessage.In(lang); q.Required && m != "" {
+				msgs = append(msgs, m) // the question's own words
+			}
 			switch {
 			case q.Input == survey.PostcodeOutward:
 				msgs = append(msgs, l.T("question.postcode_bad"), l.T("question.bad_text"))
@@ -312,6 +315,36 @@ func TestSurveysOwnErrorMessagesHaveClips(t *testing.T) {
 	for _, want := range []string{"q.age.required_message", "q.age.constraint_message"} {
 		if !slices.Contains(keys, want) {
 			t.Errorf("the pack's texts %v lack %s", keys, want)
+		}
+	}
+}
+
+// TestDateAndDecimalWordsAreRead: a date question's hint and the date,
+// decimal and number questions' errors are read from the pack's own clips
+// in every language with a voice (they were silent: no key was asked for).
+func TestDateAndDecimalWordsAreRead(t *testing.T) {
+	r, _, _ := audioRig(t)
+	k := r.k
+	for _, lang := range r.sv.Languages {
+		if !k.cfg.Audio.Speaks(lang) {
+			continue
+		}
+		l := k.cfg.Catalog.Localizer(lang)
+		for typ, key := range map[survey.Type]string{
+			survey.Date: "question.date_bad", survey.Decimal: "question.decimal_bad", survey.Number: "question.number_bad",
+		} {
+			q := &survey.Question{ID: "q", Type: typ}
+			keys := k.errorKeys(l, q, l.T(key))
+			if len(keys) != 1 || keys[0] != audio.App(key) {
+				t.Errorf("%s %s: error read as %v, want %s", lang, typ, keys, audio.App(key))
+				continue
+			}
+			if !k.cfg.Audio.Has(lang, keys[0]) {
+				t.Errorf("%s: the pack has no clip %s", lang, keys[0])
+			}
+		}
+		if !k.cfg.Audio.Has(lang, audio.App("question.date_help")) {
+			t.Errorf("%s: the pack has no clip for the date hint", lang)
 		}
 	}
 }

@@ -181,7 +181,7 @@ func TestErrorSummaryShowsAndLeadsToTheAnswer(t *testing.T) {
 		t.Error("the error summary is not wholly in view")
 	}
 	link := p.links.Objects[0].(*Button)
-	if link.Text != "Please choose an answer to go on." {
+	if link.Text != "Choose the face that shows how confident you feel using the internet." {
 		t.Errorf("the summary says %q", link.Text)
 	}
 	test.Tap(link)

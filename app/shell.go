@@ -329,7 +329,7 @@ func (s *Shell) demoBanner() fyne.CanvasObject {
 	// Staff's button keeps its size whatever text size the participant
 	// chooses, and leaves the room to the question (the words beside it
 	// have a fixed size of their own).
-	staff := container.NewThemeOverride(widget.NewButton(s.l.T("staff.button"), s.ShowLogin), th)
+	staff := newThemeScope(widget.NewButton(s.l.T("staff.button"), s.ShowLogin), th)
 	row := container.NewHBox(layout.NewSpacer(), text, layout.NewSpacer(), staff)
 	return container.NewStack(bg, container.NewPadded(row))
 }

@@ -10,16 +10,16 @@ import (
 // welcomeScreen invites people in and lets them pick their language, each
 // shown in its own name and script.
 type welcomeScreen struct {
-	k      *Kiosk
-	root   fyne.CanvasObject
-	langs  map[string]*Button
-	invite []*widget.Label // the invitation: the first language, then two that take turns
-	// fonts holds each invitation line, with the font its language needs
-	// (see scriptFonts): the welcome screen shows several scripts at once,
-	// so the kiosk's theme cannot carry one script's font.
-	fonts []*container.ThemeOverride
-	box   *fyne.Container // holds the invitation lines
-	turn  int
+	k     *Kiosk
+	root  fyne.CanvasObject
+	langs map[string]*Button
+	// invite is the invitation: the first language, then two that take
+	// turns, each line in the font its language needs (see scriptFonts
+	// and fontText): the welcome screen shows several scripts at once, so
+	// the kiosk's theme cannot carry one script's font.
+	invite []*fontText
+	box    *fyne.Container // holds the invitation lines
+	turn   int
 }
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
@@ -31,6 +31,18 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 	lines := s.lines()
 	invite := container.NewVBox()
 	s.box = invite
+	// The lines that take turns are as tall as the tallest language's
+	// (Arabic script and the Indic scripts need more height than Latin),
+	// so the language buttons below never move under a finger.
+	var turning float32
+	for _, tag := range k.cfg.Survey.Languages[1:] {
+		if lines == 1 {
+			break
+		}
+		l := k.cfg.Catalog.Localizer(tag)
+		t := newFontText(l.T("welcome.title"), fontsFor(l.Lang), l.Lang.RTL(), theme.SizeNameSubHeadingText, false)
+		turning = max(turning, t.MinSize().Height)
+	}
 	for i, tag := range k.cfg.Survey.Languages {
 		if i == lines {
 			break
@@ -40,12 +52,13 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		if i == 0 {
 			size = theme.SizeNameHeadingText
 		}
-		lb := para(l, l.T("welcome.title"), size, i == 0)
-		lb.Alignment = fyne.TextAlignCenter
-		f := container.NewThemeOverride(lb, s.fontFor(tag))
-		invite.Add(f)
-		s.invite = append(s.invite, lb)
-		s.fonts = append(s.fonts, f)
+		t := newFontText(l.T("welcome.title"), fontsFor(l.Lang), l.Lang.RTL(), size, i == 0)
+		if i == 0 {
+			invite.Add(t)
+		} else {
+			invite.Add(container.New(&minSize{min: fyne.NewSize(0, turning)}, t))
+		}
+		s.invite = append(s.invite, t)
 	}
 	grid := container.New(&flowGrid{cols: columnsFor(len(k.cfg.Survey.Languages))})
 	for _, tag := range k.cfg.Survey.Languages {
@@ -64,8 +77,54 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 	tap := para(first, first.T("welcome.choose"), theme.SizeNameText, false)
 	tap.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(invite, widget.NewSeparator(), tap, grid)
-	s.root = k.newPage(first, body, nil, nil).root
+	// Built before the window had its full-screen size (at start-up), the
+	// screen is built again as soon as it has it, before anyone can tap
+	// it: waiting for the next turn of the invitation moved the language
+	// buttons up to four seconds after start, and a tap or a Space in the
+	// settle time after the move went nowhere.
+	s.root = container.New(&onResize{do: s.resized}, k.newPage(first, body, nil, nil).root)
 	return s.root
+}
+
+// resized builds the screen again, after the present event, when the
+// window's new size calls for another number of invitation lines.
+func (s *welcomeScreen) resized(fyne.Size) {
+	if s.k.welcome != s || s.k.win.Canvas().Size().Height <= 0 || s.wantLines() == len(s.invite) {
+		return
+	}
+	fyne.Do(func() {
+		if s.k.welcome == s && s.wantLines() != len(s.invite) {
+			s.rotate()
+		}
+	})
+}
+
+// onResize lays out its objects over the whole of its size, as a stack,
+// and calls do when the size changes.
+type onResize struct {
+	do   func(fyne.Size)
+	last fyne.Size
+}
+
+func (r *onResize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	if size != r.last {
+		r.last = size
+		r.do(size)
+	}
+}
+
+func (r *onResize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m = m.Max(o.MinSize())
+		}
+	}
+	return m
 }
 
 func columnsFor(n int) int {
@@ -88,12 +147,18 @@ func (s *welcomeScreen) lines() int {
 	return 3
 }
 
+// wantLines is how many invitation lines the screen should have: lines,
+// or fewer when the survey has fewer languages.
+func (s *welcomeScreen) wantLines() int {
+	return min(s.lines(), len(s.k.cfg.Survey.Languages))
+}
+
 // rotate shows the invitation in the next two languages, so an idle kiosk
 // invites people in every language in turn. A welcome screen built before
 // the window had its size (at start-up, full screen) or for another size
 // is built again first, with as many lines as the screen has room for.
 func (s *welcomeScreen) rotate() {
-	if h := s.k.win.Canvas().Size().Height; h > 0 && s.lines() != len(s.invite) {
+	if h := s.k.win.Canvas().Size().Height; h > 0 && s.wantLines() != len(s.invite) {
 		// A language button with the keyboard's focus keeps it in the
 		// new screen: a person part way through Tab and Space must not
 		// find their Space going nowhere.
@@ -114,49 +179,12 @@ func (s *welcomeScreen) rotate() {
 		return
 	}
 	s.turn++
-	for i := range s.invite[1:] {
-		tag := tags[1+(s.turn*2+i)%(len(tags)-1)]
-		l := s.k.cfg.Catalog.Localizer(tag)
-		// A new label in a new holder: a label measured with one font and
-		// drawn with another is cut at the bottom.
-		lb := para(l, "", theme.SizeNameSubHeadingText, false)
-		lb.Alignment = fyne.TextAlignCenter
-		f := container.NewThemeOverride(lb, s.fontFor(tag))
-		setTextWidth(l, lb, l.T("welcome.title"), rtlWidth)
-		s.invite[1+i], s.fonts[1+i] = lb, f
-		if s.box != nil {
-			s.box.Objects[1+i] = f
-		}
+	for i, t := range s.invite[1:] {
+		l := s.k.cfg.Catalog.Localizer(tags[1+(s.turn*2+i)%(len(tags)-1)])
+		t.text, t.fonts, t.rtl = l.T("welcome.title"), fontsFor(l.Lang), l.Lang.RTL()
 	}
 	if s.box != nil {
 		s.box.Refresh()
 	}
 	s.k.showAlways() // "Always read aloud" turns with it (listen.go)
-}
-
-// fontFor is the kiosk's theme with the font language tag needs. Without
-// it Fyne takes Urdu's basic letters from one font and ے and ہ from another,
-// and draws the pieces left to right: "کے" came apart and the words out of
-// order.
-func (s *welcomeScreen) fontFor(tag string) fyne.Theme {
-	lang, _ := s.k.cfg.Catalog.Language(tag)
-	reg, bold := scriptFonts(lang)
-	if reg == nil {
-		return s.k.theme
-	}
-	return &scriptTheme{Theme: s.k.theme, regular: reg, bold: bold}
-}
-
-// scriptTheme is the kiosk's theme with one script's font.
-type scriptTheme struct {
-	*Theme
-	regular, bold fyne.Resource
-}
-
-// Font implements fyne.Theme with the script's font.
-func (t *scriptTheme) Font(st fyne.TextStyle) fyne.Resource {
-	if st.Bold && t.bold != nil {
-		return t.bold
-	}
-	return t.regular
 }

@@ -58,13 +58,28 @@ func naturalWidth(b *Button) float32 {
 // iconSize is the size of a wrapping button's icon.
 func iconSize() float32 { return theme.Size(theme.SizeNameInlineIcon) }
 
+// iconSize is the size of this button's icon.
+func (r *wrapRenderer) iconSize() float32 {
+	if r.b.iconScale > 0 {
+		return iconSize() * r.b.iconScale
+	}
+	return iconSize()
+}
+
 func (r *wrapRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
 	r.ring.Resize(size)
+	if r.b.Text == "" && r.b.Icon != nil { // a symbol alone, in the middle
+		s := r.iconSize()
+		r.icon.Resize(fyne.NewSquareSize(s))
+		r.icon.Move(fyne.NewPos((size.Width-s)/2, (size.Height-s)/2))
+		r.text.Resize(fyne.Size{})
+		return
+	}
 	pad := theme.Padding()
 	x, w := pad, size.Width-2*pad
 	if r.b.Icon != nil {
-		s := iconSize()
+		s := r.iconSize()
 		r.icon.Resize(fyne.NewSquareSize(s))
 		w -= s
 		if !r.b.rtl {
@@ -83,7 +98,7 @@ func (r *wrapRenderer) Layout(size fyne.Size) {
 	r.text.Resize(fyne.NewSize(w, h))
 	r.text.Move(fyne.NewPos(x, (size.Height-h)/2))
 	if r.b.Icon != nil {
-		s := iconSize()
+		s := r.iconSize()
 		// The icon sits just before the words' first line, centred as a
 		// group with the words when they fit on one line.
 		gap := max(0, (w-r.lineWidth())/2)
@@ -102,6 +117,9 @@ func (r *wrapRenderer) lineWidth() float32 {
 
 func (r *wrapRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
+	if r.b.Text == "" && r.b.Icon != nil {
+		return fyne.NewSquareSize(max(r.iconSize()+2*pad, MinTarget))
+	}
 	widest := float32(0)
 	bold := fyne.TextStyle{Bold: true}
 	for _, w := range r.words {
@@ -116,11 +134,11 @@ func (r *wrapRenderer) MinSize() fyne.Size {
 	}
 	w := widest + 2*theme.InnerPadding() + 2*pad
 	if r.b.Icon != nil {
-		w += iconSize()
+		w += r.iconSize()
 	}
 	// The words' own inset is half given up: the button's padding is room
 	// enough, and a short screen at 200% text needs every line.
-	h := max(r.text.MinSize().Height-theme.InnerPadding(), iconSize()) + 2*pad
+	h := max(r.text.MinSize().Height-theme.InnerPadding(), r.iconSize()) + 2*pad
 	return fyne.NewSize(w, max(h, MinTarget))
 }
 

@@ -14,6 +14,7 @@
 //	chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
 //	chorus-central backup --db DB --to DIR
 //	chorus-central ack --db DB --to DIR
+//	chorus-central wipe --db DB --confirm PROJECT [--report DIR]
 //	chorus-central dashboard-role --db URL ROLE
 //
 // keygen makes the analyst's age identity and prints the public key that
@@ -55,6 +56,7 @@ const usage = `Usage:
     chorus-central withdraw --db DB --staff NAME [--device FINGERPRINT] RECEIPT
     chorus-central backup --db DB --to DIR
     chorus-central ack --db DB --to DIR
+    chorus-central wipe --db DB --confirm PROJECT [--report DIR]
     chorus-central dashboard-role --db URL ROLE
 
 keygen   makes an analyst identity (private key) in FILE, readable by you
@@ -115,6 +117,12 @@ backup   writes a consistent copy of DB into DIR as central-TIME.db,
 ack      writes, for each laptop with merged batches, DIR/chorus-ack-DEVICE.json
          naming them; on the laptop, chorus ack --data DIR FILE then deletes
          their sealed answers (see docs/RETENTION.md).
+wipe     at the end of the project destroys everything in DB (every row;
+         the file too on SQLite, the tables on PostgreSQL) and prints a
+         report of what it destroyed; --report DIR writes it there as JSON
+         too. PROJECT is the survey id of the merged responses (ids joined
+         with commas if there are several): without it, wipe says what it is
+         and wipes nothing.
 dashboard-role
          lets a PostgreSQL role read the dashboard views (responses,
          answers, codebook, declined) and nothing else.
@@ -172,6 +180,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"withdraw": runWithdraw,
 		"backup":   runBackup,
 		"ack":      runAck,
+		"wipe":     runWipe,
 
 		"dashboard-role": runDashboardRole,
 	}

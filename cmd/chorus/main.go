@@ -12,6 +12,8 @@
 //	chorus keys --data DIR [--add-recipient FILE | --replace-recipient FILE]
 //	                                        list or change the analyst keys
 //	chorus ack --data DIR FILE              delete answers the analyst confirmed merged
+//	chorus wipe --data DIR [--report DIR] [--confirm NAME] [--force]
+//	                                        end of project: destroy everything, report what
 //
 // Without a subcommand chorus opens its window (gui.go). Each subcommand
 // has a file of its own. Errors go to standard error, prefixed "chorus:",
@@ -49,6 +51,7 @@ var commands = map[string]command{
 	"status":      runStatus,
 	"keys":        runKeys,
 	"ack":         runAck,
+	"wipe":        runWipe,
 }
 
 // run runs chorus with args (without the program's name) and returns its

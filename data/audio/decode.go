@@ -59,18 +59,72 @@ func Decode(r io.Reader) (PCM, error) {
 	return PCM{Rate: d.SampleRate(), Data: b}, nil
 }
 
-// Probe checks that r starts like an MP3 stream and returns its sample
-// rate, without decoding it all.
+// Probe checks that r holds MPEG audio layer III (MP3) frames and returns
+// the sample rate of the first, reading frame headers only: the first
+// frame's, and the one its length leads to. The kiosk checks every clip of
+// its pack at start (2,857 in the built-in one); decoding the start of each,
+// as Probe once did, took 440 ms of the start-up. The clips' bytes are
+// pinned by the manifest's SHA-256, and the pack's maker decodes every clip
+// whole ([Decode]).
 func Probe(r io.Reader) (int, error) {
-	d, err := mp3.NewDecoder(r)
+	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
 		return 0, err
 	}
-	var buf [4096]byte
-	if _, err := io.ReadFull(d, buf[:]); err != nil {
-		return 0, errors.New("no audio in the file")
+	at := 0
+	if len(b) >= 10 && string(b[:3]) == "ID3" { // an ID3v2 tag: skip it
+		at = 10 + int(b[6]&0x7f)<<21 | int(b[7]&0x7f)<<14 | int(b[8]&0x7f)<<7 | int(b[9]&0x7f)
+		if b[5]&0x10 != 0 {
+			at += 10 // a footer
+		}
 	}
-	return d.SampleRate(), nil
+	for ; at+4 <= len(b) && at < 1<<16; at++ {
+		rate, n, ok := frameHeader(b[at:])
+		if !ok {
+			continue
+		}
+		if next := at + n; next == len(b) || next+4 <= len(b) && frameSync(b[next:]) {
+			return rate, nil
+		}
+	}
+	return 0, errors.New("no audio in the file")
+}
+
+// MPEG audio frame headers (ISO/IEC 11172-3 and 13818-3): sample rates by
+// version and index, and layer III bit rates in kbit/s by index.
+var (
+	mpegRates = map[byte][3]int{
+		3: {44100, 48000, 32000}, // MPEG-1
+		2: {22050, 24000, 16000}, // MPEG-2
+		0: {11025, 12000, 8000},  // MPEG-2.5
+	}
+	layer3Kbps = map[bool][15]int{
+		true:  {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}, // MPEG-1
+		false: {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},     // MPEG-2 and 2.5
+	}
+)
+
+func frameSync(h []byte) bool { return h[0] == 0xff && h[1]&0xe0 == 0xe0 }
+
+// frameHeader reads a layer III frame header at the start of h: its sample
+// rate and the frame's length in bytes.
+func frameHeader(h []byte) (rate, length int, ok bool) {
+	if len(h) < 4 || !frameSync(h) {
+		return 0, 0, false
+	}
+	version, layer := (h[1]>>3)&3, (h[1]>>1)&3
+	rates, known := mpegRates[version]
+	bitIdx, rateIdx, pad := h[2]>>4, (h[2]>>2)&3, int(h[2]>>1)&1
+	if !known || layer != 1 || bitIdx == 0 || bitIdx == 15 || rateIdx == 3 {
+		return 0, 0, false
+	}
+	rate = rates[rateIdx]
+	kbps := layer3Kbps[version == 3][bitIdx]
+	per := 144
+	if version != 3 {
+		per = 72
+	}
+	return rate, per*kbps*1000/rate + pad, true
 }
 
 // SampleRate is the sample rate of every clip in a pack, in Hz: enough

@@ -83,6 +83,18 @@ func TestWithdrawAtCentral(t *testing.T) {
 	if hits := stored(t, db, kept); len(hits) == 0 {
 		t.Fatal("the kept answer is not found either: the search proves nothing")
 	}
+	if db.Postgres() {
+		// Every file of the database, the planner's statistics
+		// (pg_statistic) included: ANALYZE keeps sample values of a
+		// column there.
+		dataDir, oid := pgDatabase(t, db)
+		if hits, files := pgFiles(t, dataDir, oid, []byte(gone)); len(hits) != 0 || files == 0 {
+			t.Fatalf("withdrawn answer in %v (of %d files)", hits, files)
+		}
+		if hits, _ := pgFiles(t, dataDir, oid, []byte(kept)); len(hits) == 0 {
+			t.Fatal("the kept answer is in no file of the database: the search proves nothing")
+		}
+	}
 
 	// The same code again, and a code never given.
 	if _, err := db.Withdraw(ctx, r[1].Code, "Central Team", ""); !errors.Is(err, central.ErrReceiptWithdrawn) {
@@ -116,6 +128,38 @@ func TestWithdrawAtCentral(t *testing.T) {
 	}
 	if hits, _ := inFolder(t, db.Dir(), []byte(gone)); len(hits) != 0 {
 		t.Fatalf("withdrawn answer in %v after close", hits)
+	}
+}
+
+// TestWithdrawnAnswerInNoFileOfTheCluster: on PostgreSQL the planner's
+// statistics (pg_statistic) keep sample values of each column, taken by
+// ANALYZE (autovacuum's, or an earlier withdrawal's) while an answer was
+// still there; after its withdrawal no file of the database may hold it.
+func TestWithdrawnAnswerInNoFileOfTheCluster(t *testing.T) {
+	db := openDB(t)
+	if !db.Postgres() {
+		t.Skip("SQLite: TestWithdrawAtCentral searches every file")
+	}
+	k := storetest.NewKey(t, false)
+	dev := storetest.NewDevice(t, k.Recipients, false)
+	const gone, kept = "CANARY-stat-3c1f-withdrawn", "CANARY-stat-77ad-kept"
+	r := dev.SubmitStories(kept, gone, kept+"-2", kept+"-3")
+	merge(t, db, dev.Export(t.TempDir()), k)
+	if _, err := db.SQL().Exec(`ANALYZE`); err != nil { // as autovacuum does
+		t.Fatal(err)
+	}
+	dataDir, oid := pgDatabase(t, db)
+	if hits, _ := pgFiles(t, dataDir, oid, []byte(gone)); len(hits) == 0 {
+		t.Fatal("the answer is in no file before its withdrawal: the search proves nothing")
+	}
+	if _, err := db.Withdraw(ctx, r[1].Code, "Central Team", ""); err != nil {
+		t.Fatal(err)
+	}
+	if hits, files := pgFiles(t, dataDir, oid, []byte(gone)); len(hits) != 0 || files == 0 {
+		t.Fatalf("withdrawn answer still in %v (of %d files)", hits, files)
+	}
+	if hits, _ := pgFiles(t, dataDir, oid, []byte(kept)); len(hits) == 0 {
+		t.Fatal("the kept answers are in no file: the search proves nothing")
 	}
 }
 

@@ -21,6 +21,9 @@ type (
 		Cols           []rowView // labels only
 		Rows           []breakdownRow
 		Multi          bool
+		// Chart draws the table beside it; the table stays the
+		// accessible source.
+		Chart *crossChartView
 	}
 	// breakdownRow is one group's answers.
 	breakdownRow struct {
@@ -85,6 +88,9 @@ func (b *builder) breakdown(a *questionTally, langTable, modeTable, venueTable *
 				row.Cells = append(row.Cells, b.cell(key, n[r][ci], states[r][ci], base))
 			}
 			cp.Rows = append(cp.Rows, row)
+		}
+		if len(cp.Rows) > 0 {
+			cp.Chart = b.crossChart(cp)
 		}
 		c.Parts = append(c.Parts, cp)
 	}

@@ -100,3 +100,85 @@ func truncateLabel(s string, n int) string {
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
+
+// Breakdown chart geometry: answer labels on the left, bars from
+// crossBarX, 100% of a group at crossBarMax wide, so groups compare.
+const (
+	crossBarX   = 170
+	crossBarMax = 190
+	crossGroup  = 24 // height of a group's heading line
+	crossLine   = 20 // height of an answer's line
+)
+
+type (
+	// crossChartView is the bar chart beside a breakdown table: for each
+	// group, one bar per answer, its length the group's percentage.
+	crossChartView struct {
+		ID, Title, Desc string
+		Height          int
+		Lines           []crossLineView
+	}
+	// crossLineView is a group's heading (Group) or an answer's bar.
+	crossLineView struct {
+		Group             bool
+		TextY, BarY, W    int
+		ValueX            int
+		Label, LabelLang  string
+		Value, ValueClass string
+	}
+)
+
+// crossChart draws part: a suppressed cell draws no bar, and says what
+// the table says ("fewer than 5", "not shown") where the bar would be.
+// The percentages are of each group, as in the table.
+func (b *builder) crossChart(part breakdownPart) *crossChartView {
+	b.chartSeq++
+	ch := &crossChartView{ID: fmt.Sprintf("chart%d", b.chartSeq), Title: part.Heading}
+	y := 0
+	var desc []string
+	for _, row := range part.Rows {
+		ch.Lines = append(ch.Lines, crossLineView{Group: true, TextY: y + 17, Label: truncateLabel(row.Label, 50), LabelLang: row.LabelLang})
+		y += crossGroup
+		if allHidden(row.Cells) { // the group's size is not shown: one line says so
+			ch.Lines = append(ch.Lines, crossLineView{TextY: y + 14, ValueX: 8, Value: row.Cells[0].Text, ValueClass: "supp"})
+			desc = append(desc, row.Label+" — "+row.Cells[0].Text)
+			y += crossLine
+			continue
+		}
+		var said []string
+		for ci, cell := range row.Cells {
+			line := crossLineView{TextY: y + 14, BarY: y + 4, Label: truncateLabel(part.Cols[ci].Label, (crossBarX-16)/8),
+				LabelLang: part.Cols[ci].LabelLang, Value: cell.Text}
+			if cell.Suppressed != "" {
+				line.ValueClass = "supp"
+			} else if cell.Pct != "" {
+				var pct int
+				fmt.Sscanf(cell.Pct, "%d%%", &pct)
+				line.W = int(math.Round(float64(min(pct, 100)) / 100 * crossBarMax))
+				if cell.N > 0 {
+					line.W = max(line.W, 2)
+				}
+				line.Value += " (" + cell.Pct + ")"
+			}
+			line.ValueX = crossBarX + line.W + 6
+			ch.Lines = append(ch.Lines, line)
+			said = append(said, part.Cols[ci].Label+", "+line.Value)
+			y += crossLine
+		}
+		desc = append(desc, row.Label+" — "+strings.Join(said, "; "))
+	}
+	ch.Height = y + 4
+	ch.Desc = b.say("cross_chart", nil) + " " + strings.Join(desc, ". ") + "."
+	return ch
+}
+
+// allHidden reports whether every cell is hidden because its group's
+// size is ([suppress.Masked]).
+func allHidden(cells []cellView) bool {
+	for _, c := range cells {
+		if c.Suppressed != "hidden" {
+			return false
+		}
+	}
+	return len(cells) > 0
+}

@@ -131,7 +131,7 @@ func TestBuiltinSurveyUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const sum = "878add908b1c2544df2801d46bf580a253d71cd0fedb520640ed1c3a5e38b02f" // the file since its audio pack was made again (issue 16); b19c27… before
+	const sum = "b6b8c07e304fe640bc535bd6e816fda8a24a06791dfe12233ff9e3d67fb03254" // the file since the confidence question's required_message and the pack made again for it (issues 15, 16); 878add… with issue 16's pack, b19c27… before
 	if s.SHA256 != sum {
 		t.Errorf("built-in survey SHA-256 = %s, want %s", s.SHA256, sum)
 	}
@@ -140,7 +140,8 @@ func TestBuiltinSurveyUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// written by main's Parse and json.MarshalIndent before issue 20; since
-	// then only the audio pack's hash has changed (issue 16's new pack)
+	// then only the audio pack's hash has changed (issue 16's new pack) and
+	// the confidence question has gained its required_message
 	want, err := os.ReadFile(filepath.Join("testdata", "builtin-parsed.golden.json"))
 	if err != nil {
 		t.Fatal(err)
