@@ -7,7 +7,7 @@ window (scripts/minimalfyne) measured the same way in the same run.
 
 Under Xvfb (started unless DISPLAY is set). Each round starts the two apps
 one after the other, in alternating order: "shown" is when the window with
-the app's title is mapped and viewable (polled every 5 ms with xdotool);
+the app's title is mapped and viewable (polled every 20 ms with xdotool: faster polling made the X server refuse new clients);
 memory is VmRSS and VmHWM from /proc after the app has settled for 3 s.
 Chorus starts on a data folder set up by an untimed first run, as a kiosk
 laptop does every morning. Prints each round, then medians and the ratios
@@ -39,7 +39,8 @@ def status(pid):
 
 def measure(argv, title, env):
     start = time.monotonic()
-    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    err = tempfile.TemporaryFile(mode="w+")
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         shown = None
         while time.monotonic() - start < 60:
@@ -49,8 +50,10 @@ def measure(argv, title, env):
                 shown = time.monotonic() - start
                 break
             if p.poll() is not None:
-                raise SystemExit(f"{argv[0]} exited with {p.returncode} before showing a window")
-            time.sleep(0.005)
+                err.seek(0)
+                said = [l for l in err.read().splitlines() if "ALSA" not in l][-60:]
+                raise SystemExit(f"{argv[0]} exited with {p.returncode} before showing a window:\n  " + "\n  ".join(said))
+            time.sleep(0.02)
         if shown is None:
             raise SystemExit(f"{argv[0]} showed no window in 60 s")
         time.sleep(3)
