@@ -1,6 +1,7 @@
 package app
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,6 +32,21 @@ func visualLine(line string) string {
 	if line == "" {
 		return line
 	}
+	if numberGroup.MatchString(line) {
+		// x/text's bidi does not join "2001-02-28" into one number (rule
+		// W4): its parts came out in reverse order, "28-02-2001". Each
+		// group is an isolate, read left to right, as numberHint's numbers.
+		line = numberGroup.ReplaceAllString(line, fsi+"$0"+pdi)
+		return stripControls(visualLine1(line))
+	}
+	return visualLine1(line)
+}
+
+// numberGroup is digits joined by separators: a date, a time, a phone
+// number.
+var numberGroup = regexp.MustCompile(`[0-9]+(?:[-/.:][0-9]+)+`)
+
+func visualLine1(line string) string {
 	var p bidi.Paragraph
 	if _, err := p.SetString(line, bidi.DefaultDirection(bidi.RightToLeft)); err != nil {
 		return line

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"chorus/translations"
 )
 
 // TestBidiVisualOrder checks right-to-left lines against the visual order
@@ -72,5 +74,32 @@ func TestWrapRTLKeepsReadingOrder(t *testing.T) {
 	}
 	if got := strings.Join(strings.Fields(strings.Join(lines, " ")), " "); got != text {
 		t.Errorf("words lost or reordered in wrapping: %q", got)
+	}
+}
+
+// TestDatesReadInOrderRightToLeft: a date in Arabic or Urdu text (the date
+// question's hint and error) keeps its year, month and day in order. x/text
+// split "2001-02-28" at its dashes and the parts came out reversed:
+// "28-02-2001".
+func TestDatesReadInOrderRightToLeft(t *testing.T) {
+	cat, problems := LoadCatalog(translations.FS())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for _, tag := range []string{"ar", "ur"} {
+		l := cat.Localizer(tag)
+		for _, key := range []string{"question.date_help", "question.date_bad"} {
+			text := l.T(key)
+			if !strings.Contains(text, "2001-02-28") {
+				t.Fatalf("%s %s has no example date: %q", tag, key, text)
+			}
+			got := visualLine(text)
+			if !strings.Contains(got, "2001-02-28") || strings.ContainsAny(got, "\u2066\u2067\u2068\u2069") {
+				t.Errorf("%s %s drawn as %q", tag, key, got)
+			}
+		}
+	}
+	if got := visualLine("الساعة 10:30 اليوم"); !strings.Contains(got, "10:30") {
+		t.Errorf("a time drawn as %q", got)
 	}
 }
