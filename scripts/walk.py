@@ -39,6 +39,7 @@ class Walk:
         self.a = a
         a.text = getattr(a, "text", "The nurse was kind (thank you!) - 100%")
         self.n = 0
+        self.where = "start"  # the step the walk is on, for Stuck's message
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(ROOT, "assets/surveys/digital-inclusion.json"), encoding="utf-8") as f:
             self.survey = json.load(f)

@@ -103,7 +103,6 @@ func runGUI(args []string, stderr io.Writer) error {
 		LoadAudio: chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()),
 		Player:    chorusapp.SystemPlayer(),
 	})
-	a.Settings().SetTheme(shell.Theme())
 	if *kiosk {
 		shell.Lock()
 	}
