@@ -41,6 +41,11 @@ type Config struct {
 	// silence). See listen.go.
 	Audio  *audio.Pack
 	Player Player
+	// Theme is the theme the kiosk changes for each participant (text
+	// size, contrast, a script's font); nil makes one. The shell gives it
+	// the theme the app already has, so that Fyne does not measure the
+	// first screen's text with fonts parsed for a theme about to go.
+	Theme *Theme
 }
 
 // Kiosk runs the participant's path in one window.
@@ -102,7 +107,10 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	if cfg.Mode == "" {
 		cfg.Mode = survey.ModeSelf
 	}
-	k := &Kiosk{cfg: cfg, win: win, theme: &Theme{Scale: 1}}
+	k := &Kiosk{cfg: cfg, win: win, theme: cfg.Theme}
+	if k.theme == nil {
+		k.theme = &Theme{Scale: 1}
+	}
 	if cfg.Survey != nil {
 		cfg.Survey.Clock = k.now // today() in expressions (issue 20)
 	}

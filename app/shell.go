@@ -218,11 +218,17 @@ func (s *Shell) startKiosk() {
 		return
 	}
 	if s.kiosk == nil {
+		// The kiosk takes on the app's theme when it is Chorus's: setting
+		// another would clear Fyne's fonts, parsed already for the demo
+		// banner, and parse them again (start-up time, issue 17).
+		th, _ := s.app.Settings().Theme().(*Theme)
 		s.kiosk = NewKiosk(s.win, Config{Store: s.cfg.Store, Survey: sv, Recipients: rs, Device: dev,
 			Catalog: s.cfg.Catalog, Demo: s.cfg.Demo, Clock: s.cfg.Clock, StaffLang: s.cfg.StaffLang,
-			IdleAfter: s.cfg.IdleAfter, Player: s.cfg.Player})
+			IdleAfter: s.cfg.IdleAfter, Player: s.cfg.Player, Theme: th})
 		s.kiosk.OnStaff = s.ShowLogin
-		s.app.Settings().SetTheme(s.kiosk.Theme())
+		if th != s.kiosk.Theme() {
+			s.app.Settings().SetTheme(s.kiosk.Theme())
+		}
 	}
 	s.kiosk.SetSurvey(sv)
 	s.kiosk.SetAudio(s.audioFor(sv))

@@ -24,10 +24,6 @@ const (
 func setUpDemo(st *store.Store) (string, error) {
 	ctx := context.Background()
 	name, body := builtinSurvey()
-	sv, err := survey.Parse(name, body)
-	if err != nil {
-		return "", err
-	}
 	pins := fmt.Sprintf("PINs: coordinator %s, worker %s", demoCoordinatorPIN, demoWorkerPIN)
 	ok, err := st.IsSetUp(ctx)
 	if err != nil {
@@ -37,8 +33,14 @@ func setUpDemo(st *store.Store) (string, error) {
 		if d, err := st.Device(); err == nil && !d.Demo {
 			return "", fmt.Errorf("%s holds real data; demo mode uses its own folder", st.Dir())
 		}
+		// A folder on the current survey needs no parse of it (start-up
+		// time: the shell reads the survey anyway).
 		if _, cur, _ := st.ActiveSurvey(ctx); string(cur) != string(body) {
-			err := st.UseSurvey(ctx, "demo", sv, body)
+			sv, err := survey.Parse(name, body)
+			if err != nil {
+				return "", err
+			}
+			err = st.UseSurvey(ctx, "demo", sv, body)
 			if errors.Is(err, store.ErrSurveyChanged) || errors.Is(err, store.ErrConsentChanged) {
 				// The built-in survey changed without a new version: the
 				// demo goes on with the one it has (P14), and says why.
@@ -48,6 +50,10 @@ func setUpDemo(st *store.Store) (string, error) {
 			return pins, err
 		}
 		return pins, nil
+	}
+	sv, err := survey.Parse(name, body)
+	if err != nil {
+		return "", err
 	}
 	rs, err := seal.ParseRecipients(assets.DemoRecipient())
 	if err != nil {

@@ -52,6 +52,19 @@ func runGUI(args []string, stderr io.Writer) error {
 		}
 		dir = filepath.Join(base, ".local", "share", "chorus", "demo")
 	}
+	// Start-up does on another goroutine what the window does not need
+	// first: the translations are read, and the audio pack checked, while
+	// the data folder opens and Fyne makes the window (docs/ARCHITECTURE.md,
+	// "Start-up").
+	type loaded struct {
+		cat      *chorusapp.Catalog
+		problems []error
+	}
+	catalog := make(chan loaded, 1)
+	go func() {
+		cat, problems := chorusapp.LoadCatalog(translations.FS())
+		catalog <- loaded{cat, problems}
+	}()
 	st, err := store.Open(dir, nil)
 	if err != nil {
 		return err
@@ -66,14 +79,17 @@ func runGUI(args []string, stderr io.Writer) error {
 	} else if d, err := st.Device(); err == nil && d.Demo {
 		return fmt.Errorf("%s holds demo data; start with --demo, or use another folder for real data", dir)
 	}
-	cat, problems := chorusapp.LoadCatalog(translations.FS())
-	for _, p := range problems {
-		fmt.Fprintln(stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
-	}
+	// A pack copied into DIR/audio/ comes before a built-in one.
+	pre := chorusapp.StartPreload(func() (*survey.Survey, error) { return activeSurvey(st) },
+		chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()))
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	a.Settings().SetTheme(&chorusapp.Theme{Scale: 1}) // before any widget is made
 	win := a.NewWindow("Chorus")
+	l := <-catalog
+	for _, p := range l.problems {
+		fmt.Fprintln(stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
+	}
 	var shell *chorusapp.Shell
 	// quit stops Chorus's own timers and the kiosk's full-screen guard
 	// first, so none of them touches the window once Fyne has let it go,
@@ -93,19 +109,21 @@ func runGUI(args []string, stderr io.Writer) error {
 		fyne.Do(a.Quit)
 	}
 	shell = chorusapp.NewShell(a, win, chorusapp.ShellConfig{
-		Store: st, Catalog: cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
-		LoadSurvey:     func() (*survey.Survey, error) { return activeSurvey(st) },
+		Store: st, Catalog: l.cat, Demo: *demo, DemoPINs: pins, Kiosk: *kiosk,
+		LoadSurvey:     pre.Survey,
 		BuiltinSurvey:  builtinSurvey,
 		IdleAfter:      *idle,
 		StaffIdleAfter: *staffIdle,
 		Quit:           quit,
-		// A pack copied into DIR/audio/ comes before a built-in one.
-		LoadAudio: chorusapp.AudioLoader(os.DirFS(filepath.Join(dir, "audio")), assets.Audio()),
-		Player:    chorusapp.SystemPlayer(),
+		LoadAudio:      pre.Audio,
+		Player:         chorusapp.SystemPlayer(),
 	})
 	if *kiosk {
 		shell.Lock()
 	}
+	// The window's size first, so that the first screen is built once, for
+	// it (the welcome screen's lines depend on its height).
+	win.Resize(chorusapp.WindowSize)
 	shell.Start()
 	shell.RunTicker()
 	// SIGTERM (shutdown) and Ctrl+C quit through Fyne, so the store is
@@ -116,7 +134,6 @@ func runGUI(args []string, stderr io.Writer) error {
 		<-stop
 		quit()
 	}()
-	win.Resize(chorusapp.WindowSize)
 	win.ShowAndRun()
 	shell.Stop()
 	return closeStore()

@@ -67,10 +67,22 @@ func Decode(r io.Reader) (PCM, error) {
 // pinned by the manifest's SHA-256, and the pack's maker decodes every clip
 // whole ([Decode]).
 func Probe(r io.Reader) (int, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	b, err := io.ReadAll(io.LimitReader(r, probeWindow))
 	if err != nil {
 		return 0, err
 	}
+	return probe(b, len(b) < probeWindow)
+}
+
+// probeWindow is as much of a file's start as [Probe] looks at: a first
+// frame header at most 64 KiB in, and the frame it starts (at most 2,881
+// bytes at layer III's highest bit rate and lowest sample rate), with the
+// next header after it.
+const probeWindow = 1<<16 + 4096
+
+// probe is [Probe] on b, the start of a file; whole says b is the whole
+// file, so that a frame ending exactly at its end counts.
+func probe(b []byte, whole bool) (int, error) {
 	at := 0
 	if len(b) >= 10 && string(b[:3]) == "ID3" { // an ID3v2 tag: skip it
 		at = 10 + int(b[6]&0x7f)<<21 | int(b[7]&0x7f)<<14 | int(b[8]&0x7f)<<7 | int(b[9]&0x7f)
@@ -83,7 +95,7 @@ func Probe(r io.Reader) (int, error) {
 		if !ok {
 			continue
 		}
-		if next := at + n; next == len(b) || next+4 <= len(b) && frameSync(b[next:]) {
+		if next := at + n; next == len(b) && whole || next+4 <= len(b) && frameSync(b[next:]) {
 			return rate, nil
 		}
 	}

@@ -86,14 +86,26 @@ func Parse(name string, data []byte) (*Survey, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail(0, "", "file is empty")
 	}
-	pos, err := positions(data)
-	if err != nil {
-		return nil, jsonProblem(name, data, err)
+	// The line of each value is found only when a problem needs it: the
+	// walk takes as long as the decoding, and a kiosk reads its survey at
+	// every start (issue 17). Its own errors (bad JSON, a second value
+	// after the survey) come before the decoder's, as they always have.
+	var pos posMap
+	findLines := func() error {
+		var err error
+		pos, err = positions(data)
+		return err
 	}
 	var s Survey
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	err := dec.Decode(&s)
+	if _, end := dec.Token(); err != nil || end != io.EOF {
+		if err := findLines(); err != nil {
+			return nil, jsonProblem(name, data, err)
+		}
+	}
+	if err != nil {
 		var ce *conditionError
 		if errors.As(err, &ce) {
 			if p, ok := conditionProblem(name, data, pos); ok {
@@ -114,7 +126,12 @@ func Parse(name string, data []byte) (*Survey, error) {
 	}
 	s.File = name
 	s.SHA256 = hex.EncodeToString(sum[:])
-	v := validator{s: &s, pos: pos, file: name}
+	v := validator{s: &s, lines: func() posMap {
+		if pos.lines == nil {
+			findLines() // the file decoded whole, so the walk cannot fail
+		}
+		return pos
+	}, file: name}
 	v.validate()
 	if len(v.problems) > 0 {
 		sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })

@@ -43,7 +43,7 @@ var (
 
 type validator struct {
 	s        *Survey
-	pos      posMap
+	lines    func() posMap // the line of each value, found when first asked
 	file     string
 	problems Problems
 	more     int // problems found beyond maxProblems
@@ -58,7 +58,7 @@ func (v *validator) add(field, format string, args ...any) {
 		v.more++
 		return
 	}
-	v.problems = append(v.problems, Problem{File: v.file, Line: v.pos.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{File: v.file, Line: v.lines().line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) validate() {
