@@ -92,22 +92,37 @@ func (r *fontTextRenderer) measure(s string) fyne.Size {
 }
 
 // lines breaks the text at spaces into lines no wider than width, each in
-// the order it is drawn.
+// the order it is drawn. A paragraph that fits is measured whole, once.
+// One that does not is broken with its words' and spaces' widths added up:
+// each word is measured once (and again for MinSize, from Fyne's cache),
+// where measuring each longer try of a line shaped the line's words again
+// for every word (a third of the kiosk's start-up time went on the
+// welcome screen's lines in 12 languages; issue 17). Words do not join or
+// kern across a space in Chorus's fonts, so the sum is the line's width.
 func (r *fontTextRenderer) lines(width float32) []string {
 	var out []string
+	space := float32(-1)
 	for _, para := range strings.Split(r.t.text, "\n") {
-		line := ""
-		for _, w := range strings.Fields(para) {
-			try := w
-			if line != "" {
-				try = line + " " + w
+		words := strings.Fields(para)
+		if all := strings.Join(words, " "); width <= 0 || r.measure(all).Width <= width {
+			out = append(out, all) // on one line (as minHeight finds too)
+			continue
+		}
+		line, lineW := "", float32(0)
+		for _, w := range words {
+			if space < 0 {
+				space = r.measure("a a").Width - r.measure("aa").Width
 			}
-			if line != "" && width > 0 && r.measure(try).Width > width {
+			ww := r.measure(w).Width
+			switch {
+			case line == "":
+				line, lineW = w, ww
+			case lineW+space+ww > width:
 				out = append(out, line)
-				line = w
-				continue
+				line, lineW = w, ww
+			default:
+				line, lineW = line+" "+w, lineW+space+ww
 			}
-			line = try
 		}
 		out = append(out, line)
 	}
@@ -179,6 +194,20 @@ func (r *fontTextRenderer) Layout(size fyne.Size) {
 		row.Resize(m)
 		y += m.Height + gap
 	}
+}
+
+// minHeight is the height of t's MinSize, found with one measurement when
+// t's words fit on one line (MinSize measures each word, for its width):
+// the welcome screen finds the tallest language's invitation this way at
+// every start (issue 17).
+func (t *fontText) minHeight() float32 {
+	r := &fontTextRenderer{t: t}
+	if !strings.Contains(t.text, "\n") {
+		if m := r.measure(strings.Join(strings.Fields(t.text), " ")); m.Width <= r.wrapWidth(t.Size().Width) {
+			return m.Height + 2*r.theme().Size(theme.SizeNameInnerPadding)
+		}
+	}
+	return t.MinSize().Height
 }
 
 // MinSize is as wide as the widest word, as a wrapping label's, and as

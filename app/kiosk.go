@@ -58,7 +58,8 @@ type Kiosk struct {
 	shownAt time.Time
 	primary *Button // what Enter does when nothing else takes it
 	visit   Visit
-	root    fyne.CanvasObject
+	root    *fyne.Container
+	top     *fyne.Container // the banner and the header, above the screen
 	display *displayBar
 	page    *screenPage // the frame of the screen on show
 	journey *journeyBar // language switch, Stop and the worker banner
@@ -128,7 +129,8 @@ func NewKiosk(win fyne.Window, cfg Config) *Kiosk {
 	k.controls = k.journey.controls()
 	k.header = container.NewBorder(nil, nil, nil, k.capped(container.NewHBox(k.controls, k.alwaysBox, k.listenBox)), k.display.root)
 	k.alwaysBox.Hide()
-	k.root = container.NewBorder(container.NewVBox(k.journey.bannerBg, k.header), nil, nil, nil, k.body)
+	k.top = container.NewVBox(k.journey.bannerBg, k.header)
+	k.root = container.NewBorder(k.top, nil, nil, nil, k.body)
 	return k
 }
 

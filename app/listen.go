@@ -8,6 +8,7 @@ import (
 	"chorus/data/survey"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -294,7 +295,13 @@ func (k *Kiosk) screenShown() {
 	k.showListen()
 	k.showAlways()
 	k.header.Refresh()
-	k.root.Refresh() // lay the header out again for what it shows now
+	// Lay the header out again for what it shows now, and the screen below
+	// it: a layout, not a refresh, which would draw every widget of the
+	// screen just built a second time (start-up time, issue 17).
+	for _, c := range []*fyne.Container{k.top, k.root} {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
+	canvas.Refresh(k.root)
 	if k.alwaysRead && k.welcome == nil {
 		k.play(k.screenKeys())
 	}

@@ -41,7 +41,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 		}
 		l := k.cfg.Catalog.Localizer(tag)
 		t := newFontText(l.T("welcome.title"), fontsFor(l.Lang), l.Lang.RTL(), theme.SizeNameSubHeadingText, false)
-		turning = max(turning, t.MinSize().Height)
+		turning = max(turning, t.minHeight())
 	}
 	for i, tag := range k.cfg.Survey.Languages {
 		if i == lines {

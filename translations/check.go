@@ -153,6 +153,10 @@ func messageProblem(key string, m Message, english Messages) string {
 		}
 		// Only {{.Name}} placeholders: go-i18n runs each text as a Go
 		// template, and a template can loop or recurse ({{range 1e9}}).
+		// (Most texts have no braces at all, and need no pattern run.)
+		if !strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
+			continue
+		}
 		if rest := placeholderRE.ReplaceAllString(text, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
 			return fmt.Sprintf("the %q text has a {{ }} that is not a placeholder such as {{.Count}}", form)
 		}
@@ -202,6 +206,9 @@ func messagePlaceholders(m Message) []string {
 
 // placeholdersOf returns the distinct placeholder names in text, sorted.
 func placeholdersOf(text string) []string {
+	if !strings.Contains(text, "{{") {
+		return nil // most texts: no pattern to run
+	}
 	var out []string
 	for _, m := range placeholderRE.FindAllStringSubmatch(text, -1) {
 		out = append(out, m[1])
