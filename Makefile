@@ -47,6 +47,7 @@ bench: deps-test
 	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'Export5k|Export100k|ExportMemory' -benchtime 3x -timeout 30m ./data/store
 	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'Merge1000x100|Report100k' -benchtime 1x -timeout 30m ./data/central
 	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'ParseSize' -benchtime 5x -count 3 ./data/survey
+	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'LoadShippedPack' -count 3 ./data/audio
 	$(GO) test -tags ci,no_emoji -run '^$$' -bench 'TapToScreen' -benchtime 5x ./app
 	$(MAKE) bench-start
 

@@ -205,6 +205,21 @@ def check_bare_desktop(bare):
         wm.wait(10)
 
 
+def check_no_display(binary):
+    """With no display to open its window on, Chorus says so in a sentence
+    and exits 1 (GLFW's panic inside Fyne used to end it)."""
+    home = tempfile.mkdtemp(prefix="chorus-e2e-nodisplay-")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(HOME=home, LANG="en_GB.UTF-8", DISPLAY=":249")  # no X server there
+    r = subprocess.run([binary, "--demo", "--data", os.path.join(home, "data")], env=env,
+                       capture_output=True, text=True, timeout=60)
+    said = r.stderr.strip().splitlines()
+    check("with no display Chorus says it cannot open a window and exits 1, without a panic",
+          r.returncode == 1 and "chorus: cannot open a window" in r.stderr and "panic" not in r.stderr
+          and "goroutine" not in r.stderr, f"exit {r.returncode}: {' | '.join(said[-5:])}")
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def main():
     out = os.path.join(ROOT, "e2e-shots")
     os.makedirs(out, exist_ok=True)
@@ -218,6 +233,7 @@ def main():
     log = open(os.path.join(home, "app.log"), "w")
     wm = None
     check_bare_desktop(bare)
+    check_no_display(binary)
     if bare:
         wm = start_openbox(True)
         session = subprocess.Popen([binary, "--demo", "--kiosk", "--data", data], env=env,

@@ -85,7 +85,10 @@ func runGUI(args []string, stderr io.Writer) error {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	a.Settings().SetTheme(&chorusapp.Theme{Scale: 1}) // before any widget is made
-	win := a.NewWindow("Chorus")
+	win, err := newWindow(a, "Chorus")
+	if err != nil {
+		return err
+	}
 	l := <-catalog
 	for _, p := range l.problems {
 		fmt.Fprintln(stderr, "chorus: translation:", p) // P14: a bad translation never stops start-up
@@ -137,6 +140,19 @@ func runGUI(args []string, stderr io.Writer) error {
 	win.ShowAndRun()
 	shell.Stop()
 	return closeStore()
+}
+
+// newWindow makes the app's window. With no display to open it on (a
+// session over SSH, a service started before the desktop), GLFW panics
+// inside Fyne; Chorus says so in a sentence instead, and exits 1 with the
+// data folder closed.
+func newWindow(a fyne.App, title string) (win fyne.Window, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot open a window (%v); Chorus needs a desktop to show it on: start it from the desktop session, not over SSH or as a service", r)
+		}
+	}()
+	return a.NewWindow(title), nil
 }
 
 // quitGrace is how long Chorus waits for Fyne to stop before it closes the
